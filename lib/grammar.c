@@ -1,0 +1,81 @@
+/*
+ * grammar.c - the byte classes of RFC 9110 (token, field value) and RFC 6265
+ * (cookie-octet, attribute value) as one read-only table, and the small
+ * string helpers every validator uses.  Validation is a table lookup a byte.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/*
+ * Bits: 1 tchar, 2 field-value byte (HTAB, SP, VCHAR, obs-text),
+ * 4 cookie-octet, 8 cookie attribute byte (0x20-0x7E but ';'),
+ * 16 letter/digit/hyphen.
+ */
+const unsigned char rsp__ctype[256] = {
+	 0,  0,  0,  0,  0,  0,  0,  0,  0,  2,  0,  0,  0,  0,  0,  0,  /* 0x00 */
+	 0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  /* 0x10 */
+	10, 15, 10, 15, 15, 15, 15, 15, 14, 14, 15, 15, 10, 31, 15, 14,  /* 0x20 */
+	31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 14,  2, 14, 14, 14, 14,  /* 0x30 */
+	14, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,  /* 0x40 */
+	31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 14, 10, 14, 15, 15,  /* 0x50 */
+	15, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31,  /* 0x60 */
+	31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 31, 14, 15, 14, 15,  0,  /* 0x70 */
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  /* 0x80 */
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  /* 0x90 */
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  /* 0xa0 */
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  /* 0xb0 */
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  /* 0xc0 */
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  /* 0xd0 */
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  /* 0xe0 */
+	 2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  2,  /* 0xf0 */
+};
+
+size_t rsp__len(const void *data, ssize_t len)
+{
+	if (len >= 0)
+		return (size_t)len;
+	return data ? strlen(data) : 0;
+}
+
+bool rsp__is_token(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!(rsp__ctype[(unsigned char)s[i]] & RSP__TCHAR))
+			return false;
+	return true;
+}
+
+bool rsp__is_field_value(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!(rsp__ctype[(unsigned char)s[i]] & RSP__VCHAR))
+			return false;
+	return true;
+}
+
+static inline unsigned char lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c | 0x20) : c;
+}
+
+bool rsp__ieq(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		if (lower((unsigned char)*a) != lower((unsigned char)*b))
+			return false;
+		if (*a == '\0')
+			return true;
+	}
+}
+
+/* Does the counted string a equal the NUL-terminated b, ignoring case? */
+bool rsp__ieqn(const char *a, size_t alen, const char *b)
+{
+	for (size_t i = 0; i < alen; i++, b++)
+		if (*b == '\0' || lower((unsigned char)a[i]) != lower((unsigned char)*b))
+			return false;
+	return *b == '\0';
+}

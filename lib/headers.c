@@ -1,0 +1,282 @@
+/*
+ * headers.c - ResponseHeaders: an ordered, case-insensitive multimap kept in
+ * send order (a name's values together, names in order of first
+ * appearance), and the header rules of each flavour, judged wherever a
+ * header enters.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena, rsp_response *res)
+{
+	h->v = NULL;
+	h->n = h->cap = 0;
+	h->arena = arena;
+	h->res = res;
+}
+
+void rsp__headers_clear(rsp_headers *h)
+{
+	h->n = 0;
+}
+
+void rsp__headers_free(rsp_headers *h)
+{
+	free(h->v);
+	h->v = NULL;
+	h->n = h->cap = 0;
+}
+
+int64_t rsp__parse_content_length(const char *s, size_t len)
+{
+	uint64_t v = 0;
+	if (len == 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > (uint64_t)INT64_MAX)
+			return -1;
+	}
+	return (int64_t)v;
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* RFC 9113 §8.2.2: fields that only make sense on one HTTP/1 connection. */
+static bool connection_specific(const char *name, size_t nlen)
+{
+	return rsp__ieqn(name, nlen, "Connection") ||
+	    rsp__ieqn(name, nlen, "Keep-Alive") ||
+	    rsp__ieqn(name, nlen, "Proxy-Connection") ||
+	    rsp__ieqn(name, nlen, "Transfer-Encoding") ||
+	    rsp__ieqn(name, nlen, "Upgrade");
+}
+
+int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
+    const char *value, size_t vlen)
+{
+	if (name == NULL || value == NULL)
+		return RSP_EINVAL;
+	if (!rsp__is_token(name, nlen) || !rsp__is_field_value(value, vlen))
+		return RSP_EINVAL;
+	/* The status has its own call; a Status header would be a second one. */
+	if (rsp__ieqn(name, nlen, "Status"))
+		return RSP_EINVAL;
+	/* Framing belongs to the web server in CGI; HTTP/2 forbids it. */
+	if (f != RSP_NPH && rsp__ieqn(name, nlen, "Transfer-Encoding"))
+		return RSP_EINVAL;
+	if (f == RSP_H2) {
+		if (connection_specific(name, nlen))
+			return RSP_EINVAL;
+		if (vlen > 0 && (is_ws(value[0]) || is_ws(value[vlen - 1])))
+			return RSP_EINVAL;
+	}
+	if (rsp__ieqn(name, nlen, "Content-Length") &&
+	    rsp__parse_content_length(value, vlen) < 0)
+		return RSP_EINVAL;
+	return RSP_OK;
+}
+
+static enum rsp_flavour flavour_of(const rsp_headers *h)
+{
+	return h->res ? rsp_flavour(h->res) : RSP_CGI;
+}
+
+/* Index of the first value of `name`, or h->n. */
+static size_t find(const rsp_headers *h, const char *name, size_t nlen)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].name_len == nlen && rsp__ieqn(name, nlen, h->v[i].name))
+			return i;
+	return h->n;
+}
+
+/* One past the last value of the group that starts at i. */
+static size_t group_end(const rsp_headers *h, size_t i)
+{
+	size_t j = i + 1;
+	while (j < h->n && h->v[j].name_len == h->v[i].name_len &&
+	    rsp__ieqn(h->v[j].name, h->v[j].name_len, h->v[i].name))
+		j++;
+	return j;
+}
+
+static int grow(rsp_headers *h)
+{
+	if (h->n < h->cap)
+		return RSP_OK;
+	size_t cap = h->cap ? h->cap * 2 : 16;
+	struct rsp__header *v = realloc(h->v, cap * sizeof(*v));
+	if (v == NULL)
+		return RSP_ENOMEM;
+	h->v = v;
+	h->cap = cap;
+	return RSP_OK;
+}
+
+int rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
+    const char *value, size_t vlen, bool replace)
+{
+	if (nlen > UINT32_MAX || vlen > UINT32_MAX)
+		return RSP_EINVAL;
+	int rc = rsp__header_check(flavour_of(h), name, nlen, value, vlen);
+	if (rc != RSP_OK)
+		return rc;
+	size_t at = find(h, name, nlen);
+	/* At most one Content-Length: set replaces it, a second is refused. */
+	if (!replace && at < h->n && rsp__ieqn(name, nlen, "Content-Length"))
+		return RSP_EINVAL;
+	if ((rc = grow(h)) != RSP_OK)
+		return rc;
+	char *n = rsp__arena_strndup(h->arena, name, nlen);
+	char *v = rsp__arena_strndup(h->arena, value, vlen);
+	if (n == NULL || v == NULL)
+		return RSP_ENOMEM;
+	struct rsp__header e = { n, v, (uint32_t)nlen, (uint32_t)vlen };
+
+	if (at == h->n) {
+		h->v[h->n++] = e;
+	} else if (replace) {
+		size_t end = group_end(h, at);
+		h->v[at] = e;
+		memmove(&h->v[at + 1], &h->v[end], (h->n - end) * sizeof(e));
+		h->n -= end - (at + 1);
+	} else {
+		size_t end = group_end(h, at);
+		memmove(&h->v[end + 1], &h->v[end], (h->n - end) * sizeof(e));
+		/* Keep the group's first spelling, as the reference does. */
+		e.name = h->v[at].name;
+		h->v[end] = e;
+		h->n++;
+	}
+	return RSP_OK;
+}
+
+int rsp_headers_set(rsp_headers *h, const char *name, const char *value)
+{
+	if (h == NULL || name == NULL || value == NULL)
+		return RSP_EINVAL;
+	return rsp__headers_add(h, name, strlen(name), value, strlen(value), true);
+}
+
+int rsp_headers_append(rsp_headers *h, const char *name, const char *value)
+{
+	if (h == NULL || name == NULL || value == NULL)
+		return RSP_EINVAL;
+	return rsp__headers_add(h, name, strlen(name), value, strlen(value), false);
+}
+
+static int headers_vaddf(rsp_headers *h, const char *name, bool replace,
+    const char *fmt, va_list ap)
+{
+	char small[256];
+	va_list ap2;
+
+	if (h == NULL || name == NULL || fmt == NULL)
+		return RSP_EINVAL;
+	va_copy(ap2, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n < 0) {
+		va_end(ap2);
+		return RSP_EINVAL;
+	}
+	const char *value = small;
+	if ((size_t)n >= sizeof(small)) {
+		char *big = malloc((size_t)n + 1);
+		if (big == NULL) {
+			va_end(ap2);
+			return RSP_ENOMEM;
+		}
+		vsnprintf(big, (size_t)n + 1, fmt, ap2);
+		int rc = rsp__headers_add(h, name, strlen(name), big, (size_t)n, replace);
+		free(big);
+		va_end(ap2);
+		return rc;
+	}
+	va_end(ap2);
+	return rsp__headers_add(h, name, strlen(name), value, (size_t)n, replace);
+}
+
+int rsp_headers_setf(rsp_headers *h, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = headers_vaddf(h, name, true, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int rsp_headers_appendf(rsp_headers *h, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = headers_vaddf(h, name, false, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *rsp_headers_get(const rsp_headers *h, const char *name)
+{
+	if (h == NULL || name == NULL)
+		return NULL;
+	size_t i = find(h, name, strlen(name));
+	return i < h->n ? h->v[i].value : NULL;
+}
+
+size_t rsp_headers_get_all(const rsp_headers *h, const char *name,
+    const char **values, size_t max)
+{
+	if (h == NULL || name == NULL)
+		return 0;
+	size_t i = find(h, name, strlen(name));
+	if (i == h->n)
+		return 0;
+	size_t end = group_end(h, i);
+	for (size_t k = 0; k < end - i && k < max && values != NULL; k++)
+		values[k] = h->v[i + k].value;
+	return end - i;
+}
+
+bool rsp_headers_contains(const rsp_headers *h, const char *name)
+{
+	return rsp_headers_get(h, name) != NULL;
+}
+
+int rsp_headers_remove(rsp_headers *h, const char *name)
+{
+	if (h == NULL || name == NULL)
+		return RSP_EINVAL;
+	size_t i = find(h, name, strlen(name));
+	if (i == h->n)
+		return RSP_OK;
+	size_t end = group_end(h, i);
+	memmove(&h->v[i], &h->v[end], (h->n - end) * sizeof(h->v[0]));
+	h->n -= end - i;
+	return RSP_OK;
+}
+
+bool rsp_headers_next(const rsp_headers *h, size_t *pos,
+    const char **name, const char **value)
+{
+	if (h == NULL || pos == NULL || *pos >= h->n)
+		return false;
+	if (name)
+		*name = h->v[*pos].name;
+	if (value)
+		*value = h->v[*pos].value;
+	(*pos)++;
+	return true;
+}
+
+size_t rsp_headers_count(const rsp_headers *h)
+{
+	return h ? h->n : 0;
+}

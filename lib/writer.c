@@ -1,0 +1,584 @@
+/*
+ * writer.c - ResponseWriter: the state machine that turns status, header and
+ * body calls into bytes for a sink, in the CGI, NPH or H2 flavour.  A header
+ * block is held in one buffer until it is complete, so it reaches the sink
+ * in one write together with the first body bytes; refused calls write
+ * nothing.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What the writer sends when a header or body comes before any status. */
+#define DEFAULT_STATUS 200
+
+void rsp__writer_init(rsp_writer *w, rsp_response *res, rsp_sink sink)
+{
+	memset(w, 0, sizeof(*w));
+	w->res = res;
+	w->sink = sink;
+	w->first_chunk = -1;
+}
+
+void rsp__writer_reset(rsp_writer *w, rsp_sink sink)
+{
+	struct rsp_buffer out = w->out, scratch = w->scratch, chunk = w->chunk;
+	rsp_response *res = w->res;
+	rsp__writer_init(w, res, sink);
+	w->out = out;
+	w->scratch = scratch;
+	w->chunk = chunk;
+	w->out.len = w->scratch.len = w->chunk.len = 0;
+}
+
+void rsp__writer_free(rsp_writer *w)
+{
+	rsp_buffer_free(&w->out);
+	rsp_buffer_free(&w->scratch);
+	rsp_buffer_free(&w->chunk);
+}
+
+bool rsp__body_forbidden(int code)
+{
+	return (code >= 100 && code < 200) || code == 204 || code == 304;
+}
+
+static struct rsp__response *R(rsp_writer *w)
+{
+	return rsp__res(w->res);
+}
+
+/* ---- getting bytes to the sink ---------------------------------------- */
+
+static int fail(rsp_writer *w, int rc)
+{
+	if (rc == RSP_EIO)
+		w->err = RSP_EIO;
+	return rc;
+}
+
+static int send_pending(rsp_writer *w)
+{
+	if (w->out.len == 0)
+		return RSP_OK;
+	int rc = rsp__sink_write(&w->sink, w->out.data, w->out.len);
+	w->out.len = 0;
+	return rc == RSP_OK ? RSP_OK : fail(w, rc);
+}
+
+/*
+ * Queue bytes.  While a header block is open it stays whole in the buffer;
+ * otherwise a write that does not fit tops the buffer up (so the block and
+ * the first body bytes leave together) and sends large data straight on.
+ */
+static int emit(rsp_writer *w, const void *data, size_t len)
+{
+	const char *p = data;
+	int rc;
+
+	if (w->err)
+		return w->err;
+	if (w->out.cap < RSP__WBUF_SIZE &&
+	    rsp__buf_reserve(&w->out, RSP__WBUF_SIZE - w->out.len) != RSP_OK)
+		return RSP_ENOMEM;
+	if (len <= w->out.cap - w->out.len ||
+	    (w->status_written && !w->headers_complete))
+		return rsp__buf_append(&w->out, p, len);
+	if (w->out.len > 0) {
+		size_t fill = w->out.cap - w->out.len;
+		memcpy(w->out.data + w->out.len, p, fill);
+		w->out.len += fill;
+		p += fill;
+		len -= fill;
+		if ((rc = send_pending(w)) != RSP_OK)
+			return rc;
+	}
+	if (len >= w->out.cap) {
+		rc = rsp__sink_write(&w->sink, p, len);
+		return rc == RSP_OK ? RSP_OK : fail(w, rc);
+	}
+	memcpy(w->out.data, p, len);
+	w->out.len = len;
+	return RSP_OK;
+}
+
+/* ---- status and headers ------------------------------------------------ */
+
+static int check_reason(const char *msg)
+{
+	return msg == NULL || rsp__is_field_value(msg, strlen(msg)) ? RSP_OK : RSP_EINVAL;
+}
+
+static int check_code(int code)
+{
+	return code >= 200 && code <= 999 ? RSP_OK : RSP_EINVAL;
+}
+
+static int guard(rsp_writer *w)
+{
+	if (w == NULL)
+		return RSP_EINVAL;
+	if (w->finished)
+		return RSP_ESTATE;
+	return w->err;
+}
+
+static int status_line(rsp_writer *w, int code, const char *msg)
+{
+	struct rsp__response *r = R(w);
+	char line[64];
+	int n;
+
+	if (msg == NULL)
+		msg = rsp_status_reason(code);
+	else if ((msg = rsp__arena_strndup(&r->arena, msg, strlen(msg))) == NULL)
+		return RSP_ENOMEM;
+	if (r->flavour == RSP_NPH)
+		n = snprintf(line, sizeof(line), "%s %d ", r->protocol, code);
+	else
+		n = snprintf(line, sizeof(line), "Status: %d ", code);
+	size_t mlen = strlen(msg);
+	int rc = rsp__buf_reserve(&w->out, (size_t)n + mlen + 2);
+	if (rc != RSP_OK)
+		return rc;
+	w->status_written = true;   /* from here the block is held whole */
+	w->used = true;
+	w->status_code = code;
+	w->status_msg = msg;
+	if ((rc = emit(w, line, (size_t)n)) != RSP_OK ||
+	    (rc = emit(w, msg, mlen)) != RSP_OK)
+		return rc;
+	return emit(w, "\r\n", 2);
+}
+
+int rsp_writer_write_status(rsp_writer *w, int code, const char *message)
+{
+	int rc = guard(w);
+	if (rc != RSP_OK)
+		return rc;
+	if (check_code(code) != RSP_OK || check_reason(message) != RSP_OK)
+		return RSP_EINVAL;
+	if (w->status_written || w->headers_started || w->headers_complete)
+		return RSP_ESTATE;
+	return status_line(w, code, message);
+}
+
+static void note_header(rsp_writer *w, const char *name, size_t nlen)
+{
+	if (rsp__ieqn(name, nlen, "Server"))
+		w->seen_server = true;
+	else if (rsp__ieqn(name, nlen, "Date"))
+		w->seen_date = true;
+	else if (rsp__ieqn(name, nlen, "Connection"))
+		w->seen_connection = true;
+}
+
+int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
+    const char *value, size_t vlen, bool checked)
+{
+	int rc = guard(w);
+	if (rc != RSP_OK)
+		return rc;
+	if (w->headers_complete)
+		return RSP_ESTATE;
+	if (!checked &&
+	    (rc = rsp__header_check(R(w)->flavour, name, nlen, value, vlen)) != RSP_OK)
+		return rc;
+	bool is_cl = rsp__ieqn(name, nlen, "Content-Length");
+	if (is_cl && w->cl_seen)
+		return RSP_EINVAL;
+	if (!w->status_written && (rc = status_line(w, DEFAULT_STATUS, NULL)) != RSP_OK)
+		return rc;
+	if ((rc = rsp__buf_reserve(&w->out, nlen + vlen + 4)) != RSP_OK)
+		return rc;
+	char *p = w->out.data + w->out.len;
+	memcpy(p, name, nlen);
+	if (R(w)->flavour == RSP_H2)
+		for (size_t i = 0; i < nlen; i++)
+			if (p[i] >= 'A' && p[i] <= 'Z')
+				p[i] = (char)(p[i] | 0x20);
+	p[nlen] = ':';
+	p[nlen + 1] = ' ';
+	memcpy(p + nlen + 2, value, vlen);
+	p[nlen + 2 + vlen] = '\r';
+	p[nlen + 3 + vlen] = '\n';
+	w->out.len += nlen + vlen + 4;
+	w->headers_started = true;
+	if (is_cl) {
+		w->cl_seen = true;
+		w->cl = (uint64_t)rsp__parse_content_length(value, vlen);
+	} else {
+		note_header(w, name, nlen);
+	}
+	return RSP_OK;
+}
+
+int rsp_writer_write_header(rsp_writer *w, const char *name, const char *value)
+{
+	if (name == NULL || value == NULL)
+		return RSP_EINVAL;
+	return rsp__writer_header(w, name, strlen(name), value, strlen(value), false);
+}
+
+/* The length a Content-Length would announce if the block ended now, or -1. */
+static int64_t inferred_length(rsp_writer *w)
+{
+	struct rsp__response *r = R(w);
+	int code = w->status_written ? w->status_code : DEFAULT_STATUS;
+	if (w->cl_seen || !r->pub.add_required_headers || rsp__body_forbidden(code))
+		return -1;
+	if (w->first_chunk >= 0)
+		return w->first_chunk;
+	return rsp__content_length(r);
+}
+
+static int end_block(rsp_writer *w)
+{
+	struct rsp__response *r = R(w);
+	int64_t len = inferred_length(w);
+	char num[24];
+	int rc;
+
+	if (!w->status_written && (rc = status_line(w, DEFAULT_STATUS, NULL)) != RSP_OK)
+		return rc;
+	if (r->pub.add_required_headers) {
+		if (r->flavour == RSP_NPH && !w->seen_server &&
+		    (rc = rsp__writer_header(w, "Server", 6, "respond/" RSP_VERSION,
+		    strlen("respond/" RSP_VERSION), true)) != RSP_OK)
+			return rc;
+		if (r->flavour == RSP_NPH && !w->seen_date) {
+			char date[30];
+			if (rsp__imf_fixdate(time(NULL), date) != RSP_OK)
+				return RSP_EINVAL;
+			if ((rc = rsp__writer_header(w, "Date", 4, date, 29, true)) != RSP_OK)
+				return rc;
+		}
+		if (len >= 0) {
+			int n = snprintf(num, sizeof(num), "%lld", (long long)len);
+			if ((rc = rsp__writer_header(w, "Content-Length", 14, num,
+			    (size_t)n, true)) != RSP_OK)
+				return rc;
+		}
+		if (r->flavour == RSP_NPH && !w->cl_seen && !w->seen_connection &&
+		    (rc = rsp__writer_header(w, "Connection", 10, "close", 5, true)) != RSP_OK)
+			return rc;
+	}
+	if ((rc = emit(w, "\r\n", 2)) != RSP_OK)
+		return rc;
+	if (!w->cl_seen)
+		r->pub.close_connection = true;
+	w->headers_complete = true;
+	return RSP_OK;
+}
+
+int rsp_writer_end_headers(rsp_writer *w)
+{
+	int rc = guard(w);
+	if (rc != RSP_OK)
+		return rc;
+	if (w->headers_complete)
+		return RSP_ESTATE;
+	return end_block(w);
+}
+
+/* ---- body ---------------------------------------------------------------- */
+
+/*
+ * Everything a body write of `len` bytes must pass before a byte goes out:
+ * the state, a status that may carry a body, and room under the
+ * Content-Length that is or will be announced.  first >= 0 is the chunk
+ * write_content may infer Content-Length from.
+ */
+static int body_check(rsp_writer *w, uint64_t len, int64_t first)
+{
+	int rc = guard(w);
+	if (rc != RSP_OK)
+		return rc;
+	int code = w->status_written ? w->status_code : DEFAULT_STATUS;
+	if (rsp__body_forbidden(code))
+		return RSP_ESTATE;
+	if (w->cl_seen) {
+		if (len > w->cl - w->body_sent)
+			return RSP_ESTATE;
+	} else if (!w->headers_complete) {
+		w->first_chunk = first;
+		int64_t will = inferred_length(w);
+		w->first_chunk = -1;
+		if (will >= 0 && len > (uint64_t)will)
+			return RSP_ESTATE;
+	}
+	return RSP_OK;
+}
+
+/* End the block if it is still open; the first chunk may give its length. */
+static int body_begin(rsp_writer *w, int64_t first)
+{
+	if (w->headers_complete)
+		return RSP_OK;
+	w->first_chunk = first;
+	int rc = end_block(w);
+	w->first_chunk = -1;
+	return rc;
+}
+
+static int body_bytes(rsp_writer *w, const void *data, size_t len)
+{
+	w->used = true;
+	w->body_sent += len;
+	return emit(w, data, len);
+}
+
+int rsp_writer_write_content(rsp_writer *w, const void *data, ssize_t len)
+{
+	if (data == NULL && len != 0)
+		return RSP_EINVAL;
+	size_t n = rsp__len(data, len);
+	int rc = body_check(w, n, (int64_t)n);
+	if (rc == RSP_OK)
+		rc = body_begin(w, (int64_t)n);
+	if (rc == RSP_OK)
+		rc = body_bytes(w, data, n);
+	return rc;
+}
+
+int rsp_writer_encode(rsp_writer *w, const char *text, ssize_t len,
+    struct rsp_buffer *out)
+{
+	if (w == NULL || out == NULL || (text == NULL && len != 0))
+		return RSP_EINVAL;
+	return rsp__encode(&R(w)->enc, text, rsp__len(text, len), out);
+}
+
+int rsp_writer_write(rsp_writer *w, const char *text, ssize_t len)
+{
+	if (w == NULL || (text == NULL && len != 0))
+		return RSP_EINVAL;
+	size_t n = rsp__len(text, len);
+	const char *bytes = text;
+	int rc = guard(w);
+	if (rc != RSP_OK)
+		return rc;
+	if (R(w)->enc.utf8) {
+		if (!rsp__utf8_valid((const unsigned char *)text, n))
+			return RSP_ECHARSET;
+	} else {
+		w->scratch.len = 0;
+		if ((rc = rsp__encode(&R(w)->enc, text, n, &w->scratch)) != RSP_OK)
+			return rc;
+		bytes = w->scratch.data;
+		n = w->scratch.len;
+	}
+	if ((rc = body_check(w, n, -1)) == RSP_OK &&
+	    (rc = body_begin(w, -1)) == RSP_OK)
+		rc = body_bytes(w, bytes, n);
+	return rc;
+}
+
+/* "HTTP/1.1 " or "HTTP/2 ": the length of an HTTP version and its space. */
+static size_t status_line_prefix(const char *p, size_t len)
+{
+	if (len < 7 || memcmp(p, "HTTP/", 5) != 0 || p[5] < '0' || p[5] > '9')
+		return 0;
+	size_t i = 6;
+	if (p[i] == '.') {
+		if (i + 1 >= len || p[i + 1] < '0' || p[i + 1] > '9')
+			return 0;
+		i += 2;
+	}
+	return i < len && p[i] == ' ' ? i + 1 : 0;
+}
+
+int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len)
+{
+	int rc = guard(w);
+	if (rc != RSP_OK)
+		return rc;
+	if (data == NULL && len != 0)
+		return RSP_EINVAL;
+	const char *p = data;
+	size_t n = rsp__len(data, len);
+	/* A parsing server ignores an HTTP status line; "Status:" it obeys. */
+	if (!w->used && R(w)->flavour != RSP_NPH) {
+		size_t skip = status_line_prefix(p, n);
+		if (skip > 0) {
+			if ((rc = emit(w, "Status: ", 8)) != RSP_OK)
+				return rc;
+			w->used = true;
+			p += skip;
+			n -= skip;
+		}
+	}
+	w->used = true;
+	return emit(w, p, n);
+}
+
+int rsp_writer_flush(rsp_writer *w)
+{
+	int rc = guard(w);
+	if (rc != RSP_OK)
+		return rc;
+	if ((rc = send_pending(w)) != RSP_OK)
+		return rc;
+	rc = rsp__sink_flush(&w->sink);
+	return rc == RSP_OK ? RSP_OK : fail(w, rc);
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static ssize_t read_some(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+	while ((n = read(fd, buf, len)) < 0 && errno == EINTR)
+		;
+	return n;
+}
+
+/* Size still to read from a regular file at its offset, or -1. */
+static int64_t regular_remaining(int fd)
+{
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return -1;
+	off_t at = lseek(fd, 0, SEEK_CUR);
+	if (at < 0)
+		at = 0;
+	return sb.st_size > at ? (int64_t)(sb.st_size - at) : 0;
+}
+
+int rsp__read_fd_chunks(rsp_writer *w, int fd, int64_t size, bool whole,
+    int (*each)(void *arg, const void *data, size_t len), void *arg)
+{
+	struct rsp_buffer *b = &w->chunk;
+	uint64_t got = 0;
+	int rc = RSP_OK;
+
+	b->len = 0;
+	for (;;) {
+		size_t want = RSP__FILE_CHUNK;
+		if (size >= 0) {
+			if (got >= (uint64_t)size)
+				break;
+			if ((uint64_t)size - got < want)
+				want = (size_t)((uint64_t)size - got);
+		}
+		if (!whole)
+			b->len = 0;
+		if ((rc = rsp__buf_reserve(b, want)) != RSP_OK)
+			break;
+		ssize_t n = read_some(fd, b->data + b->len, want);
+		if (n < 0) {
+			rc = RSP_EIO;
+			break;
+		}
+		if (n == 0) {
+			/* A file that shrank is reported, never padded. */
+			if (size >= 0)
+				rc = RSP_EIO;
+			break;
+		}
+		got += (uint64_t)n;
+		b->len += (size_t)n;
+		if (!whole && (rc = each(arg, b->data, b->len)) != RSP_OK)
+			break;
+	}
+	if (whole && rc == RSP_OK && b->len > 0)
+		rc = each(arg, b->data, b->len);
+	close(fd);
+	b->len = 0;
+	return rc;
+}
+
+static int each_body(void *arg, const void *data, size_t len)
+{
+	rsp_writer *w = arg;
+	int rc = body_check(w, len, -1);
+	return rc == RSP_OK ? body_bytes(w, data, len) : rc;
+}
+
+/*
+ * Send a descriptor as body.  A regular file whose size is known goes out
+ * with sendfile when the sink is a descriptor, and is refused whole when it
+ * would pass an announced Content-Length.
+ */
+int rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size)
+{
+	int rc;
+	if (size < 0)
+		size = regular_remaining(fd);
+	if (size >= 0 && (rc = body_check(w, (uint64_t)size, -1)) != RSP_OK) {
+		close(fd);
+		return rc;
+	}
+	if ((rc = body_check(w, 0, -1)) != RSP_OK || (rc = body_begin(w, -1)) != RSP_OK) {
+		close(fd);
+		return rc;
+	}
+	w->used = true;
+	if (size > 0 && rsp__sink_is_fd(&w->sink, NULL) &&
+	    (uint64_t)size > w->out.cap - w->out.len) {
+		if ((rc = send_pending(w)) != RSP_OK) {
+			close(fd);
+			return rc;
+		}
+		int64_t sent = rsp__sink_sendfile(&w->sink, fd, (size_t)size);
+		if (sent >= 0) {
+			w->body_sent += (uint64_t)sent;
+			close(fd);
+			return sent == size ? RSP_OK : RSP_EIO;
+		}
+		if (sent == RSP_EIO) {
+			close(fd);
+			return fail(w, RSP_EIO);
+		}
+		/* RSP_ESTATE: the kernel cannot; read and write instead. */
+	}
+	return rsp__read_fd_chunks(w, fd, size, false, each_body, w);
+}
+
+int rsp_writer_write_content_file(rsp_writer *w, int fd)
+{
+	if (fd < 0)
+		return RSP_EINVAL;
+	int rc = guard(w);
+	if (rc != RSP_OK) {
+		close(fd);
+		return rc;
+	}
+	return rsp__writer_stream_fd(w, fd, -1);
+}
+
+/* ---- the end ---------------------------------------------------------------- */
+
+int rsp_finish(rsp_response *res)
+{
+	if (res == NULL)
+		return RSP_EINVAL;
+	struct rsp__response *r = rsp__res(res);
+	rsp_writer *w = &r->writer;
+	int rc = RSP_OK, rc2;
+
+	if (w->finished)
+		return RSP_ESTATE;
+	if (!w->used)
+		rc = rsp_write(res);
+	else if (w->status_written && !w->headers_complete && !w->err)
+		rc = end_block(w);
+	if ((rc2 = rsp_writer_flush(w)) != RSP_OK && rc == RSP_OK)
+		rc = rc2;
+	bool suppressed = (r->is_head && !res->send_body_for_head_request) ||
+	    rsp__body_forbidden(w->status_code);
+	if (rc == RSP_OK && w->cl_seen && w->body_sent < w->cl && !suppressed) {
+		rsp__log(r, "respond: response ended after %llu of %llu body bytes\n",
+		    (unsigned long long)w->body_sent, (unsigned long long)w->cl);
+		rc = RSP_ESTATE;
+	}
+	w->finished = true;
+	if (r->on_finish != NULL && (rc2 = r->on_finish(r->finish_ctx)) != RSP_OK &&
+	    rc == RSP_OK)
+		rc = rc2;
+	return rc;
+}
