@@ -37,6 +37,13 @@ int rsp__buf_append(struct rsp_buffer *b, const void *data, size_t len)
 	return RSP_OK;
 }
 
+int rsp_buffer_append(struct rsp_buffer *buf, const void *data, ssize_t len)
+{
+	if (buf == NULL || (data == NULL && len != 0))
+		return RSP_EINVAL;
+	return rsp__buf_append(buf, data, rsp__len(data, len));
+}
+
 void rsp_buffer_free(struct rsp_buffer *buf)
 {
 	if (buf == NULL)

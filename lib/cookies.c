@@ -86,15 +86,18 @@ static bool valid_domain(const char *d, size_t len)
 	size_t label = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (d[i] == '.') {
-			if (label == 0)
+			/* RFC 1034 §3.5: a label neither starts nor ends with '-'. */
+			if (label == 0 || d[i - 1] == '-')
 				return false;
 			label = 0;
 			continue;
 		}
 		if (!(rsp__ctype[(unsigned char)d[i]] & RSP__LDH) || ++label > 63)
 			return false;
+		if (label == 1 && d[i] == '-')
+			return false;
 	}
-	return label > 0;
+	return label > 0 && d[len - 1] != '-';
 }
 
 /* A comment may hold anything printable; only ';' and CTLs are refused. */

@@ -38,9 +38,10 @@ int64_t rsp__parse_content_length(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v > (uint64_t)INT64_MAX)
+		/* Check before multiplying: 2^64 + k must not wrap round to k. */
+		if (v > ((uint64_t)INT64_MAX - (uint64_t)(s[i] - '0')) / 10)
 			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
 	return (int64_t)v;
 }

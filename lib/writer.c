@@ -571,7 +571,8 @@ int rsp_finish(rsp_response *res)
 		rc = rc2;
 	bool suppressed = (r->is_head && !res->send_body_for_head_request) ||
 	    rsp__body_forbidden(w->status_code);
-	if (rc == RSP_OK && w->cl_seen && w->body_sent < w->cl && !suppressed) {
+	if ((rc == RSP_OK || rc == RSP_ESTATE) && w->cl_seen && w->body_sent < w->cl &&
+	    !suppressed) {
 		rsp__log(r, "respond: response ended after %llu of %llu body bytes\n",
 		    (unsigned long long)w->body_sent, (unsigned long long)w->cl);
 		rc = RSP_ESTATE;

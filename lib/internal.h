@@ -1,0 +1,309 @@
+/*
+ * internal.h - declarations shared between librespond's source files and
+ * never installed.  Everything here is private: names start with rsp__.
+ */
+#ifndef RESPOND_INTERNAL_H
+#define RESPOND_INTERNAL_H
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "respond.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <iconv.h>
+#include <signal.h>
+
+#define RSP__UNUSED(x) ((void)(x))
+
+/* ---- arena.c: per-response memory, released in one place ---------- */
+
+struct rsp__arena_block;
+struct rsp__arena {
+	struct rsp__arena_block *head;  /* current block */
+	struct rsp__arena_block *first; /* kept across resets */
+};
+void  rsp__arena_init(struct rsp__arena *a);
+void *rsp__arena_alloc(struct rsp__arena *a, size_t n);
+char *rsp__arena_strndup(struct rsp__arena *a, const char *s, size_t n);
+void  rsp__arena_reset(struct rsp__arena *a);  /* keep the first block */
+void  rsp__arena_free(struct rsp__arena *a);
+
+/* ---- buffer.c: growable byte buffers ------------------------------- */
+
+int rsp__buf_reserve(struct rsp_buffer *b, size_t extra);
+int rsp__buf_append(struct rsp_buffer *b, const void *data, size_t len);
+
+/* ---- status.c ------------------------------------------------------ */
+
+const char *rsp__status_description(int code);
+
+/* ---- grammar.c: byte classes of RFC 9110 / 6265, hot and table-driven */
+
+extern const unsigned char rsp__ctype[256];
+enum {
+	RSP__TCHAR  = 1 << 0, /* RFC 9110 token character */
+	RSP__VCHAR  = 1 << 1, /* allowed inside a field value: HTAB SP VCHAR obs-text */
+	RSP__COOKIE = 1 << 2, /* RFC 6265 cookie-octet */
+	RSP__AVCHAR = 1 << 3, /* cookie attribute value: 0x20-0x7E except ';' */
+	RSP__LDH    = 1 << 4  /* letter, digit, hyphen */
+};
+bool rsp__is_token(const char *s, size_t len);
+bool rsp__is_field_value(const char *s, size_t len);
+size_t rsp__len(const void *data, ssize_t len); /* len < 0: strlen */
+bool rsp__ieq(const char *a, const char *b);     /* ASCII case-insensitive */
+bool rsp__ieqn(const char *a, size_t alen, const char *b);
+
+/* ---- headers.c ------------------------------------------------------ */
+
+struct rsp__header {
+	const char *name, *value;
+	uint32_t name_len, value_len;
+};
+
+struct rsp_headers {
+	struct rsp__header *v;  /* in send order: a name's values together */
+	size_t n, cap;
+	struct rsp__arena *arena;
+	rsp_response *res;      /* whose flavour judges the names, or NULL */
+};
+
+void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena, rsp_response *res);
+void rsp__headers_clear(rsp_headers *h);   /* keeps capacity */
+void rsp__headers_free(rsp_headers *h);
+/* Validate a header for a flavour; also the Content-Length rules. */
+int  rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
+    const char *value, size_t vlen);
+int  rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
+    const char *value, size_t vlen, bool replace);
+/* Parse a Content-Length value: 1*DIGIT, no overflow.  -1 when invalid. */
+int64_t rsp__parse_content_length(const char *s, size_t len);
+
+/* ---- json.c --------------------------------------------------------- */
+
+int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len);
+
+/* ---- encoding.c ----------------------------------------------------- */
+
+struct rsp__encoding {
+	char name[64];       /* as given by the caller */
+	bool utf8;           /* no conversion needed */
+	iconv_t cd;          /* UTF-8 -> name, or (iconv_t)-1 */
+};
+void rsp__encoding_init(struct rsp__encoding *e);
+int  rsp__encoding_set(struct rsp__encoding *e, const char *charset);
+void rsp__encoding_free(struct rsp__encoding *e);
+/* Convert UTF-8 text; out is appended to.  RSP_ECHARSET leaves it as it was. */
+int  rsp__encode(struct rsp__encoding *e, const char *text, size_t len,
+    struct rsp_buffer *out);
+bool rsp__utf8_valid(const unsigned char *s, size_t len);
+int32_t rsp__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
+
+/* ---- sinks.c -------------------------------------------------------- */
+
+bool rsp__sink_is_fd(const rsp_sink *s, int *fd);
+int  rsp__sink_write(const rsp_sink *s, const void *data, size_t len);
+int  rsp__sink_flush(const rsp_sink *s);
+/* Send up to `count` bytes of in_fd to the sink's fd with sendfile/splice.
+ * Returns bytes sent (>= 0), or RSP_EIO on output failure, or RSP_ESTATE when
+ * the kernel cannot do it for this pair (the caller then reads and writes). */
+int64_t rsp__sink_sendfile(const rsp_sink *s, int in_fd, size_t count);
+
+/* Write without SIGPIPE killing us, whatever the disposition. */
+struct rsp__sigpipe { sigset_t old; bool pending_before; };
+void rsp__sigpipe_block(struct rsp__sigpipe *st);
+void rsp__sigpipe_unblock(struct rsp__sigpipe *st, bool got_epipe);
+
+/* ---- writer.c ------------------------------------------------------- */
+
+#define RSP__FILE_CHUNK (64 * 1024)
+#define RSP__WBUF_SIZE  (16 * 1024)
+
+struct rsp_writer {
+	rsp_response *res;
+	rsp_sink sink;
+	struct rsp_buffer out;      /* pending bytes; kept across requests */
+	struct rsp_buffer scratch;  /* encoded text, kept across requests */
+	struct rsp_buffer chunk;    /* file chunks, kept across requests */
+	int  err;                   /* sticky sink failure */
+	int  status_code;           /* written status, 0 if none */
+	const char *status_msg;     /* reason phrase written */
+	bool used;                  /* anything at all went through the writer */
+	bool status_written, headers_started, headers_complete;
+	bool finished;
+	bool seen_server, seen_date, seen_connection;
+	bool cl_seen;               /* a Content-Length went out */
+	uint64_t cl;                /* its value */
+	uint64_t body_sent;         /* counted body bytes */
+	int64_t  first_chunk;       /* write_content's first chunk, or -1 */
+};
+
+void rsp__writer_init(rsp_writer *w, rsp_response *res, rsp_sink sink);
+void rsp__writer_reset(rsp_writer *w, rsp_sink sink);
+void rsp__writer_free(rsp_writer *w);
+/* The header entry point; `checked` skips re-validating name and value. */
+int  rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
+    const char *value, size_t vlen, bool checked);
+/* Stream a descriptor as body bytes, at most `size` when size >= 0. */
+int  rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size);
+/* Read a descriptor in chunks; with whole, in one chunk.  Closes fd. */
+int  rsp__read_fd_chunks(rsp_writer *w, int fd, int64_t size, bool whole,
+    int (*each)(void *arg, const void *data, size_t len), void *arg);
+bool rsp__body_forbidden(int code);   /* 1xx, 204, 304 */
+
+/* ---- response.c ----------------------------------------------------- */
+
+enum rsp__content_kind { RSP__C_PARTS, RSP__C_STRING, RSP__C_FILE };
+
+struct rsp__part {
+	const void *data; size_t len;   /* bytes, or */
+	rsp_part_fn fn; void *arg;      /* a callback */
+};
+
+typedef void (*rsp__log_fn)(void *ctx, const char *msg, size_t len);
+typedef int (*rsp__finish_fn)(void *ctx);
+
+struct rsp__response {
+	struct rsp_response pub;        /* first: the public view */
+	struct rsp__arena arena;
+	struct rsp_headers headers;
+	struct rsp_writer writer;
+	enum rsp_flavour flavour;
+	int status;
+	const char *status_msg;         /* NULL: the table's */
+	struct rsp__encoding enc;
+	enum rsp__content_kind kind;
+	const void *content; size_t content_len;        /* string */
+	struct rsp__part *parts; size_t nparts, cap_parts;
+	int fd; bool fd_sized; uint64_t fd_size;        /* file */
+	const char *protocol;           /* "HTTP/1.1" or "HTTP/1.0" for NPH */
+	bool is_head;
+	rsp__log_fn log; void *log_ctx; /* stderr unless the runner says */
+	rsp__finish_fn on_finish; void *finish_ctx; /* FastCGI: end the request */
+};
+
+static inline struct rsp__response *rsp__res(rsp_response *r)
+{
+	return (struct rsp__response *)r;
+}
+static inline const struct rsp__response *rsp__cres(const rsp_response *r)
+{
+	return (const struct rsp__response *)r;
+}
+
+/* Known body length for Content-Length inference, or -1. */
+int64_t rsp__content_length(const struct rsp__response *r);
+void rsp__log(struct rsp__response *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Runner support: reuse one response for many FastCGI requests. */
+void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink);
+void rsp__response_set_log(rsp_response *res, rsp__log_fn fn, void *ctx);
+void rsp__response_set_finish(rsp_response *res, rsp__finish_fn fn, void *ctx);
+
+/* ---- cookies.c ------------------------------------------------------ */
+
+/* Format IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", 29 bytes + NUL). */
+int rsp__imf_fixdate(time_t t, char out[30]);
+
+/* ---- request side (request.c, urlencoded.c, multipart.c, cookie_parse.c) */
+
+/* A decoded name/value pair; both NUL-terminated and request-owned. */
+struct rsp__pair {
+	const char *name, *value;
+	size_t nlen, vlen;
+};
+struct rsp__pairs {
+	struct rsp__pair *v;
+	size_t n;
+};
+
+/*
+ * WHATWG application/x-www-form-urlencoded parsing of s[0..len) (never reads
+ * s[len]).  Pairs and decoded bytes go into the arena.  RSP_ELIMIT when there
+ * are more than max_pairs non-empty sequences (found before decoding),
+ * RSP_EBADREQ when a name or value holds a NUL byte (raw or %00),
+ * RSP_ENOMEM.  On error *out is empty.  Linear time.
+ */
+int rsp__urlencoded_parse(struct rsp__arena *a, const char *s, size_t len,
+    size_t max_pairs, struct rsp__pairs *out);
+
+/*
+ * Cookie header parsing (RFC 6265 section 5.4 cookie-string, leniently):
+ * split on ';', trim SP/HTAB, skip crumbs without '=', with a name that is
+ * not a token, or with a control byte in the value; a value wrapped in one
+ * pair of double quotes loses them.  Order and duplicates kept.  Never reads
+ * s[len].  RSP_OK or RSP_ENOMEM (then *out is empty).
+ */
+int rsp__cookie_parse(struct rsp__arena *a, const char *s, size_t len,
+    struct rsp__pairs *out);
+
+/* One multipart/form-data part.  Fields (no filename) have up.filename NULL
+ * and value a NUL-terminated copy; uploads have value NULL and up.data
+ * pointing into the body. */
+struct rsp__mpart {
+	struct rsp_upload up;
+	const char *value;
+};
+struct rsp__multipart {
+	struct rsp__mpart *v;
+	size_t n;
+};
+
+/* Is the media type of Content-Type value ct[0..len) `type` (e.g.
+ * "multipart/form-data"), ignoring case and parameters? */
+bool rsp__media_type_is(const char *ct, size_t len, const char *type);
+/* The boundary parameter of a multipart Content-Type (quoted or not),
+ * copied into the arena: 1..max_len bchars, not ending in a space, exactly
+ * one boundary parameter.  RSP_EBADREQ otherwise, RSP_ENOMEM. */
+int rsp__multipart_boundary(struct rsp__arena *a, const char *ct, size_t len,
+    size_t max_len, const char **boundary, size_t *blen);
+/* Parse a whole multipart/form-data body.  Uses lim->max_parts and
+ * lim->max_part_header (resolved, non-zero).  On error *out is empty. */
+int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
+    size_t len, const char *boundary, size_t blen,
+    const struct rsp_limits *lim, struct rsp__multipart *out);
+
+/* Fill every zero field of *in (NULL: all zero) with its default; a zero
+ * max_body takes RSP_MAX_BODY from the process environment, else 16 MiB.
+ * The runner resolves once and passes the result, so per-request
+ * construction does not consult the environment. */
+void rsp__limits_resolve(struct rsp_limits *out, const struct rsp_limits *in);
+
+/* Body reader: bytes read (> 0), 0 at end of input, negative on error.
+ * FCGX_GetStr fits (it is called with at most 1 GiB at a time). */
+typedef int (*rsp__read_fn)(void *ctx, void *buf, size_t len);
+
+/*
+ * A request over an environment array that is NOT copied (libfcgi's params)
+ * and a body reader (libfcgi's input stream): both must stay valid until
+ * rsp__request_detach, rsp__request_reset or rsp_request_free.  Strings handed
+ * out are still always request-owned (copied on first hand-out), so they
+ * survive detach.  NULL on out of memory.
+ */
+rsp_request *rsp__request_new_reader(char *const *envp, rsp__read_fn read,
+    void *ctx, const struct rsp_limits *lim);
+/*
+ * Make the request independent of envp and the reader: read the rest of the
+ * body (up to the limit; errors are kept for rsp_request_status) and copy the
+ * environment.  Afterwards the FastCGI request may be finished.  RSP_OK, or
+ * RSP_ENOMEM (the environment then reads as empty; strings already handed
+ * out stay valid).
+ */
+int rsp__request_detach(rsp_request *req);
+/*
+ * Reuse a request object for the next FastCGI request: everything of the
+ * previous request is released in one place (arena reset, body buffer freed
+ * or unmapped), the arena's first block is kept.  Same arguments as
+ * rsp__request_new_reader.
+ */
+void rsp__request_reset(rsp_request *req, char *const *envp, rsp__read_fn read,
+    void *ctx, const struct rsp_limits *lim);
+
+/* ---- end request side ---------------------------------------------- */
+
+#endif /* RESPOND_INTERNAL_H */

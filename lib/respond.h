@@ -1,0 +1,309 @@
+/*
+ * respond.h - the one public header of librespond.
+ *
+ * A handler fills in an rsp_response (status, headers, cookies, content)
+ * and respond writes it as a CGI, NPH or FastCGI response.  The model is
+ * wptserve's Response/ResponseHeaders/ResponseWriter; see respond(3).
+ */
+#ifndef RESPOND_H
+#define RESPOND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RSP_VERSION "0.1.0"
+
+/*
+ * Error codes.  Every fallible call returns RSP_OK (0) or one of these.
+ * One list generates the enum and the table behind rsp_strerror().
+ */
+#define RSP_ERR_MAP(X)                                                   \
+	X(RSP_OK,        0, "success")                                   \
+	X(RSP_EINVAL,   -1, "invalid argument: breaks HTTP grammar")     \
+	X(RSP_ESTATE,   -2, "call out of order for the response state")  \
+	X(RSP_EIO,      -3, "output failed: client gone or sink error")  \
+	X(RSP_ENOMEM,   -4, "out of memory")                             \
+	X(RSP_ELIMIT,   -5, "a configured limit was exceeded")           \
+	X(RSP_EBADREQ,  -6, "malformed request")                         \
+	X(RSP_ECHARSET, -7, "unknown encoding or unrepresentable text")  \
+	X(RSP_ECALLBACK,-8, "a content callback reported failure")
+
+enum rsp_err {
+#define RSP_ERR_ENUM_(name, val, text) name = (val),
+	RSP_ERR_MAP(RSP_ERR_ENUM_)
+#undef RSP_ERR_ENUM_
+};
+
+const char *rsp_strerror(int err);
+
+/* Standard reason phrase for a status code, "" when it has none. */
+const char *rsp_status_reason(int code);
+
+/* ---------------------------------------------------------------- */
+/* Handlers and the runner                                           */
+
+typedef struct rsp_request  rsp_request;
+typedef struct rsp_response rsp_response;
+typedef struct rsp_headers  rsp_headers;
+typedef struct rsp_writer   rsp_writer;
+
+typedef int (*rsp_handler)(rsp_request *req, rsp_response *res, void *arg);
+
+int rsp_run(rsp_handler handler, void *arg);
+
+struct rsp_options {
+	size_t max_body;       /* 0: 16 MiB; also RSP_MAX_BODY in the environment */
+	int    threads;        /* FastCGI worker threads; 0: 1 */
+	bool   see_bad_requests;
+};
+int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts);
+
+/* ---------------------------------------------------------------- */
+/* Buffers and sinks                                                 */
+
+struct rsp_buffer {
+	char  *data;
+	size_t len, cap;
+};
+int  rsp_buffer_append(struct rsp_buffer *buf, const void *data, ssize_t len);
+void rsp_buffer_free(struct rsp_buffer *buf);
+
+struct FCGX_Stream;
+typedef struct rsp_sink {
+	int (*write)(void *ctx, const void *data, size_t len); /* RSP_OK or RSP_EIO */
+	int (*flush)(void *ctx);                               /* may be NULL */
+	void *ctx;
+} rsp_sink;
+
+rsp_sink rsp_sink_fd(int fd);                   /* CGI stdout: rsp_sink_fd(1) */
+rsp_sink rsp_sink_fcgx(struct FCGX_Stream *out);
+rsp_sink rsp_sink_buffer(struct rsp_buffer *buf); /* in memory: tests, embedding */
+
+/* ---------------------------------------------------------------- */
+/* The response                                                      */
+
+enum rsp_flavour { RSP_CGI, RSP_NPH, RSP_H2 };
+
+struct rsp_response {
+	rsp_request *request;            /* the request this answers */
+	rsp_headers *headers;            /* the headers that rsp_write sends */
+	rsp_writer  *writer;             /* direct access to the output */
+	bool add_required_headers;       /* default true */
+	bool send_body_for_head_request; /* default false */
+	bool close_connection;           /* default false */
+	/* private state follows; never allocate this struct yourself */
+};
+
+rsp_response *rsp_response_new(rsp_request *req, rsp_sink sink);
+void rsp_response_free(rsp_response *res);
+
+int rsp_set_flavour(rsp_response *res, enum rsp_flavour f); /* before any output */
+enum rsp_flavour rsp_flavour(const rsp_response *res);
+
+int rsp_set_status(rsp_response *res, int code, const char *message);
+int rsp_status(const rsp_response *res, const char **message);
+int rsp_set_encoding(rsp_response *res, const char *charset);
+const char *rsp_encoding(const rsp_response *res);
+
+int rsp_set_content(rsp_response *res, const void *data, ssize_t len);
+int rsp_add_content(rsp_response *res, const void *data, ssize_t len);
+typedef int (*rsp_part_fn)(void *arg, const void **data, size_t *len);
+int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg);
+int rsp_set_content_file(rsp_response *res, int fd);
+int rsp_iter_content(rsp_response *res, bool read_file,
+    int (*each)(void *arg, const void *data, size_t len), void *arg);
+
+int rsp_write_status_headers(rsp_response *res);
+int rsp_write_content(rsp_response *res);
+int rsp_write(rsp_response *res);
+int rsp_finish(rsp_response *res);
+
+int rsp_set_error(rsp_response *res, int code, const char *message);
+
+/* ---------------------------------------------------------------- */
+/* Cookies                                                           */
+
+struct rsp_cookie {
+	const char *path;        /* NULL: "/" ; "": no Path */
+	const char *domain;      /* NULL: none */
+	const char *comment;     /* NULL: none */
+	const char *samesite;    /* NULL, "Strict", "Lax" or "None" */
+	bool secure, httponly, partitioned;
+	bool has_max_age;  long long max_age; /* seconds */
+	bool has_expires;  time_t expires;    /* absolute time */
+};
+
+int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
+    const struct rsp_cookie *attrs);   /* attrs NULL: defaults */
+int rsp_unset_cookie(rsp_response *res, const char *name);
+int rsp_delete_cookie(rsp_response *res, const char *name,
+    const char *path, const char *domain);
+
+/* ---------------------------------------------------------------- */
+/* Headers                                                           */
+
+int rsp_headers_set(rsp_headers *h, const char *name, const char *value);
+int rsp_headers_append(rsp_headers *h, const char *name, const char *value);
+int rsp_headers_setf(rsp_headers *h, const char *name, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+int rsp_headers_appendf(rsp_headers *h, const char *name, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+const char *rsp_headers_get(const rsp_headers *h, const char *name);
+size_t rsp_headers_get_all(const rsp_headers *h, const char *name,
+    const char **values, size_t max);
+bool rsp_headers_contains(const rsp_headers *h, const char *name);
+int  rsp_headers_remove(rsp_headers *h, const char *name);
+bool rsp_headers_next(const rsp_headers *h, size_t *pos,
+    const char **name, const char **value);
+size_t rsp_headers_count(const rsp_headers *h);
+
+/* ---------------------------------------------------------------- */
+/* The writer                                                        */
+
+int rsp_writer_write_status(rsp_writer *w, int code, const char *message);
+int rsp_writer_write_header(rsp_writer *w, const char *name, const char *value);
+int rsp_writer_end_headers(rsp_writer *w);
+int rsp_writer_write_content(rsp_writer *w, const void *data, ssize_t len);
+int rsp_writer_write_content_file(rsp_writer *w, int fd);
+int rsp_writer_write(rsp_writer *w, const char *text, ssize_t len);
+int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len);
+int rsp_writer_flush(rsp_writer *w);
+int rsp_writer_encode(rsp_writer *w, const char *text, ssize_t len,
+    struct rsp_buffer *out);
+
+/* ---------------------------------------------------------------- */
+/* JSON                                                              */
+
+/*
+ * Append `s` to `out` as a JSON string literal, quotes included, escaped
+ * exactly as Python's json.dumps(ensure_ascii=True) does; invalid UTF-8
+ * becomes U+FFFD.
+ */
+int rsp_json_string(struct rsp_buffer *out, const void *s, ssize_t len);
+
+/* ---------------------------------------------------------------- */
+/* The request                                                       */
+
+/*
+ * A request reads CGI meta-variables from envp (copied; NULL: none) and the
+ * body from body_fd (not closed; < 0: none) or from memory (copied).
+ * Nothing is parsed until asked for.  Every string handed out is owned by
+ * the request and lives until rsp_request_free; values are raw bytes.
+ *
+ *  - method: REQUEST_METHOD as sent (case kept), "GET" when unset.
+ *  - param: any variable by exact name.  header: HTTP_* by HTTP name, any
+ *    case, '-' and '_' alike ("User-Agent" <- HTTP_USER_AGENT);
+ *    Content-Type and Content-Length come from CONTENT_TYPE/CONTENT_LENGTH.
+ *  - query: QUERY_STRING, WHATWG urlencoded parsing ('&' only, '+' is a
+ *    space, a malformed '%' stays literal, no UTF-8 replacement); names are
+ *    case-sensitive, the first value wins, query_all gives all in order.
+ *  - cookie: HTTP_COOKIE split on ';', trimmed; crumbs without '=', with a
+ *    non-token name or a control byte in the value are skipped; one pair of
+ *    enclosing double quotes is removed.  Duplicates are kept in order and
+ *    the FIRST wins (user agents send the most specific path first).  A
+ *    Cookie header over max_cookie is ignored whole (no cookies, no error).
+ *  - body: exactly CONTENT_LENGTH bytes (absent or empty: no body, data ""
+ *    and len 0); larger than spill_threshold it is a read-only mapping of an
+ *    unlinked temporary file in $TMPDIR (else /tmp).
+ *  - form: urlencoded or multipart/form-data body fields (not the query);
+ *    multipart parts with a filename are uploads (rsp_request_upload: data
+ *    points into the body, filename exactly as sent, content_type defaults
+ *    to "text/plain"), the others are form fields.  On any error no field
+ *    and no upload is visible.
+ *  - auth: HTTP Basic from HTTP_AUTHORIZATION: scheme in any case, one or
+ *    more spaces, strict base64 (padding required, no stray bits), split at
+ *    the first ':'; control bytes refused.
+ *
+ * rsp_request_status checks, and returns the worst of (RSP_EBADREQ over
+ * RSP_ELIMIT over anything else): REQUEST_METHOD a token when set; the
+ * query (length, pair count, no NUL from %00); CONTENT_LENGTH (1*DIGIT up
+ * to 2^63-1, else RSP_EBADREQ; over max_body RSP_ELIMIT, before anything is
+ * read); the body when one is declared, whatever its type (reads it: input
+ * shorter than declared is RSP_EBADREQ, a read failure RSP_EIO); and the
+ * form when CONTENT_TYPE is a form type.  Cookies and credentials are not
+ * judged.
+ */
+rsp_request *rsp_request_new(char *const *envp, int body_fd);
+rsp_request *rsp_request_from_memory(char *const *envp, const void *body, size_t len);
+void rsp_request_free(rsp_request *req);
+
+const char *rsp_request_method(const rsp_request *req);   /* "GET" if unset */
+const char *rsp_request_param(const rsp_request *req, const char *name);
+const char *rsp_request_header(const rsp_request *req, const char *name);
+const char *rsp_request_query(const rsp_request *req, const char *name);
+size_t rsp_request_query_all(const rsp_request *req, const char *name,
+    const char **values, size_t max);
+const char *rsp_request_cookie(const rsp_request *req, const char *name);
+const char *rsp_request_form(rsp_request *req, const char *name);
+struct rsp_upload {
+	const char *name, *filename, *content_type;
+	const void *data;
+	size_t len;
+};
+const struct rsp_upload *rsp_request_upload(rsp_request *req, const char *name);
+int rsp_request_body(rsp_request *req, const void **data, size_t *len);
+int rsp_request_auth(const rsp_request *req, const char **user, const char **password);
+int rsp_request_status(rsp_request *req);
+
+/*
+ * Request limits.  A zero field takes the default shown.  Exceeding one makes
+ * rsp_request_status return RSP_ELIMIT (cookies excepted, see max_cookie).
+ */
+struct rsp_limits {
+	size_t max_body;        /* body bytes (CONTENT_LENGTH); 16 MiB, or
+	                           RSP_MAX_BODY from the process environment */
+	size_t max_query;       /* QUERY_STRING bytes; 64 KiB */
+	size_t max_params;      /* pairs in the query, and in a urlencoded body; 1000 */
+	size_t max_parts;       /* multipart parts; 1000 */
+	size_t max_part_header; /* bytes of one part's header block; 8 KiB */
+	size_t max_boundary;    /* multipart boundary length; 70 (RFC 2046) */
+	size_t max_cookie;      /* HTTP_COOKIE bytes; 8 KiB.  A longer header is
+	                           ignored whole: no cookies, not an error */
+	size_t spill_threshold; /* bodies larger than this go to an unlinked
+	                           temporary file, mapped read-only; 1 MiB */
+};
+
+rsp_request *rsp_request_new_with(char *const *envp, int body_fd,
+    const struct rsp_limits *lim);
+rsp_request *rsp_request_from_memory_with(char *const *envp, const void *body,
+    size_t len, const struct rsp_limits *lim);
+
+/*
+ * Iteration, in input order, duplicates included:
+ *   size_t pos = 0; const char *n, *v;
+ *   while (rsp_request_query_next(req, &pos, &n, &v)) ...
+ * Header names come out lower-case with '-' ("user-agent"); params are the
+ * raw variables.  Uploads are the multipart parts that carry a filename;
+ * form fields are all other fields.
+ */
+bool rsp_request_param_next(const rsp_request *req, size_t *pos,
+    const char **name, const char **value);
+bool rsp_request_header_next(const rsp_request *req, size_t *pos,
+    const char **name, const char **value);
+bool rsp_request_query_next(const rsp_request *req, size_t *pos,
+    const char **name, const char **value);
+bool rsp_request_cookie_next(const rsp_request *req, size_t *pos,
+    const char **name, const char **value);
+bool rsp_request_form_next(rsp_request *req, size_t *pos,
+    const char **name, const char **value);
+const struct rsp_upload *rsp_request_upload_next(rsp_request *req, size_t *pos);
+size_t rsp_request_form_all(rsp_request *req, const char *name,
+    const char **values, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RESPOND_H */

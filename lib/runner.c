@@ -1,0 +1,457 @@
+/*
+ * runner.c - rsp_run: serve a handler as a CGI program (environment, stdin,
+ * stdout) or as a FastCGI application through libfcgi (a listening socket
+ * on fd 0, or RSP_FCGI_SOCKET), with worker threads and a clean SIGTERM.
+ * Per-request memory is reused across FastCGI requests and released in one
+ * place, so a long-lived worker stays flat.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define STDERR_KEEP (64 * 1024)  /* handler stderr held for the error stream */
+
+/* Everything one rsp_run shares between its threads. */
+struct runner {
+	rsp_handler handler;
+	void *arg;
+	struct rsp_options opts;
+	struct rsp_limits lim;
+	int listen_fd;
+	int stop[2];                 /* written once at SIGTERM: wakes every poll */
+	int err_fd;                  /* the process's stderr before capture */
+	int cap[2];                  /* handler stderr, captured in FastCGI mode */
+	pthread_mutex_t lock;        /* accept, and the captured stderr */
+	struct rsp_buffer held;      /* captured stderr not yet forwarded */
+	pthread_t main_thread;
+	pthread_t pump;
+	bool pumping;
+	int live_workers;
+	bool stopping;               /* main thread no longer waits in sigwait */
+};
+
+/* One FastCGI worker: its libfcgi request and its reused objects. */
+struct worker {
+	struct runner *rn;
+	FCGX_Request fr;
+	rsp_request *req;
+	rsp_response *res;
+	bool in_handler;
+	bool fcgx_done;              /* FCGX_Finish_r called for this request */
+};
+
+/* ---- serving one request, in either mode --------------------------------- */
+
+static int bad_request_code(int st)
+{
+	return st == RSP_ELIMIT ? 413 : 400;
+}
+
+/*
+ * Call the handler unless the request was refused, and make sure a response
+ * goes out: the handler's own, a 400/413 for a refused request, or a 500
+ * when the handler failed before writing anything.
+ */
+static int serve(const struct runner *rn, rsp_request *req, rsp_response *res)
+{
+	struct rsp__response *r = rsp__res(res);
+	int st = rsp_request_status(req);
+
+	if (st != RSP_OK && !rn->opts.see_bad_requests) {
+		rsp_set_error(res, bad_request_code(st), rsp_strerror(st));
+	} else {
+		int rc = rn->handler(req, res, rn->arg);
+		if (rc != 0 && !r->writer.used && !r->writer.finished) {
+			char msg[96];
+			if (rc < 0 && rc >= RSP_ECALLBACK)
+				snprintf(msg, sizeof(msg), "handler failed: %s", rsp_strerror(rc));
+			else
+				snprintf(msg, sizeof(msg), "handler failed with status %d", rc);
+			rsp_set_error(res, 500, msg);
+		}
+	}
+	if (r->writer.finished)
+		return r->writer.err ? r->writer.err : RSP_OK;
+	return rsp_finish(res);
+}
+
+/* ---- CGI ------------------------------------------------------------------- */
+
+static bool program_is_nph(void)
+{
+	const char *name = program_invocation_short_name;
+	return name != NULL && strncmp(name, "nph-", 4) == 0;
+}
+
+static int run_cgi(struct runner *rn)
+{
+	rsp_request *req = rsp_request_new_with(environ, 0, &rn->lim);
+	if (req == NULL) {
+		fputs("respond: out of memory\n", stderr);
+		return 1;
+	}
+	rsp_response *res = rsp_response_new(req, rsp_sink_fd(1));
+	if (res == NULL) {
+		rsp_request_free(req);
+		fputs("respond: out of memory\n", stderr);
+		return 1;
+	}
+	if (program_is_nph() && rsp_flavour(res) == RSP_CGI)
+		rsp_set_flavour(res, RSP_NPH);
+	int rc = serve(rn, req, res);
+	rsp_response_free(res);
+	rsp_request_free(req);
+	return rc == RSP_OK ? 0 : 1;
+}
+
+/* ---- FastCGI: the handler's stderr and the library's log ------------------ */
+
+static void write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Move what the handler wrote to stderr into rn->held (lock held). */
+static void capture_locked(struct runner *rn)
+{
+	char buf[4096];
+	ssize_t n;
+	if (rn->cap[0] < 0)
+		return;
+	while ((n = read(rn->cap[0], buf, sizeof(buf))) > 0) {
+		size_t room = rn->held.len < STDERR_KEEP ? STDERR_KEEP - rn->held.len : 0;
+		if ((size_t)n > room) {
+			/* The error stream is a log, not a store: keep the newest. */
+			write_all(rn->err_fd, rn->held.data, rn->held.len);
+			rn->held.len = 0;
+		}
+		rsp__buf_append(&rn->held, buf, (size_t)n);
+	}
+}
+
+/* Keeps the capture pipe from filling while a handler writes a lot. */
+static void *stderr_pump(void *arg)
+{
+	struct runner *rn = arg;
+	struct pollfd p[2] = { { rn->cap[0], POLLIN, 0 }, { rn->stop[0], POLLIN, 0 } };
+	for (;;) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents)
+			break;
+		pthread_mutex_lock(&rn->lock);
+		capture_locked(rn);
+		pthread_mutex_unlock(&rn->lock);
+	}
+	return NULL;
+}
+
+static void start_capture(struct runner *rn)
+{
+	rn->cap[0] = rn->cap[1] = -1;
+	rn->err_fd = dup(2);
+	if (rn->err_fd < 0 || pipe(rn->cap) != 0) {
+		rn->cap[0] = rn->cap[1] = -1;
+		return;
+	}
+	fcntl(rn->cap[0], F_SETFL, O_NONBLOCK);
+	fcntl(rn->cap[0], F_SETFD, FD_CLOEXEC);
+	dup2(rn->cap[1], 2);
+	close(rn->cap[1]);
+	rn->cap[1] = -1;
+	setvbuf(stderr, NULL, _IONBF, 0);
+	rn->pumping = pthread_create(&rn->pump, NULL, stderr_pump, rn) == 0;
+}
+
+/* After rn->stop was written: the pump has been told to go. */
+static void stop_capture(struct runner *rn)
+{
+	if (rn->pumping)
+		pthread_join(rn->pump, NULL);
+	rn->pumping = false;
+	if (rn->err_fd >= 0) {
+		dup2(rn->err_fd, 2);
+		close(rn->err_fd);
+		rn->err_fd = -1;
+	}
+	pthread_mutex_lock(&rn->lock);
+	if (rn->cap[0] >= 0) {
+		close(rn->cap[0]);
+		rn->cap[0] = -1;
+	}
+	pthread_mutex_unlock(&rn->lock);
+}
+
+static void put_err(struct worker *wk, const char *msg, size_t len)
+{
+	if (wk->fcgx_done || wk->fr.err == NULL) {
+		write_all(wk->rn->err_fd >= 0 ? wk->rn->err_fd : 2, msg, len);
+		return;
+	}
+	struct rsp__sigpipe st;
+	rsp__sigpipe_block(&st);
+	FCGX_PutStr(msg, (int)len, wk->fr.err);
+	rsp__sigpipe_unblock(&st, FCGX_GetError(wk->fr.err) == EPIPE);
+}
+
+/* Forward what the handler wrote to stderr to this request's error stream. */
+static void forward_stderr(struct worker *wk)
+{
+	struct runner *rn = wk->rn;
+	pthread_mutex_lock(&rn->lock);
+	capture_locked(rn);
+	if (rn->held.len > 0)
+		put_err(wk, rn->held.data, rn->held.len);
+	rn->held.len = 0;
+	pthread_mutex_unlock(&rn->lock);
+}
+
+static void log_to_request(void *ctx, const char *msg, size_t len)
+{
+	put_err(ctx, msg, len);
+}
+
+/* ---- FastCGI: requests ------------------------------------------------------ */
+
+static int fcgx_read(void *ctx, void *buf, size_t len)
+{
+	return FCGX_GetStr(buf, len > (1u << 30) ? (1 << 30) : (int)len, ctx);
+}
+
+/* Ends the FastCGI request: from rsp_finish, early or after the handler. */
+static int finish_fcgx(void *ctx)
+{
+	struct worker *wk = ctx;
+	if (wk->fcgx_done)
+		return RSP_OK;
+	/* The handler goes on after an early finish: keep what it may read. */
+	int rc = wk->in_handler ? rsp__request_detach(wk->req) : RSP_OK;
+	forward_stderr(wk);
+	struct rsp__sigpipe st;
+	rsp__sigpipe_block(&st);
+	FCGX_Finish_r(&wk->fr);
+	rsp__sigpipe_unblock(&st, true);
+	wk->fcgx_done = true;
+	return rc;
+}
+
+/* Wait for a connection (or the next request on a kept one), or for stop. */
+static bool wait_for_work(struct worker *wk)
+{
+	struct runner *rn = wk->rn;
+	int fd = wk->fr.ipcFd >= 0 ? wk->fr.ipcFd : rn->listen_fd;
+	struct pollfd p[2] = { { fd, POLLIN, 0 }, { rn->stop[0], POLLIN, 0 } };
+	for (;;) {
+		int n = poll(p, 2, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || p[1].revents)
+			return false;
+		return true;
+	}
+}
+
+static bool accept_next(struct worker *wk)
+{
+	struct runner *rn = wk->rn;
+	bool ok = false;
+	/* The next request on a kept connection needs no accept. */
+	if (wk->fr.ipcFd >= 0)
+		return wait_for_work(wk) && FCGX_Accept_r(&wk->fr) >= 0;
+	/* One thread accepts at a time, so none sleeps in accept at shutdown. */
+	pthread_mutex_lock(&rn->lock);
+	if (wait_for_work(wk))
+		ok = FCGX_Accept_r(&wk->fr) >= 0;
+	pthread_mutex_unlock(&rn->lock);
+	return ok;
+}
+
+static void serve_fcgx(struct worker *wk)
+{
+	struct runner *rn = wk->rn;
+	if (wk->req == NULL)
+		wk->req = rsp__request_new_reader(wk->fr.envp, fcgx_read, wk->fr.in, &rn->lim);
+	else
+		rsp__request_reset(wk->req, wk->fr.envp, fcgx_read, wk->fr.in, &rn->lim);
+	if (wk->req == NULL)
+		return;
+	if (wk->res == NULL)
+		wk->res = rsp_response_new(wk->req, rsp_sink_fcgx(wk->fr.out));
+	else
+		rsp__response_reset(wk->res, wk->req, rsp_sink_fcgx(wk->fr.out));
+	if (wk->res == NULL)
+		return;
+	/* FastCGI has no NPH: the web server always parses the header block. */
+	if (rsp_flavour(wk->res) == RSP_NPH)
+		rsp_set_flavour(wk->res, RSP_CGI);
+	rsp__response_set_log(wk->res, log_to_request, wk);
+	rsp__response_set_finish(wk->res, finish_fcgx, wk);
+	wk->fcgx_done = false;
+	wk->in_handler = true;
+	serve(rn, wk->req, wk->res);
+	wk->in_handler = false;
+	finish_fcgx(wk);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct runner *rn = wk->rn;
+
+	while (accept_next(wk))
+		serve_fcgx(wk);
+	FCGX_Free(&wk->fr, 1);
+	rsp_response_free(wk->res);
+	rsp_request_free(wk->req);
+	wk->res = NULL;
+	wk->req = NULL;
+	pthread_mutex_lock(&rn->lock);
+	bool last = --rn->live_workers == 0 && !rn->stopping;
+	pthread_mutex_unlock(&rn->lock);
+	/* The last worker out wakes the main thread if nothing else will. */
+	if (last)
+		pthread_kill(rn->main_thread, SIGUSR2);
+	return NULL;
+}
+
+/* RSP_FCGI_SOCKET: a path, ":port" (loopback only) or "host:port". */
+static int open_socket(const char *spec)
+{
+	char buf[300];
+	if (spec[0] == ':') {
+		snprintf(buf, sizeof(buf), "127.0.0.1%s", spec);
+		spec = buf;
+	}
+	return FCGX_OpenSocket(spec, 128);
+}
+
+static int run_fcgi(struct runner *rn, int listen_fd)
+{
+	int nthreads = rn->opts.threads > 0 ? rn->opts.threads : 1;
+	sigset_t set, old;
+	int sig;
+
+	rn->listen_fd = listen_fd;
+	if (pipe(rn->stop) != 0) {
+		perror("respond: pipe");
+		return 1;
+	}
+	/* SIGTERM and SIGINT are taken by sigwait below, in the main thread only. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	start_capture(rn);
+
+	struct worker *wks = calloc((size_t)nthreads, sizeof(*wks));
+	pthread_t *tids = calloc((size_t)nthreads, sizeof(*tids));
+	int started = 0;
+	if (wks != NULL && tids != NULL) {
+		for (int i = 0; i < nthreads; i++) {
+			wks[i].rn = rn;
+			FCGX_InitRequest(&wks[i].fr, listen_fd, 0);
+			pthread_mutex_lock(&rn->lock);
+			rn->live_workers++;
+			pthread_mutex_unlock(&rn->lock);
+			if (pthread_create(&tids[i], NULL, worker_main, &wks[i]) != 0) {
+				pthread_mutex_lock(&rn->lock);
+				rn->live_workers--;
+				pthread_mutex_unlock(&rn->lock);
+				break;
+			}
+			started++;
+		}
+	}
+	if (started > 0)
+		sigwait(&set, &sig);
+	/* Stop: every poll wakes (one worker may hold the lock while it waits);
+	 * requests in progress finish first. */
+	write_all(rn->stop[1], "x", 1);
+	pthread_mutex_lock(&rn->lock);
+	rn->stopping = true;
+	pthread_mutex_unlock(&rn->lock);
+	for (int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	stop_capture(rn);
+	free(wks);
+	free(tids);
+	close(rn->stop[0]);
+	close(rn->stop[1]);
+	rsp_buffer_free(&rn->held);
+	/* Take back a wake-up or a second SIGTERM that came meanwhile. */
+	struct timespec zero = { 0, 0 };
+	while (sigtimedwait(&set, NULL, &zero) > 0)
+		;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return started > 0 ? 0 : 1;
+}
+
+/* ---- entry points -------------------------------------------------------------- */
+
+int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts)
+{
+	struct runner rn;
+	struct rsp_limits lim = { 0 };
+
+	if (handler == NULL)
+		return 64;
+	memset(&rn, 0, sizeof(rn));
+	rn.handler = handler;
+	rn.arg = arg;
+	if (opts != NULL)
+		rn.opts = *opts;
+	lim.max_body = rn.opts.max_body;
+	rsp__limits_resolve(&rn.lim, &lim);
+	rn.err_fd = -1;
+	rn.cap[0] = rn.cap[1] = -1;
+	rn.main_thread = pthread_self();
+	pthread_mutex_init(&rn.lock, NULL);
+
+	int rc;
+	const char *sock = getenv("RSP_FCGI_SOCKET");
+	if (FCGX_Init() != 0) {
+		fputs("respond: FastCGI initialisation failed\n", stderr);
+		rc = 1;
+	} else if (sock != NULL && *sock != '\0') {
+		int fd = open_socket(sock);
+		if (fd < 0) {
+			fprintf(stderr, "respond: cannot listen on %s\n", sock);
+			rc = 1;
+		} else {
+			rc = run_fcgi(&rn, fd);
+			close(fd);
+		}
+	} else if (!FCGX_IsCGI()) {
+		rc = run_fcgi(&rn, 0);
+	} else {
+		rc = run_cgi(&rn);
+	}
+	pthread_mutex_destroy(&rn.lock);
+	return rc;
+}
+
+int rsp_run(rsp_handler handler, void *arg)
+{
+	return rsp_run_with(handler, arg, NULL);
+}

@@ -1,0 +1,941 @@
+/* check_response.c - the response: the seed example, the reference's byte
+ * transcripts in CGI/NPH/H2, content kinds, rsp_iter_content, HEAD, 204/304, rsp_finish. */
+#include "testutil.h"
+
+/* Expected output for each flavour. */
+struct by_flavour { const char *cgi, *nph, *h2; };
+
+static void ck_flavour_out(struct tu *t, enum rsp_flavour f,
+    const struct by_flavour *e)
+{
+	const char *exp = f == RSP_CGI ? e->cgi : f == RSP_NPH ? e->nph : e->h2;
+	char *m = tu_out_diff(t, exp, strlen(exp));
+	ck_assert_msg(m == NULL, "%s: %s", tu_flavour_name(f), m ? m : "");
+}
+
+/* ---- part callbacks ----------------------------------------------------- */
+
+static int part_c(void *arg, const void **data, size_t *len)
+{
+	(void)arg;
+	*data = "c";
+	*len = 1;
+	return 0;
+}
+
+static int part_empty(void *arg, const void **data, size_t *len)
+{
+	(void)arg;
+	*data = NULL;
+	*len = 0;
+	return 0;
+}
+
+static int part_fail(void *arg, const void **data, size_t *len)
+{
+	(void)data;
+	(void)len;
+	return arg ? *(int *)arg : 1;
+}
+
+static int part_counted(void *arg, const void **data, size_t *len)
+{
+	int *calls = arg;
+	(*calls)++;
+	*data = "n";
+	*len = 1;
+	return 0;
+}
+
+/* Collects rsp_iter_content's chunks. */
+struct chunks {
+	size_t n;
+	size_t sizes[64];
+	struct rsp_buffer all;
+	int stop_at;    /* return `stop_rc` on this chunk (1-based), 0: never */
+	int stop_rc;
+};
+
+static int collect(void *arg, const void *data, size_t len)
+{
+	struct chunks *c = arg;
+	if (c->n < 64)
+		c->sizes[c->n] = len;
+	c->n++;
+	size_t need = c->all.len + len + 1;
+	if (need > c->all.cap) {
+		c->all.cap = need * 2;
+		c->all.data = realloc(c->all.data, c->all.cap);
+	}
+	memcpy(c->all.data + c->all.len, data, len);
+	c->all.len += len;
+	if (c->stop_at && (int)c->n == c->stop_at)
+		return c->stop_rc;
+	return 0;
+}
+
+/* ---- the seed's first example --------------------------------------- */
+
+START_TEST(test_seed_example)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Type", "text/plain"));
+	ck_ok(rsp_set_content(t->res, "Some example content", -1));
+	ck_ok(rsp_write(t->res));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\nContent-Type: text/plain\r\n"
+		"Content-Length: 20\r\n\r\nSome example content",
+		"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" NPH_REQ
+		"Content-Length: 20\r\n\r\nSome example content",
+		"Status: 200 OK\r\ncontent-type: text/plain\r\n"
+		"content-length: 20\r\n\r\nSome example content",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(!t->res->close_connection);
+	tu_free(t);
+}
+END_TEST
+
+/* ---- wptserve-behaviour.md 2.9, carried to CGI, NPH and H2 ------------- */
+
+START_TEST(test_transcript_string)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_set_content(t->res, "test data", -1));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\nContent-Length: 9\r\n\r\ntest data",
+		"HTTP/1.1 200 OK\r\n" NPH_REQ "Content-Length: 9\r\n\r\ntest data",
+		"Status: 200 OK\r\ncontent-length: 9\r\n\r\ntest data",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(!t->res->close_connection);
+	tu_free(t);
+}
+END_TEST
+
+/* Content-Length 4 with a 9-byte body: the body is refused, finish says short. */
+START_TEST(test_transcript_short_length)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\nContent-Length: 4\r\n"
+		"test-header: test-value\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"
+		"test-header: test-value\r\n" NPH_REQ "\r\n",
+		"Status: 200 OK\r\ncontent-length: 4\r\n"
+		"test-header: test-value\r\n\r\n",
+	};
+	for (int via_write = 1; via_write >= 0; via_write--) {
+		struct tu_stderr cap;
+		tu_stderr_begin(&cap);
+		struct tu *t = tu_new(f);
+		int rc0 = rsp_headers_set(t->res->headers, "Content-Length", "4");
+		int rc1 = rsp_headers_set(t->res->headers, "test-header",
+		    "test-value");
+		int rc2 = rsp_set_content(t->res, "test data", -1);
+		int rcw = via_write ? rsp_write(t->res) : RSP_ESTATE;
+		int rcf = rsp_finish(t->res);
+		char *log = tu_stderr_end(&cap);
+		ck_assert_int_eq(rc0, RSP_OK);
+		ck_assert_int_eq(rc1, RSP_OK);
+		ck_assert_int_eq(rc2, RSP_OK);
+		ck_assert_msg(rcw == RSP_ESTATE, "rsp_write returned %s",
+		    rsp_strerror(rcw));
+		ck_assert_msg(rcf == RSP_ESTATE, "rsp_finish returned %s",
+		    rsp_strerror(rcf));
+		ck_assert_msg(log[0] != 0, "short body not logged (%s)", via_write ?
+		    "rsp_write, then rsp_finish" : "rsp_finish alone");
+		free(log);
+		ck_flavour_out(t, f, &e);
+		tu_free(t);
+	}
+}
+END_TEST
+
+START_TEST(test_transcript_custom_status)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_set_status(t->res, 202, "Some Status"));
+	ck_ok(rsp_headers_set(t->res->headers, "test-header", "test-value"));
+	ck_ok(rsp_set_content(t->res, "test data", -1));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 202 Some Status\r\ntest-header: test-value\r\n"
+		"Content-Length: 9\r\n\r\ntest data",
+		"HTTP/1.1 202 Some Status\r\ntest-header: test-value\r\n" NPH_REQ
+		"Content-Length: 9\r\n\r\ntest data",
+		"Status: 202 Some Status\r\ntest-header: test-value\r\n"
+		"content-length: 9\r\n\r\ntest data",
+	};
+	ck_flavour_out(t, f, &e);
+	tu_free(t);
+}
+END_TEST
+
+START_TEST(test_transcript_none)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\n\r\n",
+		"HTTP/1.1 200 OK\r\n" NPH_REQ "Connection: close\r\n\r\n",
+		"Status: 200 OK\r\n\r\n",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(t->res->close_connection);
+	tu_free(t);
+}
+END_TEST
+
+START_TEST(test_transcript_reason_none)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_set_status(t->res, 200, "None"));
+	ck_ok(rsp_set_content(t->res, "x", -1));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 None\r\nContent-Length: 1\r\n\r\nx",
+		"HTTP/1.1 200 None\r\n" NPH_REQ "Content-Length: 1\r\n\r\nx",
+		"Status: 200 None\r\ncontent-length: 1\r\n\r\nx",
+	};
+	ck_flavour_out(t, f, &e);
+	tu_free(t);
+}
+END_TEST
+
+START_TEST(test_transcript_599_empty)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_set_status(t->res, 599, NULL));
+	ck_ok(rsp_set_content(t->res, "", 0));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 599 \r\nContent-Length: 0\r\n\r\n",
+		"HTTP/1.1 599 \r\n" NPH_REQ "Content-Length: 0\r\n\r\n",
+		"Status: 599 \r\ncontent-length: 0\r\n\r\n",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(!t->res->close_connection);
+	tu_free(t);
+}
+END_TEST
+
+/* content ["a", "b", fn->"c", "", fn->nothing] */
+START_TEST(test_transcript_parts)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_add_content(t->res, "a", -1));
+	ck_ok(rsp_add_content(t->res, "b", 1));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content(t->res, "", 0));
+	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\n\r\nabc",
+		"HTTP/1.1 200 OK\r\n" NPH_REQ "Connection: close\r\n\r\nabc",
+		"Status: 200 OK\r\n\r\nabc",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(t->res->close_connection);
+	tu_free(t);
+}
+END_TEST
+
+/* HEAD with headers and content "body\r\n": the GET's headers, no body. */
+START_TEST(test_transcript_head)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_method("HEAD", f);
+	ck_ok(rsp_headers_set(t->res->headers, "X-Test", "TEST"));
+	ck_ok(rsp_set_content(t->res, "body\r\n", -1));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\nX-Test: TEST\r\nContent-Length: 6\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nX-Test: TEST\r\n" NPH_REQ
+		"Content-Length: 6\r\n\r\n",
+		"Status: 200 OK\r\nx-test: TEST\r\ncontent-length: 6\r\n\r\n",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(!t->res->close_connection);
+	tu_free(t);
+}
+END_TEST
+
+START_TEST(test_head_send_body)
+{
+	struct tu *t = tu_method("HEAD", RSP_CGI);
+	t->res->send_body_for_head_request = true;
+	ck_ok(rsp_headers_set(t->res->headers, "X-Test", "TEST"));
+	ck_ok(rsp_set_content(t->res, "body\r\n", -1));
+	ck_ok(rsp_write(t->res));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nX-Test: TEST\r\nContent-Length: 6\r\n\r\n"
+	    "body\r\n");
+	tu_free(t);
+
+	/* GET and POST send the body */
+	static const char *const methods[] = { "GET", "POST" };
+	for (size_t i = 0; i < 2; i++) {
+		t = tu_method(methods[i], RSP_CGI);
+		ck_ok(rsp_set_content(t->res, "body", -1));
+		ck_ok(rsp_finish(t->res));
+		ck_out(t, "Status: 200 OK\r\nContent-Length: 4\r\n\r\nbody");
+		tu_free(t);
+	}
+}
+END_TEST
+
+/* HEAD with file content: Content-Length from the file, no body. */
+START_TEST(test_head_file)
+{
+	int fd = tu_temp_file(1000, NULL);
+	struct tu *t = tu_method("HEAD", RSP_CGI);
+	ck_ok(rsp_set_content_file(t->res, fd));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Length: 1000\r\n\r\n");
+	tu_free(t);
+	ck_assert_msg(tu_fd_is_closed(fd), "descriptor left open");
+}
+END_TEST
+
+/* ---- 204 / 304 ---------------------------------------------------------- */
+
+START_TEST(test_no_body_statuses)
+{
+	static const int codes[] = { 204, 304 };
+	for (size_t i = 0; i < 2; i++) {
+		struct tu *t = tu_new(RSP_CGI);
+		ck_ok(rsp_set_status(t->res, codes[i], NULL));
+		ck_ok(rsp_headers_set(t->res->headers, "ETag", "\"x\""));
+		ck_ok(rsp_set_content(t->res, "not sent", -1));
+		ck_ok(rsp_write(t->res));
+		ck_ok(rsp_finish(t->res));
+		char *exp = tu_strdupf("Status: %d %s\r\nETag: \"x\"\r\n\r\n",
+		    codes[i], codes[i] == 204 ? "No Content" : "Not Modified");
+		ck_out_s(t, exp);
+		free(exp);
+		tu_free(t);
+
+		/* parts too */
+		t = tu_new(RSP_CGI);
+		ck_ok(rsp_set_status(t->res, codes[i], NULL));
+		ck_ok(rsp_add_content(t->res, "a", -1));
+		ck_ok(rsp_finish(t->res));
+		exp = tu_strdupf("Status: %d %s\r\n\r\n", codes[i],
+		    codes[i] == 204 ? "No Content" : "Not Modified");
+		ck_out_s(t, exp);
+		free(exp);
+		tu_free(t);
+	}
+}
+END_TEST
+
+/* A declared length with a suppressed body is not "short" (DESIGN.md 7). */
+START_TEST(test_suppressed_body_not_short)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_status(t->res, 304, NULL));
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "100"));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 304 Not Modified\r\nContent-Length: 100\r\n\r\n");
+	tu_free(t);
+
+	t = tu_method("HEAD", RSP_CGI);
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "100"));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Length: 100\r\n\r\n");
+	tu_free(t);
+
+	t = tu_method("HEAD", RSP_NPH);
+	ck_ok(rsp_set_content(t->res, "12345", -1));
+	ck_ok(rsp_write(t->res));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "HTTP/1.1 200 OK\r\n" NPH_REQ "Content-Length: 5\r\n\r\n");
+	tu_free(t);
+}
+END_TEST
+
+/* ---- content kinds ---------------------------------------------------- */
+
+START_TEST(test_content_replace_and_append)
+{
+	/* a string content becomes the first part: length unknown */
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_content(t->res, "a", -1));
+	ck_ok(rsp_add_content(t->res, "b", -1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\n\r\nab");
+	ck_assert(t->res->close_connection);
+	tu_free(t);
+
+	/* set_content replaces parts */
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_add_content(t->res, "a", -1));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_set_content(t->res, "xyz", -1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Length: 3\r\n\r\nxyz");
+	tu_free(t);
+
+	/* set_content replaces set_content; bytes with NUL, encoding ignored */
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_encoding(t->res, "ISO-8859-1"));
+	ck_ok(rsp_set_content(t->res, "first", -1));
+	ck_ok(rsp_set_content(t->res, "\xc3\xa9\0z", 4));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Length: 4\r\n\r\n\xc3\xa9\0z");
+	tu_free(t);
+
+	/* set_content_file replaces, set_content replaces a file */
+	int fd = tu_temp_file(5, NULL);
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_content(t->res, "zzz", -1));
+	ck_ok(rsp_set_content_file(t->res, fd));
+	ck_ok(rsp_finish(t->res));
+	char exp[64];
+	size_t hl = (size_t)sprintf(exp, "Status: 200 OK\r\nContent-Length: 5\r\n\r\n");
+	unsigned char *d = tu_pattern_bytes(5);
+	memcpy(exp + hl, d, 5);
+	free(d);
+	ck_out_n(t, exp, hl + 5);
+	tu_free(t);
+
+	fd = tu_temp_file(5, NULL);
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_content_file(t->res, fd));
+	ck_ok(rsp_set_content(t->res, "s", -1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Length: 1\r\n\r\ns");
+	tu_free(t);
+	ck_assert_msg(tu_fd_is_closed(fd), "replaced descriptor left open");
+}
+END_TEST
+
+/* Content is copied: the caller may reuse its buffers at once. */
+START_TEST(test_content_copied)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	char buf[8];
+	strcpy(buf, "one");
+	ck_ok(rsp_set_content(t->res, buf, -1));
+	strcpy(buf, "XXX");
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Length: 3\r\n\r\none");
+	tu_free(t);
+
+	t = tu_new(RSP_CGI);
+	strcpy(buf, "two");
+	ck_ok(rsp_add_content(t->res, buf, -1));
+	strcpy(buf, "YYY");
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\n\r\ntwo");
+	tu_free(t);
+}
+END_TEST
+
+/* Part callbacks run when the content is written, in order. */
+START_TEST(test_part_fn_called_when_written)
+{
+	int calls = 0;
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls));
+	ck_ok(rsp_add_content(t->res, "-", -1));
+	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls));
+	ck_assert_int_eq(calls, 0);
+	ck_ok(rsp_finish(t->res));
+	ck_assert_int_eq(calls, 2);
+	ck_out(t, "Status: 200 OK\r\n\r\nn-n");
+	tu_free(t);
+}
+END_TEST
+
+START_TEST(test_part_fn_failure)
+{
+	/* non-zero that is not an rsp_err becomes RSP_ECALLBACK */
+	int one = 1, big = 42, nomem = RSP_ENOMEM, eio = RSP_EIO;
+	static const struct { int idx; int expect; } cases[] = {
+		{ 0, RSP_ECALLBACK }, { 1, RSP_ECALLBACK }, { 2, RSP_ENOMEM },
+		{ 3, RSP_EIO },
+	};
+	int *args[] = { &one, &big, &nomem, &eio };
+	for (size_t i = 0; i < 4; i++) {
+		/* through rsp_iter_content */
+		struct tu *t = tu_new(RSP_CGI);
+		ck_ok(rsp_add_content(t->res, "a", -1));
+		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx]));
+		ck_ok(rsp_add_content(t->res, "z", -1));
+		struct chunks c = { 0 };
+		ck_rc(rsp_iter_content(t->res, false, collect, &c),
+		    cases[i].expect);
+		ck_assert_uint_eq(c.n, 1);
+		ck_bytes(c.all.data, c.all.len, "a", 1);
+		free(c.all.data);
+		tu_free(t);
+
+		/* through rsp_write */
+		t = tu_new(RSP_CGI);
+		ck_ok(rsp_add_content(t->res, "a", -1));
+		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx]));
+		ck_ok(rsp_add_content(t->res, "z", -1));
+		ck_rc(rsp_write(t->res), cases[i].expect);
+		ck_ok(rsp_writer_flush(t->res->writer));
+		ck_out(t, "Status: 200 OK\r\n\r\na");
+		tu_free(t);
+	}
+}
+END_TEST
+
+/* ---- rsp_iter_content ------------------------------------------------- */
+
+START_TEST(test_iter_kinds)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	struct chunks c = { 0 };
+	ck_ok(rsp_iter_content(t->res, false, collect, &c));
+	ck_assert_uint_eq(c.n, 0);
+	ck_ok(rsp_set_content(t->res, "test data", -1));
+	ck_ok(rsp_iter_content(t->res, false, collect, &c));
+	ck_assert_uint_eq(c.n, 1);
+	ck_bytes(c.all.data, c.all.len, "test data", 9);
+	free(c.all.data);
+	tu_free(t);
+
+	t = tu_new(RSP_CGI);
+	memset(&c, 0, sizeof c);
+	ck_ok(rsp_add_content(t->res, "a", -1));
+	ck_ok(rsp_add_content(t->res, "b", -1));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content(t->res, "", -1));
+	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL));
+	ck_ok(rsp_iter_content(t->res, true, collect, &c));
+	ck_assert_uint_eq(c.n, 3);
+	ck_bytes(c.all.data, c.all.len, "abc", 3);
+	free(c.all.data);
+	/* iterating writes nothing */
+	ck_ok(rsp_writer_flush(t->res->writer));
+	ck_assert_uint_eq(t->buf.len, 0);
+	tu_free(t);
+}
+END_TEST
+
+/* A non-zero return of `each` stops and is returned as is. */
+START_TEST(test_iter_each_stops)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_add_content(t->res, "a", -1));
+	ck_ok(rsp_add_content(t->res, "b", -1));
+	ck_ok(rsp_add_content(t->res, "c", -1));
+	struct chunks c = { .stop_at = 2, .stop_rc = 7 };
+	ck_rc(rsp_iter_content(t->res, false, collect, &c), 7);
+	ck_assert_uint_eq(c.n, 2);
+	free(c.all.data);
+	struct chunks d = { .stop_at = 1, .stop_rc = -1234 };
+	ck_rc(rsp_iter_content(t->res, false, collect, &d), -1234);
+	ck_assert_uint_eq(d.n, 1);
+	free(d.all.data);
+	tu_free(t);
+}
+END_TEST
+
+START_TEST(test_iter_file)
+{
+	size_t n = 200000;
+	unsigned char *data = tu_pattern_bytes(n);
+	for (int read_file = 0; read_file < 2; read_file++) {
+		int fd = tu_temp_file(n, NULL);
+		struct tu *t = tu_new(RSP_CGI);
+		ck_ok(rsp_set_content_file(t->res, fd));
+		struct chunks c = { 0 };
+		ck_ok(rsp_iter_content(t->res, read_file, collect, &c));
+		if (read_file) {
+			ck_assert_uint_eq(c.n, 1);
+			ck_assert_uint_eq(c.sizes[0], n);
+		} else {
+			ck_assert_uint_eq(c.n, 4);
+			ck_assert_uint_eq(c.sizes[0], 65536);
+			ck_assert_uint_eq(c.sizes[1], 65536);
+			ck_assert_uint_eq(c.sizes[2], 65536);
+			ck_assert_uint_eq(c.sizes[3], 3392);
+		}
+		ck_assert_msg(c.all.len == n && memcmp(c.all.data, data, n) == 0,
+		    "file bytes differ");
+		ck_assert_msg(tu_fd_is_closed(fd), "descriptor left open");
+		free(c.all.data);
+		tu_free(t);
+	}
+	free(data);
+}
+END_TEST
+
+/* ---- file content ----------------------------------------------------- */
+
+START_TEST(test_content_file_regular)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	size_t n = 200000;
+	unsigned char *data = tu_pattern_bytes(n);
+	int fd = tu_temp_file(n, NULL);
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_set_content_file(t->res, fd));
+	ck_ok(rsp_finish(t->res));
+	const char *head = f == RSP_CGI ?
+	    "Status: 200 OK\r\nContent-Length: 200000\r\n\r\n" : f == RSP_NPH ?
+	    "HTTP/1.1 200 OK\r\n" NPH_REQ "Content-Length: 200000\r\n\r\n" :
+	    "Status: 200 OK\r\ncontent-length: 200000\r\n\r\n";
+	size_t hl = strlen(head);
+	char *exp = malloc(hl + n);
+	memcpy(exp, head, hl);
+	memcpy(exp + hl, data, n);
+	ck_out_n(t, exp, hl + n);
+	ck_assert(!t->res->close_connection);
+	ck_assert_msg(tu_fd_is_closed(fd), "descriptor left open");
+	free(exp);
+	free(data);
+	tu_free(t);
+}
+END_TEST
+
+/* A regular file's size counts from the current offset. */
+START_TEST(test_content_file_offset)
+{
+	size_t n = 1000;
+	unsigned char *data = tu_pattern_bytes(n);
+	int fd = tu_temp_file(n, NULL);
+	ck_assert_int_eq(lseek(fd, 100, SEEK_SET), 100);
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_content_file(t->res, fd));
+	ck_ok(rsp_finish(t->res));
+	const char *head = "Status: 200 OK\r\nContent-Length: 900\r\n\r\n";
+	size_t hl = strlen(head);
+	char *exp = malloc(hl + n);
+	memcpy(exp, head, hl);
+	memcpy(exp + hl, data + 100, 900);
+	ck_out_n(t, exp, hl + 900);
+	free(exp);
+	free(data);
+	tu_free(t);
+}
+END_TEST
+
+/* A pipe has no size: no Content-Length, the connection closes. */
+START_TEST(test_content_file_pipe)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	const char *msg = "piped content\n";
+	ck_assert_int_eq(write(p[1], msg, strlen(msg)), (ssize_t)strlen(msg));
+	close(p[1]);
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_set_content_file(t->res, p[0]));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\n\r\npiped content\n",
+		"HTTP/1.1 200 OK\r\n" NPH_REQ "Connection: close\r\n\r\n"
+		"piped content\n",
+		"Status: 200 OK\r\n\r\npiped content\n",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(t->res->close_connection);
+	ck_assert_msg(tu_fd_is_closed(p[0]), "descriptor left open");
+	tu_free(t);
+}
+END_TEST
+
+/* ---- write_status_headers / write_content / rsp_finish ---------------- */
+
+START_TEST(test_write_in_steps)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_headers_set(t->res->headers, "X-A", "1"));
+	ck_ok(rsp_set_content(t->res, "body", -1));
+	ck_ok(rsp_write_status_headers(t->res));
+	ck_ok(rsp_writer_flush(t->res->writer));
+	ck_out(t, "Status: 200 OK\r\nX-A: 1\r\nContent-Length: 4\r\n\r\n");
+	ck_ok(rsp_write_content(t->res));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nX-A: 1\r\nContent-Length: 4\r\n\r\nbody");
+	tu_free(t);
+
+	/* rsp_write then rsp_finish: nothing twice */
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_content(t->res, "body", -1));
+	ck_ok(rsp_write(t->res));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Length: 4\r\n\r\nbody");
+	tu_free(t);
+}
+END_TEST
+
+/* What rsp_finish adds depends on what went through the writer. */
+START_TEST(test_finish_completes)
+{
+	/* only raw bytes: nothing added */
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_headers_set(t->res->headers, "X-Ignored", "1"));
+	ck_ok(rsp_set_content(t->res, "ignored", -1));
+	ck_ok(rsp_writer_write_raw(t->res->writer, "Status: 200 OK\r\n\r\nraw", -1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\n\r\nraw");
+	tu_free(t);
+
+	/* status and a header only: the block is ended */
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_headers_set(t->res->headers, "X-Ignored", "1"));
+	ck_ok(rsp_writer_write_status(t->res->writer, 201, NULL));
+	ck_ok(rsp_writer_write_header(t->res->writer, "X-A", "1"));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 201 Created\r\nX-A: 1\r\n\r\n");
+	ck_assert(t->res->close_connection);
+	tu_free(t);
+
+	/* same in NPH: the required headers come at the end of the block */
+	t = tu_new(RSP_NPH);
+	ck_ok(rsp_writer_write_status(t->res->writer, 201, NULL));
+	ck_ok(rsp_writer_write_header(t->res->writer, "X-A", "1"));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "HTTP/1.1 201 Created\r\nX-A: 1\r\n" NPH_REQ
+	    "Connection: close\r\n\r\n");
+	tu_free(t);
+
+	/* status and headers of the response only: nothing more */
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_headers_set(t->res->headers, "X-A", "1"));
+	ck_ok(rsp_write_status_headers(t->res));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nX-A: 1\r\n\r\n");
+	tu_free(t);
+}
+END_TEST
+
+/* The handler's own Content-Length is not repeated. */
+START_TEST(test_user_content_length)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_headers_set(t->res->headers, "content-length", "4"));
+	ck_ok(rsp_set_content(t->res, "test", -1));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\ncontent-length: 4\r\n\r\ntest",
+		"HTTP/1.1 200 OK\r\ncontent-length: 4\r\n" NPH_REQ "\r\ntest",
+		"Status: 200 OK\r\ncontent-length: 4\r\n\r\ntest",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(!t->res->close_connection);
+	tu_free(t);
+
+	/* with parts the declared length still counts, and closes nothing */
+	t = tu_new(f);
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "2"));
+	ck_ok(rsp_add_content(t->res, "a", -1));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_finish(t->res));
+	ck_assert(!t->res->close_connection);
+	tu_free(t);
+}
+END_TEST
+
+/* A pipe read whole with read_file. */
+START_TEST(test_iter_pipe)
+{
+	for (int read_file = 0; read_file < 2; read_file++) {
+		int p[2];
+		ck_assert_int_eq(pipe(p), 0);
+		unsigned char *data = tu_pattern_bytes(3000);
+		ck_assert_int_eq(write(p[1], data, 1000), 1000);
+		ck_assert_int_eq(write(p[1], data + 1000, 2000), 2000);
+		close(p[1]);
+		struct tu *t = tu_new(RSP_CGI);
+		ck_ok(rsp_set_content_file(t->res, p[0]));
+		struct chunks c = { 0 };
+		ck_ok(rsp_iter_content(t->res, read_file, collect, &c));
+		if (read_file)
+			ck_assert_uint_eq(c.n, 1);
+		ck_bytes(c.all.data, c.all.len, data, 3000);
+		ck_assert_msg(tu_fd_is_closed(p[0]), "descriptor left open");
+		free(c.all.data);
+		free(data);
+		tu_free(t);
+	}
+}
+END_TEST
+
+/* Misuse (NULL pointers, bad descriptors) is refused, never a crash. */
+START_TEST(test_null_arguments)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	rsp_response *res = t->res;
+	rsp_headers *h = res->headers;
+	rsp_writer *w = res->writer;
+	ck_ok(rsp_headers_set(h, "X-A", "1"));
+	ck_ok(rsp_set_content(res, "kept", -1));
+	ck_refused(t, rsp_headers_set(h, NULL, "v"), RSP_EINVAL);
+	ck_refused(t, rsp_headers_set(h, "X-A", NULL), RSP_EINVAL);
+	ck_refused(t, rsp_headers_append(h, NULL, "v"), RSP_EINVAL);
+	ck_refused(t, rsp_headers_append(h, "X-A", NULL), RSP_EINVAL);
+	ck_refused(t, rsp_headers_setf(h, NULL, "%d", 1), RSP_EINVAL);
+	ck_refused(t, rsp_headers_appendf(h, NULL, "%d", 1), RSP_EINVAL);
+	ck_refused(t, rsp_writer_write_header(w, NULL, "v"), RSP_EINVAL);
+	ck_refused(t, rsp_writer_write_header(w, "X-A", NULL), RSP_EINVAL);
+	ck_refused(t, rsp_writer_write_content(w, NULL, 5), RSP_EINVAL);
+	ck_refused(t, rsp_writer_write_content(w, NULL, -1), RSP_EINVAL);
+	ck_refused(t, rsp_writer_write(w, NULL, -1), RSP_EINVAL);
+	ck_refused(t, rsp_writer_write_raw(w, NULL, -1), RSP_EINVAL);
+	ck_refused(t, rsp_writer_write_content_file(w, -1), RSP_EINVAL);
+	ck_refused(t, rsp_set_content(res, NULL, 5), RSP_EINVAL);
+	ck_refused(t, rsp_set_content(res, NULL, -1), RSP_EINVAL);
+	ck_refused(t, rsp_add_content(res, NULL, -1), RSP_EINVAL);
+	ck_refused(t, rsp_add_content_fn(res, NULL, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_set_content_file(res, -1), RSP_EINVAL);
+	ck_refused(t, rsp_set_cookie(res, NULL, "v", NULL), RSP_EINVAL);
+	ck_refused(t, rsp_unset_cookie(res, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_delete_cookie(res, NULL, NULL, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_iter_content(res, false, NULL, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_set_flavour(res, (enum rsp_flavour)7), RSP_EINVAL);
+	ck_refused(t, rsp_writer_encode(w, "x", -1, NULL), RSP_EINVAL);
+	{
+		struct tu_snap s0, s1;
+		tu_snap_take(t, &s0);
+		int rc = rsp_set_encoding(res, NULL);
+		tu_snap_take(t, &s1);
+		ck_assert_msg(rc == RSP_EINVAL || rc == RSP_ECHARSET,
+		    "rsp_set_encoding(NULL) returned %d", rc);
+		char *d = tu_snap_diff(&s0, &s1);
+		ck_assert_msg(d == NULL, "%s", d ? d : "");
+		tu_snap_free(&s0);
+		tu_snap_free(&s1);
+		tu_count_refused();
+	}
+	ck_assert_ptr_null(rsp_headers_get(h, NULL));
+	ck_assert(!rsp_headers_contains(h, NULL));
+	ck_assert_uint_eq(rsp_headers_get_all(h, NULL, NULL, 0), 0);
+	/* NULL objects */
+	ck_assert_int_eq(rsp_finish(NULL), RSP_EINVAL);
+	ck_assert_int_eq(rsp_write(NULL), RSP_EINVAL);
+	ck_assert_int_eq(rsp_write_status_headers(NULL), RSP_EINVAL);
+	ck_assert_int_eq(rsp_write_content(NULL), RSP_EINVAL);
+	ck_assert_int_eq(rsp_set_status(NULL, 200, NULL), RSP_EINVAL);
+	ck_assert_int_eq(rsp_set_error(NULL, 404, "x"), RSP_EINVAL);
+	ck_assert_int_eq(rsp_set_flavour(NULL, RSP_NPH), RSP_EINVAL);
+	ck_assert_int_eq(rsp_headers_set(NULL, "a", "b"), RSP_EINVAL);
+	ck_assert_int_eq(rsp_writer_write_raw(NULL, "x", 1), RSP_EINVAL);
+	ck_assert_int_eq(rsp_writer_flush(NULL), RSP_EINVAL);
+	ck_assert_int_eq(rsp_writer_write_status(NULL, 200, NULL), RSP_EINVAL);
+	ck_assert_int_eq(rsp_json_string(NULL, "x", 1), RSP_EINVAL);
+	ck_assert_uint_eq(rsp_headers_count(NULL), 0);
+	ck_assert_ptr_null(rsp_headers_get(NULL, "a"));
+	rsp_response_free(NULL);
+	rsp_buffer_free(NULL);
+	/* the response is still whole */
+	ck_ok(rsp_finish(res));
+	ck_out(t, "Status: 200 OK\r\nX-A: 1\r\nContent-Length: 4\r\n\r\nkept");
+	tu_free(t);
+}
+END_TEST
+
+/* ---- flavour from the request (DESIGN.md 17) --------------------------- */
+
+START_TEST(test_flavour_from_request)
+{
+	static const struct { const char *a, *b; enum rsp_flavour f; } cases[] = {
+		{ "SCRIPT_NAME=/cgi-bin/nph-test", "SERVER_PROTOCOL=HTTP/1.1", RSP_NPH },
+		{ "SCRIPT_NAME=/nph-dir/test", "SERVER_PROTOCOL=HTTP/1.1", RSP_CGI },
+		{ "SCRIPT_NAME=/cgi-bin/test", "SERVER_PROTOCOL=HTTP/1.1", RSP_CGI },
+		{ "SCRIPT_FILENAME=/srv/cgi/nph-x.cgi", "SERVER_PROTOCOL=HTTP/1.0", RSP_NPH },
+		{ "SCRIPT_NAME=/cgi-bin/x", "SERVER_PROTOCOL=HTTP/2.0", RSP_H2 },
+		{ "SCRIPT_NAME=/cgi-bin/x", "SERVER_PROTOCOL=HTTP/2", RSP_H2 },
+		{ "SCRIPT_NAME=/cgi-bin/x", "SERVER_PROTOCOL=HTTP/3", RSP_H2 },
+		{ "SCRIPT_NAME=/cgi-bin/nph-x", "SERVER_PROTOCOL=HTTP/2.0", RSP_H2 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *env[] = { (char *)"REQUEST_METHOD=GET", (char *)cases[i].a,
+		    (char *)cases[i].b, NULL };
+		struct tu *t = tu_make(env);
+		ck_assert_msg(rsp_flavour(t->res) == cases[i].f,
+		    "%s %s: flavour %d, expected %d", cases[i].a, cases[i].b,
+		    (int)rsp_flavour(t->res), (int)cases[i].f);
+		tu_free(t);
+	}
+	struct tu *t = tu_make(NULL);
+	ck_assert_int_eq(rsp_flavour(t->res), RSP_CGI);
+	ck_assert_ptr_null(t->res->request);
+	ck_assert(t->res->add_required_headers);
+	ck_assert(!t->res->send_body_for_head_request);
+	ck_assert(!t->res->close_connection);
+	ck_assert_ptr_nonnull(t->res->headers);
+	ck_assert_ptr_nonnull(t->res->writer);
+	tu_free(t);
+}
+END_TEST
+
+/* add_required_headers = false through rsp_write. */
+START_TEST(test_no_required_headers)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = tu_new(f);
+	t->res->add_required_headers = false;
+	ck_ok(rsp_set_content(t->res, "abc", -1));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\n\r\nabc",
+		"HTTP/1.1 200 OK\r\n\r\nabc",
+		"Status: 200 OK\r\n\r\nabc",
+	};
+	ck_flavour_out(t, f, &e);
+	ck_assert(t->res->close_connection);
+	tu_free(t);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("response");
+	TCase *tc = tcase_create("transcripts");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_seed_example, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_string, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_short_length, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_custom_status, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_none, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_reason_none, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_599_empty, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_parts, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_head, RSP_CGI, RSP_H2 + 1);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("response");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_head_send_body);
+	tcase_add_test(tc, test_head_file);
+	tcase_add_test(tc, test_no_body_statuses);
+	tcase_add_test(tc, test_suppressed_body_not_short);
+	tcase_add_test(tc, test_content_replace_and_append);
+	tcase_add_test(tc, test_content_copied);
+	tcase_add_test(tc, test_part_fn_called_when_written);
+	tcase_add_test(tc, test_part_fn_failure);
+	tcase_add_test(tc, test_iter_kinds);
+	tcase_add_test(tc, test_iter_each_stops);
+	tcase_add_test(tc, test_iter_file);
+	tcase_add_loop_test(tc, test_content_file_regular, RSP_CGI, RSP_H2 + 1);
+	tcase_add_test(tc, test_content_file_offset);
+	tcase_add_loop_test(tc, test_content_file_pipe, RSP_CGI, RSP_H2 + 1);
+	tcase_add_test(tc, test_write_in_steps);
+	tcase_add_test(tc, test_finish_completes);
+	tcase_add_loop_test(tc, test_user_content_length, RSP_CGI, RSP_H2 + 1);
+	tcase_add_test(tc, test_iter_pipe);
+	tcase_add_test(tc, test_null_arguments);
+	tcase_add_test(tc, test_flavour_from_request);
+	tcase_add_loop_test(tc, test_no_required_headers, RSP_CGI, RSP_H2 + 1);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Writes $RESP (set with -e) through printf %b.
+printf '%b' "$RESP"
