@@ -61,6 +61,14 @@ void *rsp__arena_alloc(struct rsp__arena *a, size_t n)
 	return p;
 }
 
+void *rsp__arena_memdup(struct rsp__arena *a, const void *p, size_t n)
+{
+	void *copy = rsp__arena_alloc(a, n ? n : 1);
+	if (copy != NULL && n > 0)
+		memcpy(copy, p, n);
+	return copy;
+}
+
 char *rsp__arena_strndup(struct rsp__arena *a, const char *s, size_t n)
 {
 	if (n == SIZE_MAX)

@@ -27,6 +27,7 @@ struct rsp__arena {
 };
 void  rsp__arena_init(struct rsp__arena *a);
 void *rsp__arena_alloc(struct rsp__arena *a, size_t n);
+void *rsp__arena_memdup(struct rsp__arena *a, const void *p, size_t n);
 char *rsp__arena_strndup(struct rsp__arena *a, const char *s, size_t n);
 void  rsp__arena_reset(struct rsp__arena *a);  /* keep the first block */
 void  rsp__arena_free(struct rsp__arena *a);

@@ -229,11 +229,9 @@ int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	size_t n = rsp__len(data, len);
-	void *copy = rsp__arena_alloc(&r->arena, n ? n : 1);
+	void *copy = rsp__arena_memdup(&r->arena, data, n);
 	if (copy == NULL)
 		return RSP_ENOMEM;
-	if (n)
-		memcpy(copy, data, n);
 	drop_file(r);
 	r->kind = RSP__C_STRING;
 	r->content = copy;
@@ -277,11 +275,9 @@ int rsp_add_content(rsp_response *res, const void *data, ssize_t len)
 	if (r->kind == RSP__C_FILE)
 		return RSP_ESTATE;
 	size_t n = rsp__len(data, len);
-	void *copy = rsp__arena_alloc(&r->arena, n ? n : 1);
+	void *copy = rsp__arena_memdup(&r->arena, data, n);
 	if (copy == NULL)
 		return RSP_ENOMEM;
-	if (n)
-		memcpy(copy, data, n);
 	struct rsp__part p = { copy, n, NULL, NULL };
 	return push_part(r, p);
 }
@@ -454,10 +450,9 @@ int rsp_set_error(rsp_response *res, int code, const char *message)
 		rc = rsp__buf_append(b, "}}", 2);
 	if (rc != RSP_OK)
 		return rc;
-	char *body = rsp__arena_alloc(&r->arena, b->len);
+	char *body = rsp__arena_memdup(&r->arena, b->data, b->len);
 	if (body == NULL)
 		return RSP_ENOMEM;
-	memcpy(body, b->data, b->len);
 	n = snprintf(len, sizeof(len), "%zu", b->len);
 
 	rsp__headers_clear(&r->headers);

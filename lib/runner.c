@@ -189,6 +189,12 @@ static void stop_capture(struct runner *rn)
 	if (rn->pumping)
 		pthread_join(rn->pump, NULL);
 	rn->pumping = false;
+	pthread_mutex_lock(&rn->lock);
+	capture_locked(rn);
+	if (rn->err_fd >= 0)
+		write_all(rn->err_fd, rn->held.data, rn->held.len);
+	rn->held.len = 0;
+	pthread_mutex_unlock(&rn->lock);
 	if (rn->err_fd >= 0) {
 		dup2(rn->err_fd, 2);
 		close(rn->err_fd);
@@ -311,6 +317,8 @@ static void serve_fcgx(struct worker *wk)
 	serve(rn, wk->req, wk->res);
 	wk->in_handler = false;
 	finish_fcgx(wk);
+	/* Written after an early finish: the process's own stderr gets it. */
+	forward_stderr(wk);
 }
 
 static void *worker_main(void *arg)
