@@ -104,6 +104,9 @@ int32_t rsp__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
 
 /* ---- sinks.c -------------------------------------------------------- */
 
+struct FCGX_Request;
+/* The runner's FastCGI sink: large writes go out as 64 KiB records. */
+rsp_sink rsp__sink_fcgx_request(struct FCGX_Request *fr);
 bool rsp__sink_is_fd(const rsp_sink *s, int *fd);
 int  rsp__sink_write(const rsp_sink *s, const void *data, size_t len);
 int  rsp__sink_flush(const rsp_sink *s);

@@ -302,9 +302,9 @@ static void serve_fcgx(struct worker *wk)
 	if (wk->req == NULL)
 		return;
 	if (wk->res == NULL)
-		wk->res = rsp_response_new(wk->req, rsp_sink_fcgx(wk->fr.out));
+		wk->res = rsp_response_new(wk->req, rsp__sink_fcgx_request(&wk->fr));
 	else
-		rsp__response_reset(wk->res, wk->req, rsp_sink_fcgx(wk->fr.out));
+		rsp__response_reset(wk->res, wk->req, rsp__sink_fcgx_request(&wk->fr));
 	if (wk->res == NULL)
 		return;
 	/* FastCGI has no NPH: the web server always parses the header block. */

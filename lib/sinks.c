@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -205,6 +206,74 @@ static int fcgx_flush(void *ctx)
 rsp_sink rsp_sink_fcgx(struct FCGX_Stream *out)
 {
 	rsp_sink s = { fcgx_write, fcgx_flush, out };
+	return s;
+}
+
+/*
+ * libfcgi writes FCGI_STDOUT records of at most its 8 KiB buffer.  For large
+ * writes the runner's sink flushes that buffer and sends records of up to
+ * 64 KiB itself, header and data in one sendmsg, on the request's own
+ * connection: fewer syscalls and records, same request handling.
+ */
+#define FCGI_DIRECT_MIN  (16 * 1024)
+#define FCGI_RECORD_MAX  65528          /* a multiple of 8: no padding */
+#define FCGI_STDOUT_TYPE 6
+
+static int fcgi_send_records(FCGX_Request *fr, const char *p, size_t len)
+{
+	while (len > 0) {
+		size_t n = len > FCGI_RECORD_MAX ? FCGI_RECORD_MAX : len;
+		unsigned char hdr[8] = {
+			1, FCGI_STDOUT_TYPE,
+			(unsigned char)(fr->requestId >> 8), (unsigned char)fr->requestId,
+			(unsigned char)(n >> 8), (unsigned char)n, 0, 0
+		};
+		struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)p, n } };
+		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+		while (iov[0].iov_len + iov[1].iov_len > 0) {
+			ssize_t w = sendmsg(fr->ipcFd, &msg, MSG_NOSIGNAL);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+			    wait_writable(fr->ipcFd) == 0)
+				continue;
+			if (w <= 0)
+				return RSP_EIO;
+			for (int i = 0; i < 2 && w > 0; i++) {
+				size_t take = (size_t)w < iov[i].iov_len ? (size_t)w : iov[i].iov_len;
+				iov[i].iov_base = (char *)iov[i].iov_base + take;
+				iov[i].iov_len -= take;
+				w -= (ssize_t)take;
+			}
+			if (iov[0].iov_len == 0) {
+				msg.msg_iov = &iov[1];
+				msg.msg_iovlen = 1;
+			}
+		}
+		p += n;
+		len -= n;
+	}
+	return RSP_OK;
+}
+
+static int fcgx_request_write(void *ctx, const void *data, size_t len)
+{
+	FCGX_Request *fr = ctx;
+	if (len < FCGI_DIRECT_MIN || fr->ipcFd < 0)
+		return fcgx_write(fr->out, data, len);
+	if (fcgx_flush(fr->out) != RSP_OK)
+		return RSP_EIO;
+	return fcgi_send_records(fr, data, len);
+}
+
+static int fcgx_request_flush(void *ctx)
+{
+	return fcgx_flush(((FCGX_Request *)ctx)->out);
+}
+
+rsp_sink rsp__sink_fcgx_request(struct FCGX_Request *fr)
+{
+	rsp_sink s = { fcgx_request_write, fcgx_request_flush, fr };
 	return s;
 }
 
