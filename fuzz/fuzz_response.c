@@ -1,0 +1,517 @@
+/*
+ * fuzz_response.c - libFuzzer target for the response side: input -> API calls
+ * on a memory sink; an independent checker wants a well-formed CGI/NPH response.
+ */
+/* Only header lines the API accepted may appear; a refused call writes nothing. */
+#include "internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FAIL(...) do { fprintf(stderr, "fuzz_response: " __VA_ARGS__); \
+	fputc('\n', stderr); abort(); } while (0)
+
+#define MAX_OPS 64
+#define MAX_KEEP 128
+
+struct input {
+	const uint8_t *p;
+	size_t n;
+};
+
+/* Strings handed to the API: NUL-terminated copies, freed at the end. */
+struct keep {
+	char *v[MAX_OPS * 8];
+	size_t n;
+};
+
+struct accepted {
+	char name[MAX_KEEP][300];
+	char value[MAX_KEEP][300];
+	size_t n;
+	char cookie[MAX_KEEP][300];
+	size_t ncookie;
+	bool error_json;
+};
+
+static uint8_t byte(struct input *in)
+{
+	if (in->n == 0)
+		return 0;
+	in->n--;
+	return *in->p++;
+}
+
+static const uint8_t *bytes(struct input *in, size_t *len)
+{
+	size_t l = byte(in);
+	if (l > in->n)
+		l = in->n;
+	const uint8_t *p = in->p;
+	in->p += l;
+	in->n -= l;
+	*len = l;
+	return p;
+}
+
+static char *keep_str(struct keep *k, const void *s, size_t len)
+{
+	char *c = malloc(len + 1);
+	if (c == NULL || k->n == sizeof(k->v) / sizeof(k->v[0]))
+		abort();
+	if (len)
+		memcpy(c, s, len);
+	c[len] = '\0';
+	k->v[k->n++] = c;
+	return c;
+}
+
+static const char *const names[] = {
+	"Content-Type", "X-A", "x-b", "Content-Length", "Server", "Date",
+	"Connection", "Status", "Transfer-Encoding", "Set-Cookie", "Location",
+	"bad name", "Keep-Alive", "Upgrade", "", "X-\xc3\x9c", "X-A:",
+	"Cache-Control",
+};
+static const char *const values[] = {
+	"text/plain", "", " padded ", "5", "0", "abc\r\nX-Injected: 1",
+	"a\tb", "close", "\x7f", "10", "\xc3\xa9", "18446744073709551616",
+	"application/json", "x\ny", "\tlead",
+};
+static const char *const messages[] = {
+	"OK", "", "Not \xc3\x9c", "bad\r\nline", "tab\there", "\x01",
+};
+
+/* A name or value: from a table, or raw bytes from the input. */
+static const char *pick(struct input *in, struct keep *k, const char *const *tab,
+    size_t ntab)
+{
+	uint8_t b = byte(in);
+	if (b < 0xC0)
+		return tab[b % ntab];
+	size_t len;
+	const uint8_t *p = bytes(in, &len);
+	return keep_str(k, p, len);
+}
+
+static const char *pick_msg(struct input *in, struct keep *k)
+{
+	uint8_t b = byte(in);
+	if (b < 0x40)
+		return NULL;
+	if (b < 0xC0)
+		return messages[b % (sizeof(messages) / sizeof(messages[0]))];
+	size_t len;
+	const uint8_t *p = bytes(in, &len);
+	return keep_str(k, p, len);
+}
+
+static int pick_code(struct input *in)
+{
+	static const int codes[] = { 200, 204, 304, 404, 500, 599, 100, 999,
+		1000, 199, 301, 418, 0, -1 };
+	uint8_t b = byte(in);
+	if (b >= 0xF0)
+		return (int)(int16_t)((byte(in) << 8) | byte(in));
+	return codes[b % (sizeof(codes) / sizeof(codes[0]))];
+}
+
+static void lower(char *dst, const char *src, size_t max)
+{
+	size_t i = 0;
+	for (; src[i] != '\0' && i + 1 < max; i++)
+		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] | 0x20 : src[i]);
+	dst[i] = '\0';
+}
+
+static void accept_header(struct accepted *acc, const char *name, const char *value)
+{
+	if (acc->n == MAX_KEEP || strlen(name) >= 300 || strlen(value) >= 300)
+		FAIL("accepted header too long for the table (fuzzer bug)");
+	lower(acc->name[acc->n], name, 300);
+	strcpy(acc->value[acc->n], value);
+	acc->n++;
+}
+
+static void nolog(void *ctx, const char *msg, size_t len)
+{
+	(void)ctx; (void)msg; (void)len;
+}
+
+/* ---- the independent checker ------------------------------------------- */
+
+static bool is_tchar(uint8_t c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+		return true;
+	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool is_ctl(uint8_t c)
+{
+	return (c < 0x20 && c != '\t') || c == 0x7F;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Is the line name: value one the API accepted, or one respond adds? */
+static bool allowed(const struct accepted *acc, const char *name, size_t nlen,
+    const char *value, size_t vlen)
+{
+	char ln[300];
+	if (nlen >= sizeof(ln))
+		return false;
+	for (size_t i = 0; i < nlen; i++)
+		ln[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] | 0x20 : name[i]);
+	ln[nlen] = '\0';
+	for (size_t i = 0; i < acc->n; i++)
+		if (strcmp(acc->name[i], ln) == 0 && strlen(acc->value[i]) == vlen &&
+		    memcmp(acc->value[i], value, vlen) == 0)
+			return true;
+	if (strcmp(ln, "content-length") == 0)
+		return all_digits(value, vlen);
+	if (strcmp(ln, "server") == 0)
+		return vlen == 13 && memcmp(value, "respond/0.1.0", 13) == 0;
+	if (strcmp(ln, "date") == 0)
+		return vlen == 29 && memcmp(value + 25, " GMT", 4) == 0;
+	if (strcmp(ln, "connection") == 0)
+		return vlen == 5 && memcmp(value, "close", 5) == 0;
+	if (strcmp(ln, "content-type") == 0 && acc->error_json)
+		return vlen == 16 && memcmp(value, "application/json", 16) == 0;
+	if (strcmp(ln, "set-cookie") == 0)
+		for (size_t i = 0; i < acc->ncookie; i++) {
+			size_t cl = strlen(acc->cookie[i]);
+			if (vlen > cl && memcmp(value, acc->cookie[i], cl) == 0 &&
+			    value[cl] == '=')
+				return true;
+		}
+	return false;
+}
+
+static void check_output(const char *out, size_t len, enum rsp_flavour fl,
+    const struct accepted *acc, bool may_be_partial, bool raw_body,
+    bool head_request)
+{
+	size_t i = 0;
+	int code = 0;
+	if (fl == RSP_NPH) {
+		if (len < 9 || (memcmp(out, "HTTP/1.1 ", 9) != 0 &&
+		    memcmp(out, "HTTP/1.0 ", 9) != 0))
+			FAIL("NPH output does not start with an HTTP/1.x status line");
+		i = 9;
+	} else {
+		if (len < 8 || memcmp(out, "Status: ", 8) != 0)
+			FAIL("CGI output does not start with Status:");
+		i = 8;
+	}
+	if (len - i < 4 || !all_digits(out + i, 3) || out[i + 3] != ' ')
+		FAIL("status line: no 3-digit code and space");
+	code = (out[i] - '0') * 100 + (out[i + 1] - '0') * 10 + (out[i + 2] - '0');
+	if (code < 200)
+		FAIL("status code %d below 200", code);
+	for (i += 4; i < len && out[i] != '\r'; i++)
+		if (is_ctl((uint8_t)out[i]))
+			FAIL("control byte 0x%02x in the reason phrase", (uint8_t)out[i]);
+	if (len - i < 2 || out[i + 1] != '\n') {
+		if (may_be_partial && i == len)
+			return;
+		FAIL("status line not ended by CRLF");
+	}
+	i += 2;
+
+	long long clen = -1;
+	for (;;) {
+		if (i == len) {
+			if (may_be_partial)
+				return;
+			FAIL("header block not ended by an empty line");
+		}
+		if (len - i >= 2 && out[i] == '\r' && out[i + 1] == '\n') {
+			i += 2;
+			break;
+		}
+		size_t nb = i;
+		while (i < len && is_tchar((uint8_t)out[i])) {
+			if (fl == RSP_H2 && out[i] >= 'A' && out[i] <= 'Z')
+				FAIL("upper-case header name in H2 output");
+			i++;
+		}
+		size_t nlen = i - nb;
+		if (nlen == 0 || i == len || out[i] != ':')
+			FAIL("header line at %zu: not token \":\"", nb);
+		i++;
+		if (i < len && out[i] == ' ')
+			i++;
+		size_t vb = i;
+		while (i < len && !is_ctl((uint8_t)out[i]))
+			i++;
+		if (len - i < 2 || out[i] != '\r' || out[i + 1] != '\n') {
+			if (may_be_partial && i == len)
+				return;
+			FAIL("header line at %zu: control byte or no CRLF", nb);
+		}
+		if (!allowed(acc, out + nb, nlen, out + vb, i - vb))
+			FAIL("header line %.*s: %.*s was never accepted", (int)nlen,
+			    out + nb, (int)(i - vb), out + vb);
+		if (nlen == 14 && strncasecmp(out + nb, "content-length", 14) == 0) {
+			if (clen >= 0)
+				FAIL("two Content-Length lines");
+			clen = strtoll(out + vb, NULL, 10);
+		}
+		i += 2;
+	}
+	/* The body matches a declared length when nothing else was in play. */
+	if (!may_be_partial && !raw_body && !head_request && clen >= 0 &&
+	    code != 204 && code != 304 && (size_t)clen != len - i)
+		FAIL("Content-Length %lld but %zu body bytes", clen, len - i);
+}
+
+/* ---- the driver -------------------------------------------------------- */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+	struct keep k = { .n = 0 };
+	struct accepted *acc = calloc(1, sizeof(*acc));
+	struct rsp_buffer out = { 0 };
+	if (acc == NULL)
+		abort();
+
+	uint8_t setup = byte(&in);
+	char *envp[4];
+	size_t ne = 0;
+	envp[ne++] = (setup & 1) ? "REQUEST_METHOD=HEAD" : "REQUEST_METHOD=GET";
+	envp[ne++] = (setup & 2) ? "SCRIPT_NAME=/cgi/nph-x" : "SCRIPT_NAME=/cgi/x";
+	envp[ne++] = (setup & 4) ? "SERVER_PROTOCOL=HTTP/1.0" :
+	    (setup & 8) ? "SERVER_PROTOCOL=HTTP/2" : "SERVER_PROTOCOL=HTTP/1.1";
+	envp[ne] = NULL;
+	bool head = (setup & 1) != 0;
+	rsp_request *req = (setup & 0x10) ? NULL : rsp_request_from_memory(envp, NULL, 0);
+	if (req == NULL)
+		head = false;
+	rsp_response *res = rsp_response_new(req, rsp_sink_buffer(&out));
+	if (res == NULL)
+		abort();
+	rsp__response_set_log(res, nolog, NULL);
+	if (setup & 0x20)
+		res->add_required_headers = false;
+	if (setup & 0x40)
+		res->send_body_for_head_request = true;
+	if (res->send_body_for_head_request)
+		head = false;
+
+	enum rsp_flavour fl = rsp_flavour(res);
+	bool wrote = false;          /* a writer call has succeeded */
+	bool complete = false;       /* the header block has surely ended */
+	bool uncertain = false;      /* a call failed after writing */
+	bool raw_first = false, raw_body = false;
+	int last_finish = RSP_OK;
+	bool finished = false;
+
+	for (int op_i = 0; op_i < MAX_OPS && in.n > 0; op_i++) {
+		uint8_t op = byte(&in) % 20;
+		rsp_writer *w = res->writer;
+		(void)rsp_writer_flush(w);
+		size_t before = out.len;
+		bool writes = true, exempt = false;
+		const char *name, *value, *msg;
+		size_t len;
+		const uint8_t *p;
+		int code, rc;
+
+		switch (op) {
+		case 0:
+			code = pick_code(&in);
+			msg = pick_msg(&in, &k);
+			rc = rsp_set_status(res, code, msg);
+			writes = false;
+			break;
+		case 1: case 2:
+			name = pick(&in, &k, names, sizeof(names) / sizeof(names[0]));
+			value = pick(&in, &k, values, sizeof(values) / sizeof(values[0]));
+			rc = op == 1 ? rsp_headers_set(res->headers, name, value) :
+			    rsp_headers_append(res->headers, name, value);
+			if (rc == RSP_OK)
+				accept_header(acc, name, value);
+			writes = false;
+			break;
+		case 3:
+			name = pick(&in, &k, names, sizeof(names) / sizeof(names[0]));
+			rc = rsp_headers_remove(res->headers, name);
+			writes = false;
+			break;
+		case 4: {
+			struct rsp_cookie c = { 0 };
+			uint8_t f = byte(&in);
+			name = pick(&in, &k, names + 1, 3);
+			value = (f & 1) ? NULL : pick(&in, &k, values, 3);
+			c.path = (f & 2) ? pick(&in, &k, values, 3) : NULL;
+			c.domain = (f & 4) ? ((f & 0x80) ? "example.org" :
+			    pick(&in, &k, values, 3)) : NULL;
+			c.comment = (f & 8) ? pick_msg(&in, &k) : NULL;
+			c.samesite = (f & 0x10) ? ((f & 0x80) ? "Lax" : "None") : NULL;
+			c.secure = (f & 0x20) != 0;
+			c.httponly = (f & 0x40) != 0;
+			c.partitioned = (f & 0x60) == 0x60;
+			c.has_max_age = (f & 0x0C) == 0x0C;
+			c.max_age = (int8_t)byte(&in);
+			c.has_expires = (f & 0x30) == 0x30;
+			c.expires = (time_t)(int8_t)byte(&in) * 16777216;
+			rc = (f & 0x80) && value == NULL ?
+			    rsp_delete_cookie(res, name, c.path, c.domain) :
+			    rsp_set_cookie(res, name, value, (f & 0x01) && (f & 0x40) ? NULL : &c);
+			if (rc == RSP_OK && acc->ncookie < MAX_KEEP &&
+			    strlen(name) < sizeof(acc->cookie[0]))
+				strcpy(acc->cookie[acc->ncookie++], name);
+			writes = false;
+			break;
+		}
+		case 5: case 6:
+			p = bytes(&in, &len);
+			rc = op == 5 ? rsp_set_content(res, p, (ssize_t)len) :
+			    rsp_add_content(res, p, (ssize_t)len);
+			writes = false;
+			break;
+		case 7:
+			code = pick_code(&in);
+			msg = pick_msg(&in, &k);
+			rc = rsp_writer_write_status(w, code, msg);
+			break;
+		case 8:
+			name = pick(&in, &k, names, sizeof(names) / sizeof(names[0]));
+			value = pick(&in, &k, values, sizeof(values) / sizeof(values[0]));
+			rc = rsp_writer_write_header(w, name, value);
+			if (rc == RSP_OK)
+				accept_header(acc, name, value);
+			break;
+		case 9:
+			rc = rsp_writer_end_headers(w);
+			if (rc == RSP_OK)
+				complete = true;
+			break;
+		case 10: case 11:
+			p = bytes(&in, &len);
+			rc = op == 10 ? rsp_writer_write_content(w, p, (ssize_t)len) :
+			    rsp_writer_write(w, (const char *)p, (ssize_t)len);
+			if (rc == RSP_OK)
+				complete = true;
+			break;
+		case 12:
+			p = bytes(&in, &len);
+			/* Raw bytes only first (then the output is ours, not
+			 * checked) or in the body. */
+			if (wrote && (!complete || uncertain)) {
+				rc = RSP_OK;
+				writes = false;
+				break;
+			}
+			rc = rsp_writer_write_raw(w, p, (ssize_t)len);
+			if (rc == RSP_OK) {
+				if (!wrote)
+					raw_first = true;
+				else
+					raw_body = true;
+			}
+			break;
+		case 13:
+			code = pick_code(&in);
+			msg = pick_msg(&in, &k);
+			rc = rsp_set_error(res, code, msg);
+			if (rc == RSP_OK)
+				acc->error_json = true;
+			writes = false;
+			break;
+		case 14: {
+			enum rsp_flavour f = (enum rsp_flavour)(byte(&in) % 3);
+			rc = rsp_set_flavour(res, f);
+			if (rc == RSP_OK)
+				fl = f;
+			writes = false;
+			break;
+		}
+		case 15:
+			rc = last_finish = rsp_finish(res);
+			exempt = !finished;
+			finished = true;
+			complete = true;
+			break;
+		case 16:
+			rc = rsp_write(res);
+			exempt = true;
+			if (rc == RSP_OK)
+				complete = true;
+			break;
+		case 17:
+			rc = rsp_write_status_headers(res);
+			exempt = true;
+			if (rc == RSP_OK)
+				complete = true;
+			break;
+		case 18:
+			name = pick(&in, &k, names + 1, 3);
+			rc = rsp_unset_cookie(res, name);
+			writes = false;
+			break;
+		default: {
+			static const char *const cs[] = { "utf-8", "ISO-8859-1",
+				"no-such-charset", "UTF-16" };
+			rc = rsp_set_encoding(res, cs[byte(&in) % 4]);
+			writes = false;
+			break;
+		}
+		}
+		(void)rsp_writer_flush(w);
+		if (exempt) {
+			if (rc != RSP_OK)
+				uncertain = true;
+			if (out.len != before)
+				wrote = true;
+		} else if (!writes || rc != RSP_OK) {
+			if (out.len != before)
+				FAIL("op %u (rc %d) changed the output from %zu to %zu bytes",
+				    op, rc, before, out.len);
+		} else {
+			wrote = true;
+		}
+		if (rsp_flavour(res) != fl)
+			FAIL("flavour %d, expected %d", rsp_flavour(res), fl);
+	}
+	if (!finished) {
+		last_finish = rsp_finish(res);
+		if (last_finish != RSP_OK)
+			uncertain = true;
+	} else if (rsp_finish(res) != RSP_ESTATE) {
+		FAIL("a second rsp_finish is not RSP_ESTATE");
+	}
+	if (getenv("FUZZ_RESPONSE_DUMP") != NULL) {
+		fprintf(stderr, "[flavour %d, finish %d%s]\n", (int)fl, last_finish,
+		    raw_first ? ", raw first: not checked" : "");
+		fwrite(out.data, 1, out.len, stderr);
+		fputs("\n[end]\n", stderr);
+	}
+	if (!raw_first) {
+		if (out.len == 0)
+			FAIL("rsp_finish left no output");
+		check_output(out.data, out.len, fl, acc, uncertain, raw_body, head);
+	}
+
+	rsp_response_free(res);
+	rsp_request_free(req);
+	rsp_buffer_free(&out);
+	for (size_t i = 0; i < k.n; i++)
+		free(k.v[i]);
+	free(acc);
+	return 0;
+}
