@@ -92,6 +92,7 @@ static char *xvasprintf(const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy 14 bug, LLVM #40656 */
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
     if (n < 0)
@@ -688,6 +689,37 @@ static const struct {
     {"version", O_VERSION, 0},
 };
 
+/* An option without a value. */
+static void apply_flag(struct opts *o, int id)
+{
+    switch (id) {
+    case O_HEAD:
+        o->method = "HEAD";
+        o->include = 1;
+        break;
+    case O_NPH:
+        o->nph = 1;
+        break;
+    case O_HTTP2:
+        o->http2 = 1;
+        break;
+    case O_INCLUDE:
+        o->include = 1;
+        break;
+    case O_HELP:
+        print_help();
+        exit(EXIT_GOOD);
+    case O_VERSION:
+        if (printf("%s %s\n", PROG, RESPOND_RUN_VERSION) < 0 ||
+            fflush(stdout) != 0)
+            exit(EXIT_FAILED);
+        exit(EXIT_GOOD);
+    default:
+        break;
+    }
+}
+
+/* An option with its value (never NULL). */
 static void apply_opt(struct opts *o, int id, const char *arg)
 {
     switch (id) {
@@ -695,10 +727,6 @@ static void apply_opt(struct opts *o, int id, const char *arg)
         if (!is_token(arg, strlen(arg)))
             usage_error("-X '%s': a method must be an HTTP token", arg);
         o->method = arg;
-        break;
-    case O_HEAD:
-        o->method = "HEAD";
-        o->include = 1;
         break;
     case O_HEADER:
         opt_header(o, arg, "-H");
@@ -720,32 +748,15 @@ static void apply_opt(struct opts *o, int id, const char *arg)
         o->envs[o->nenvs++] = xstrdup(arg);
         break;
     }
-    case O_NPH:
-        o->nph = 1;
-        break;
-    case O_HTTP2:
-        o->http2 = 1;
-        break;
     case O_TIMEOUT:
         o->timeout_ms = parse_timeout(arg);
         if (o->timeout_ms < 0)
             usage_error("--timeout '%s' is not a number of seconds", arg);
         o->timeout_arg = arg;
         break;
-    case O_INCLUDE:
-        o->include = 1;
-        break;
     case O_OUTPUT:
         o->output = arg;
         break;
-    case O_HELP:
-        print_help();
-        exit(EXIT_GOOD);
-    case O_VERSION:
-        if (printf("%s %s\n", PROG, RESPOND_RUN_VERSION) < 0 ||
-            fflush(stdout) != 0)
-            exit(EXIT_FAILED);
-        exit(EXIT_GOOD);
     default:
         break;
     }
@@ -783,8 +794,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
                     break;
             if (k == sizeof long_opts / sizeof long_opts[0])
                 usage_error("unknown option '--%.*s'", (int)nlen, name);
-            const char *arg = NULL;
             if (long_opts[k].has_arg) {
+                const char *arg;
                 if (eq)
                     arg = eq + 1;
                 else if (i + 1 < argc)
@@ -792,10 +803,13 @@ static void parse_args(struct opts *o, int argc, char **argv)
                 else
                     usage_error("option '--%s' needs a value",
                                 long_opts[k].name);
-            } else if (eq) {
-                usage_error("option '--%s' takes no value", long_opts[k].name);
+                apply_opt(o, long_opts[k].id, arg);
+            } else {
+                if (eq)
+                    usage_error("option '--%s' takes no value",
+                                long_opts[k].name);
+                apply_flag(o, long_opts[k].id);
             }
-            apply_opt(o, long_opts[k].id, arg);
             continue;
         }
         for (const char *c = a + 1; *c; c++) {
@@ -814,7 +828,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
             }
             if (!strchr(without, *c))
                 usage_error("unknown option '-%c'", *c);
-            apply_opt(o, *c, NULL);
+            apply_flag(o, *c);
         }
     }
     if (!o->program)
@@ -1230,6 +1244,7 @@ static void build_request(struct opts *o, struct request *rq)
     struct env *e = &rq->env;
     e->v = xrealloc(NULL, sizeof *e->v);
     e->v[0] = NULL;
+    e->n = 0;
     char portbuf[16];
     snprintf(portbuf, sizeof portbuf, "%u", u.port);
     env_set(e, "GATEWAY_INTERFACE", "CGI/1.1");

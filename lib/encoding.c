@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -73,7 +74,7 @@ static bool is_utf8_name(const char *n)
 
 void rsp__encoding_init(struct rsp__encoding *e)
 {
-	strcpy(e->name, "utf-8");
+	snprintf(e->name, sizeof(e->name), "%s", "utf-8");
 	e->utf8 = true;
 	e->cd = (iconv_t)-1;
 }
@@ -87,19 +88,19 @@ void rsp__encoding_free(struct rsp__encoding *e)
 
 int rsp__encoding_set(struct rsp__encoding *e, const char *charset)
 {
-	if (charset == NULL || charset[0] == '\0' ||
-	    strlen(charset) >= sizeof(e->name))
+	size_t len = charset == NULL ? 0 : strlen(charset);
+	if (len == 0 || len >= sizeof(e->name))
 		return RSP_ECHARSET;
 	if (is_utf8_name(charset)) {
 		rsp__encoding_free(e);
-		strcpy(e->name, charset);
+		memcpy(e->name, charset, len + 1);
 		return RSP_OK;
 	}
 	iconv_t cd = iconv_open(charset, "UTF-8");
 	if (cd == (iconv_t)-1)
 		return RSP_ECHARSET;
 	rsp__encoding_free(e);
-	strcpy(e->name, charset);
+	memcpy(e->name, charset, len + 1);
 	e->utf8 = false;
 	e->cd = cd;
 	return RSP_OK;

@@ -184,6 +184,7 @@ static int headers_vaddf(rsp_headers *h, const char *name, bool replace,
 	if (h == NULL || name == NULL || fmt == NULL)
 		return RSP_EINVAL;
 	va_copy(ap2, ap);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy 14 bug, LLVM #40656 */
 	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	if (n < 0) {
 		va_end(ap2);

@@ -35,6 +35,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -824,8 +825,7 @@ static int tmpfile_open(void)
 	char *path = malloc(dl + sizeof(tail));
 	if (path == NULL)
 		return -1;
-	memcpy(path, dir, dl);
-	memcpy(path + dl, tail, sizeof(tail));
+	snprintf(path, dl + sizeof(tail), "%s%s", dir, tail);
 	int tfd = mkstemp(path);
 	if (tfd >= 0) {
 		unlink(path);

@@ -401,8 +401,9 @@ int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len)
 		return RSP_EINVAL;
 	const char *p = data;
 	size_t n = rsp__len(data, len);
-	/* A parsing server ignores an HTTP status line; "Status:" it obeys. */
-	if (!w->used && R(w)->flavour != RSP_NPH) {
+	/* A parsing server ignores an HTTP status line; "Status:" it obeys.
+	 * (p == NULL only when n == 0: no status line then.) */
+	if (!w->used && R(w)->flavour != RSP_NPH && p != NULL) {
 		size_t skip = status_line_prefix(p, n);
 		if (skip > 0) {
 			if ((rc = emit(w, "Status: ", 8)) != RSP_OK)
