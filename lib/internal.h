@@ -107,6 +107,10 @@ int32_t rsp__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
 struct FCGX_Request;
 /* The runner's FastCGI sink: large writes go out as 64 KiB records. */
 rsp_sink rsp__sink_fcgx_request(struct FCGX_Request *fr);
+/* Send data as FCGI_STDOUT records on the request's connection; with end,
+ * also the end of stdout and FCGI_END_REQUEST, all in as few writes as can
+ * be.  MSG_NOSIGNAL: no SIGPIPE.  RSP_OK or RSP_EIO. */
+int rsp__fcgi_send(struct FCGX_Request *fr, const void *data, size_t len, bool end);
 bool rsp__sink_is_fd(const rsp_sink *s, int *fd);
 int  rsp__sink_write(const rsp_sink *s, const void *data, size_t len);
 int  rsp__sink_flush(const rsp_sink *s);
@@ -167,7 +171,8 @@ struct rsp__part {
 };
 
 typedef void (*rsp__log_fn)(void *ctx, const char *msg, size_t len);
-typedef int (*rsp__finish_fn)(void *ctx);
+/* Ends the request, sending `tail`: the writer bytes not yet sent. */
+typedef int (*rsp__finish_fn)(void *ctx, const void *tail, size_t len);
 
 struct rsp__response {
 	struct rsp_response pub;        /* first: the public view */

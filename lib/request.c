@@ -480,10 +480,11 @@ const char *rsp_request_header(const rsp_request *req, const char *name)
 
 	if (req == NULL || name == NULL || !rsp__is_token(name, nlen = strlen(name)))
 		return NULL;
-	if (rsp__ieq(name, "Content-Type")) {
-		v = env_find(req, "CONTENT_TYPE", 12, &idx);
-	} else if (rsp__ieq(name, "Content-Length")) {
-		v = env_find(req, "CONTENT_LENGTH", 14, &idx);
+	if (rsp__ieq(name, "Content-Type") || rsp__ieq(name, "Content-Length")) {
+		bool type = nlen == 12;
+		v = env_find(req, type ? "CONTENT_TYPE" : "CONTENT_LENGTH", type ? 12 : 14, &idx);
+		if (v != NULL && *v == '\0')
+			v = NULL;
 	} else {
 		char *const *e = req->envp;
 		for (size_t i = 0; e[i] != NULL && v == NULL; i++) {
@@ -568,11 +569,16 @@ static void build_headers(rsp_request *req)
 		const char *e = req->envp[i], *eq = strchr(e, '='), *nb;
 		if (eq == NULL)
 			continue;
-		if (strncmp(e, "HTTP_", 5) == 0 && eq > e + 5)
-			nb = e + 5;
-		else if ((eq - e == 12 && strncmp(e, "CONTENT_TYPE", 12) == 0) ||
-		    (eq - e == 14 && strncmp(e, "CONTENT_LENGTH", 14) == 0))
+		bool content = (eq - e == 12 && strncmp(e, "CONTENT_TYPE", 12) == 0) ||
+		    (eq - e == 14 && strncmp(e, "CONTENT_LENGTH", 14) == 0);
+		/* CONTENT_* speak for the body (an empty one is unset, RFC 3875
+		 * §4.1); a server's HTTP_CONTENT_* copies would list them twice. */
+		if (content && eq[1] != '\0')
 			nb = e;
+		else if (!content && strncmp(e, "HTTP_", 5) == 0 && eq > e + 5 &&
+		    strncmp(e, "HTTP_CONTENT_TYPE=", 18) != 0 &&
+		    strncmp(e, "HTTP_CONTENT_LENGTH=", 20) != 0)
+			nb = e + 5;
 		else
 			continue;
 		size_t nl = (size_t)(eq - nb);

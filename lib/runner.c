@@ -49,6 +49,8 @@ struct worker {
 	rsp_request *req;
 	rsp_response *res;
 	bool in_handler;
+	bool early;                  /* the handler finished the response itself */
+	bool wrote_err;              /* something went to libfcgi's error stream */
 	bool fcgx_done;              /* FCGX_Finish_r called for this request */
 };
 
@@ -218,6 +220,7 @@ static void put_err(struct worker *wk, const char *msg, size_t len)
 	rsp__sigpipe_block(&st);
 	FCGX_PutStr(msg, (int)len, wk->fr.err);
 	rsp__sigpipe_unblock(&st, FCGX_GetError(wk->fr.err) == EPIPE);
+	wk->wrote_err = true;
 }
 
 /* Forward what the handler wrote to stderr to this request's error stream. */
@@ -244,21 +247,46 @@ static int fcgx_read(void *ctx, void *buf, size_t len)
 	return FCGX_GetStr(buf, len > (1u << 30) ? (1 << 30) : (int)len, ctx);
 }
 
-/* Ends the FastCGI request: from rsp_finish, early or after the handler. */
-static int finish_fcgx(void *ctx)
+static void finish_guarded(FCGX_Request *fr)
+{
+	struct rsp__sigpipe st;
+	rsp__sigpipe_block(&st);
+	FCGX_Finish_r(fr);
+	rsp__sigpipe_unblock(&st, true);
+}
+
+/*
+ * Ends the FastCGI request, from rsp_finish (early, or after the handler):
+ * the unsent output, the end of stdout and FCGI_END_REQUEST leave in one
+ * write of our own; libfcgi's streams are marked closed so that
+ * FCGX_Finish_r only frees.  When the error stream holds something, libfcgi
+ * ends the streams itself.
+ */
+static int finish_fcgx(void *ctx, const void *tail, size_t len)
 {
 	struct worker *wk = ctx;
 	if (wk->fcgx_done)
 		return RSP_OK;
 	/* The handler goes on after an early finish: keep what it may read. */
-	int rc = wk->in_handler ? rsp__request_detach(wk->req) : RSP_OK;
+	int rc = RSP_OK;
+	if (wk->in_handler) {
+		wk->early = true;
+		rc = rsp__request_detach(wk->req);
+	}
 	forward_stderr(wk);
-	struct rsp__sigpipe st;
-	rsp__sigpipe_block(&st);
-	FCGX_Finish_r(&wk->fr);
-	rsp__sigpipe_unblock(&st, true);
+	int out = RSP_OK;
+	if (!wk->wrote_err && wk->fr.ipcFd >= 0 && wk->fr.out != NULL) {
+		out = rsp__fcgi_send(&wk->fr, tail, len, true);
+		wk->fr.out->isClosed = 1;
+		wk->fr.err->isClosed = 1;
+		FCGX_Finish_r(&wk->fr);
+	} else {
+		if (len > 0)
+			out = rsp__fcgi_send(&wk->fr, tail, len, false);
+		finish_guarded(&wk->fr);
+	}
 	wk->fcgx_done = true;
-	return rc;
+	return out != RSP_OK ? out : rc;
 }
 
 /* Wait for a connection (or the next request on a kept one), or for stop. */
@@ -312,13 +340,14 @@ static void serve_fcgx(struct worker *wk)
 		rsp_set_flavour(wk->res, RSP_CGI);
 	rsp__response_set_log(wk->res, log_to_request, wk);
 	rsp__response_set_finish(wk->res, finish_fcgx, wk);
-	wk->fcgx_done = false;
+	wk->fcgx_done = wk->early = wk->wrote_err = false;
 	wk->in_handler = true;
 	serve(rn, wk->req, wk->res);
 	wk->in_handler = false;
-	finish_fcgx(wk);
+	finish_fcgx(wk, NULL, 0);
 	/* Written after an early finish: the process's own stderr gets it. */
-	forward_stderr(wk);
+	if (wk->early)
+		forward_stderr(wk);
 }
 
 static void *worker_main(void *arg)
@@ -415,6 +444,14 @@ static int run_fcgi(struct runner *rn, int listen_fd)
 	return started > 0 ? 0 : 1;
 }
 
+/* A FastCGI application is started with a listening socket on fd 0. */
+static bool fd0_listens(void)
+{
+	int v = 0;
+	socklen_t len = sizeof(v);
+	return getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v != 0;
+}
+
 /* ---- entry points -------------------------------------------------------------- */
 
 int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts)
@@ -438,7 +475,10 @@ int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts)
 
 	int rc;
 	const char *sock = getenv("RSP_FCGI_SOCKET");
-	if (FCGX_Init() != 0) {
+	bool fcgi = (sock != NULL && *sock != '\0') || fd0_listens();
+	if (!fcgi) {
+		rc = run_cgi(&rn);
+	} else if (FCGX_Init() != 0) {
 		fputs("respond: FastCGI initialisation failed\n", stderr);
 		rc = 1;
 	} else if (sock != NULL && *sock != '\0') {
@@ -450,10 +490,8 @@ int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts)
 			rc = run_fcgi(&rn, fd);
 			close(fd);
 		}
-	} else if (!FCGX_IsCGI()) {
-		rc = run_fcgi(&rn, 0);
 	} else {
-		rc = run_cgi(&rn);
+		rc = run_fcgi(&rn, 0);
 	}
 	pthread_mutex_destroy(&rn.lock);
 	return rc;

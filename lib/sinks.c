@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -210,65 +211,101 @@ rsp_sink rsp_sink_fcgx(struct FCGX_Stream *out)
 }
 
 /*
- * libfcgi writes FCGI_STDOUT records of at most its 8 KiB buffer.  For large
- * writes the runner's sink flushes that buffer and sends records of up to
- * 64 KiB itself, header and data in one sendmsg, on the request's own
- * connection: fewer syscalls and records, same request handling.
+ * libfcgi writes FCGI_STDOUT records of at most its 8 KiB buffer, and a
+ * request's end in further writes.  The runner's sink leaves libfcgi's
+ * output buffer unused and sends records of up to 64 KiB itself, headers
+ * and data in one sendmsg, on the request's own connection; at the end the
+ * last output, the end of stdout and FCGI_END_REQUEST go in one write.
+ * libfcgi still accepts, reads and frees the request.
  */
-#define FCGI_DIRECT_MIN  (16 * 1024)
-#define FCGI_RECORD_MAX  65528          /* a multiple of 8: no padding */
-#define FCGI_STDOUT_TYPE 6
+#define FCGI_RECORD_MAX       65528     /* a multiple of 8: no padding */
+#define FCGI_STDOUT_TYPE      6
+#define FCGI_END_REQUEST_TYPE 3
 
-static int fcgi_send_records(FCGX_Request *fr, const char *p, size_t len)
+static int send_iov(int fd, struct iovec *iov, int n)
 {
-	while (len > 0) {
-		size_t n = len > FCGI_RECORD_MAX ? FCGI_RECORD_MAX : len;
-		unsigned char hdr[8] = {
-			1, FCGI_STDOUT_TYPE,
-			(unsigned char)(fr->requestId >> 8), (unsigned char)fr->requestId,
-			(unsigned char)(n >> 8), (unsigned char)n, 0, 0
-		};
-		struct iovec iov[2] = { { hdr, sizeof(hdr) }, { (void *)p, n } };
-		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
-		while (iov[0].iov_len + iov[1].iov_len > 0) {
-			ssize_t w = sendmsg(fr->ipcFd, &msg, MSG_NOSIGNAL);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-			    wait_writable(fr->ipcFd) == 0)
-				continue;
-			if (w <= 0)
-				return RSP_EIO;
-			for (int i = 0; i < 2 && w > 0; i++) {
-				size_t take = (size_t)w < iov[i].iov_len ? (size_t)w : iov[i].iov_len;
-				iov[i].iov_base = (char *)iov[i].iov_base + take;
-				iov[i].iov_len -= take;
-				w -= (ssize_t)take;
-			}
-			if (iov[0].iov_len == 0) {
-				msg.msg_iov = &iov[1];
-				msg.msg_iovlen = 1;
-			}
+	while (n > 0) {
+		struct msghdr msg = { .msg_iov = iov, .msg_iovlen = (size_t)n };
+		ssize_t w = sendmsg(fd, &msg, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    wait_writable(fd) == 0)
+			continue;
+		if (w <= 0)
+			return RSP_EIO;
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
 		}
-		p += n;
-		len -= n;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
 	}
+	return RSP_OK;
+}
+
+static void record_header(unsigned char h[8], int type, int id, size_t len)
+{
+	h[0] = 1;
+	h[1] = (unsigned char)type;
+	h[2] = (unsigned char)(id >> 8);
+	h[3] = (unsigned char)id;
+	h[4] = (unsigned char)(len >> 8);
+	h[5] = (unsigned char)len;
+	h[6] = h[7] = 0;
+}
+
+int rsp__fcgi_send(struct FCGX_Request *fr, const void *data, size_t len, bool end)
+{
+	enum { BATCH = 8 };                       /* records per sendmsg */
+	unsigned char hdrs[BATCH][8], tail[24];
+	struct iovec iov[2 * BATCH + 1];
+	const char *p = data;
+
+	if (fr->ipcFd < 0)
+		return RSP_EIO;
+	do {
+		int n = 0;
+		for (int k = 0; len > 0 && k < BATCH; k++) {
+			size_t c = len > FCGI_RECORD_MAX ? FCGI_RECORD_MAX : len;
+			record_header(hdrs[k], FCGI_STDOUT_TYPE, fr->requestId, c);
+			iov[n].iov_base = hdrs[k];
+			iov[n++].iov_len = 8;
+			iov[n].iov_base = (void *)p;
+			iov[n++].iov_len = c;
+			p += c;
+			len -= c;
+		}
+		if (len == 0 && end) {
+			/* end of stdout, then FCGI_END_REQUEST: app status 0, complete */
+			record_header(tail, FCGI_STDOUT_TYPE, fr->requestId, 0);
+			record_header(tail + 8, FCGI_END_REQUEST_TYPE, fr->requestId, 8);
+			memset(tail + 16, 0, 8);
+			iov[n].iov_base = tail;
+			iov[n++].iov_len = sizeof(tail);
+		}
+		if (n > 0 && send_iov(fr->ipcFd, iov, n) != RSP_OK)
+			return RSP_EIO;
+	} while (len > 0);
 	return RSP_OK;
 }
 
 static int fcgx_request_write(void *ctx, const void *data, size_t len)
 {
 	FCGX_Request *fr = ctx;
-	if (len < FCGI_DIRECT_MIN || fr->ipcFd < 0)
+	if (fr->ipcFd < 0)
 		return fcgx_write(fr->out, data, len);
-	if (fcgx_flush(fr->out) != RSP_OK)
-		return RSP_EIO;
-	return fcgi_send_records(fr, data, len);
+	return rsp__fcgi_send(fr, data, len, false);
 }
 
 static int fcgx_request_flush(void *ctx)
 {
-	return fcgx_flush(((FCGX_Request *)ctx)->out);
+	FCGX_Request *fr = ctx;
+	/* Direct records are on their way already; libfcgi's buffer is unused. */
+	return fr->ipcFd < 0 ? fcgx_flush(fr->out) : RSP_OK;
 }
 
 rsp_sink rsp__sink_fcgx_request(struct FCGX_Request *fr)

@@ -137,10 +137,16 @@ static int status_line(rsp_writer *w, int code, const char *msg)
 		msg = rsp_status_reason(code);
 	else if ((msg = rsp__arena_strndup(&r->arena, msg, strlen(msg))) == NULL)
 		return RSP_ENOMEM;
-	if (r->flavour == RSP_NPH)
-		n = snprintf(line, sizeof(line), "%s %d ", r->protocol, code);
-	else
-		n = snprintf(line, sizeof(line), "Status: %d ", code);
+	/* Hot path: no printf.  The code has three digits (200..999). */
+	const char *lead = r->flavour == RSP_NPH ? r->protocol : "Status:";
+	size_t ll = strlen(lead);
+	memcpy(line, lead, ll);
+	line[ll] = ' ';
+	line[ll + 1] = (char)('0' + code / 100);
+	line[ll + 2] = (char)('0' + code / 10 % 10);
+	line[ll + 3] = (char)('0' + code % 10);
+	line[ll + 4] = ' ';
+	n = (int)ll + 5;
 	size_t mlen = strlen(msg);
 	int rc = rsp__buf_reserve(&w->out, (size_t)n + mlen + 2);
 	if (rc != RSP_OK)
@@ -224,6 +230,21 @@ int rsp_writer_write_header(rsp_writer *w, const char *name, const char *value)
 	return rsp__writer_header(w, name, strlen(name), value, strlen(value), false);
 }
 
+/* Decimal digits of v into buf (at least 21 bytes), NUL-terminated. */
+static size_t format_u64(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
 /* The length a Content-Length would announce if the block ended now, or -1. */
 static int64_t inferred_length(rsp_writer *w)
 {
@@ -258,9 +279,9 @@ static int end_block(rsp_writer *w)
 				return rc;
 		}
 		if (len >= 0) {
-			int n = snprintf(num, sizeof(num), "%lld", (long long)len);
+			size_t n = format_u64(num, (uint64_t)len);
 			if ((rc = rsp__writer_header(w, "Content-Length", 14, num,
-			    (size_t)n, true)) != RSP_OK)
+			    n, true)) != RSP_OK)
 				return rc;
 		}
 		if (r->flavour == RSP_NPH && !w->cl_seen && !w->seen_connection &&
@@ -568,8 +589,6 @@ int rsp_finish(rsp_response *res)
 		rc = rsp_write(res);
 	else if (w->status_written && !w->headers_complete && !w->err)
 		rc = end_block(w);
-	if ((rc2 = rsp_writer_flush(w)) != RSP_OK && rc == RSP_OK)
-		rc = rc2;
 	bool suppressed = (r->is_head && !res->send_body_for_head_request) ||
 	    rsp__body_forbidden(w->status_code);
 	if ((rc == RSP_OK || rc == RSP_ESTATE) && w->cl_seen && w->body_sent < w->cl &&
@@ -578,9 +597,19 @@ int rsp_finish(rsp_response *res)
 		    (unsigned long long)w->body_sent, (unsigned long long)w->cl);
 		rc = RSP_ESTATE;
 	}
-	w->finished = true;
-	if (r->on_finish != NULL && (rc2 = r->on_finish(r->finish_ctx)) != RSP_OK &&
-	    rc == RSP_OK)
+	if (r->on_finish != NULL) {
+		/* The hook ends the request with the unsent bytes: under FastCGI
+		 * the last output and the end records leave in one write. */
+		size_t tail = w->err ? 0 : w->out.len;
+		rc2 = r->on_finish(r->finish_ctx, w->out.data, tail);
+		w->out.len = 0;
+		if (rc2 == RSP_EIO)
+			w->err = RSP_EIO;
+	} else {
+		rc2 = rsp_writer_flush(w);
+	}
+	if (rc2 != RSP_OK && (rc == RSP_OK || rc2 == RSP_EIO))
 		rc = rc2;
+	w->finished = true;
 	return rc;
 }
