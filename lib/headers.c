@@ -54,11 +54,11 @@ static bool is_ws(char c)
 /* RFC 9113 §8.2.2: fields that only make sense on one HTTP/1 connection. */
 static bool connection_specific(const char *name, size_t nlen)
 {
-	return rsp__ieqn(name, nlen, "Connection") ||
-	    rsp__ieqn(name, nlen, "Keep-Alive") ||
-	    rsp__ieqn(name, nlen, "Proxy-Connection") ||
-	    rsp__ieqn(name, nlen, "Transfer-Encoding") ||
-	    rsp__ieqn(name, nlen, "Upgrade");
+	return RSP__IS(name, nlen, "Connection") ||
+	    RSP__IS(name, nlen, "Keep-Alive") ||
+	    RSP__IS(name, nlen, "Proxy-Connection") ||
+	    RSP__IS(name, nlen, "Transfer-Encoding") ||
+	    RSP__IS(name, nlen, "Upgrade");
 }
 
 int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
@@ -69,10 +69,10 @@ int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
 	if (!rsp__is_token(name, nlen) || !rsp__is_field_value(value, vlen))
 		return RSP_EINVAL;
 	/* The status has its own call; a Status header would be a second one. */
-	if (rsp__ieqn(name, nlen, "Status"))
+	if (RSP__IS(name, nlen, "Status"))
 		return RSP_EINVAL;
 	/* Framing belongs to the web server in CGI; HTTP/2 forbids it. */
-	if (f != RSP_NPH && rsp__ieqn(name, nlen, "Transfer-Encoding"))
+	if (f != RSP_NPH && RSP__IS(name, nlen, "Transfer-Encoding"))
 		return RSP_EINVAL;
 	if (f == RSP_H2) {
 		if (connection_specific(name, nlen))
@@ -80,7 +80,7 @@ int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
 		if (vlen > 0 && (is_ws(value[0]) || is_ws(value[vlen - 1])))
 			return RSP_EINVAL;
 	}
-	if (rsp__ieqn(name, nlen, "Content-Length") &&
+	if (RSP__IS(name, nlen, "Content-Length") &&
 	    rsp__parse_content_length(value, vlen) < 0)
 		return RSP_EINVAL;
 	return RSP_OK;
@@ -133,7 +133,7 @@ int rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
 		return rc;
 	size_t at = find(h, name, nlen);
 	/* At most one Content-Length: set replaces it, a second is refused. */
-	if (!replace && at < h->n && rsp__ieqn(name, nlen, "Content-Length"))
+	if (!replace && at < h->n && RSP__IS(name, nlen, "Content-Length"))
 		return RSP_EINVAL;
 	if ((rc = grow(h)) != RSP_OK)
 		return rc;

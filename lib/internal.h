@@ -56,6 +56,9 @@ bool rsp__is_field_value(const char *s, size_t len);
 size_t rsp__len(const void *data, ssize_t len); /* len < 0: strlen */
 bool rsp__ieq(const char *a, const char *b);     /* ASCII case-insensitive */
 bool rsp__ieqn(const char *a, size_t alen, const char *b);
+/* a[0..alen) equals the string literal lit, ignoring case; lengths first. */
+#define RSP__IS(a, alen, lit) \
+	((alen) == sizeof(lit) - 1 && rsp__ieqn((a), (alen), (lit)))
 
 /* ---- headers.c ------------------------------------------------------ */
 

@@ -62,11 +62,11 @@ static int bad_request_code(int st)
 }
 
 /*
- * Call the handler unless the request was refused, and make sure a response
- * goes out: the handler's own, a 400/413 for a refused request, or a 500
+ * Call the handler unless the request was refused, and prepare what goes
+ * out if the handler did not: a 400/413 for a refused request, or a 500
  * when the handler failed before writing anything.
  */
-static int serve(const struct runner *rn, rsp_request *req, rsp_response *res)
+static void call_handler(const struct runner *rn, rsp_request *req, rsp_response *res)
 {
 	struct rsp__response *r = rsp__res(res);
 	int st = rsp_request_status(req);
@@ -84,6 +84,12 @@ static int serve(const struct runner *rn, rsp_request *req, rsp_response *res)
 			rsp_set_error(res, 500, msg);
 		}
 	}
+}
+
+/* Send whatever the handler left unsent, unless it finished by itself. */
+static int end_response(rsp_response *res)
+{
+	struct rsp__response *r = rsp__res(res);
 	if (r->writer.finished)
 		return r->writer.err ? r->writer.err : RSP_OK;
 	return rsp_finish(res);
@@ -112,7 +118,8 @@ static int run_cgi(struct runner *rn)
 	}
 	if (program_is_nph() && rsp_flavour(res) == RSP_CGI)
 		rsp_set_flavour(res, RSP_NPH);
-	int rc = serve(rn, req, res);
+	call_handler(rn, req, res);
+	int rc = end_response(res);
 	rsp_response_free(res);
 	rsp_request_free(req);
 	return rc == RSP_OK ? 0 : 1;
@@ -342,8 +349,9 @@ static void serve_fcgx(struct worker *wk)
 	rsp__response_set_finish(wk->res, finish_fcgx, wk);
 	wk->fcgx_done = wk->early = wk->wrote_err = false;
 	wk->in_handler = true;
-	serve(rn, wk->req, wk->res);
+	call_handler(rn, wk->req, wk->res);
 	wk->in_handler = false;
+	end_response(wk->res);
 	finish_fcgx(wk, NULL, 0);
 	/* Written after an early finish: the process's own stderr gets it. */
 	if (wk->early)

@@ -175,11 +175,11 @@ int rsp_writer_write_status(rsp_writer *w, int code, const char *message)
 
 static void note_header(rsp_writer *w, const char *name, size_t nlen)
 {
-	if (rsp__ieqn(name, nlen, "Server"))
+	if (RSP__IS(name, nlen, "Server"))
 		w->seen_server = true;
-	else if (rsp__ieqn(name, nlen, "Date"))
+	else if (RSP__IS(name, nlen, "Date"))
 		w->seen_date = true;
-	else if (rsp__ieqn(name, nlen, "Connection"))
+	else if (RSP__IS(name, nlen, "Connection"))
 		w->seen_connection = true;
 }
 
@@ -194,7 +194,7 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 	if (!checked &&
 	    (rc = rsp__header_check(R(w)->flavour, name, nlen, value, vlen)) != RSP_OK)
 		return rc;
-	bool is_cl = rsp__ieqn(name, nlen, "Content-Length");
+	bool is_cl = RSP__IS(name, nlen, "Content-Length");
 	if (is_cl && w->cl_seen)
 		return RSP_EINVAL;
 	if (!w->status_written && (rc = status_line(w, DEFAULT_STATUS, NULL)) != RSP_OK)
