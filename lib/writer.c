@@ -138,9 +138,9 @@ static int status_line(rsp_writer *w, int code, const char *msg)
 	else if ((msg = rsp__arena_strndup(&r->arena, msg, strlen(msg))) == NULL)
 		return RSP_ENOMEM;
 	/* Hot path: no printf.  The code has three digits (200..999). */
-	const char *lead = r->flavour == RSP_NPH ? r->protocol : "Status:";
-	size_t ll = strlen(lead);
-	memcpy(line, lead, ll);
+	/* r->protocol is "HTTP/1.1" or "HTTP/1.0": eight bytes. */
+	size_t ll = r->flavour == RSP_NPH ? 8 : 7;
+	memcpy(line, r->flavour == RSP_NPH ? r->protocol : "Status:", ll);
 	line[ll] = ' ';
 	line[ll + 1] = (char)('0' + code / 100);
 	line[ll + 2] = (char)('0' + code / 10 % 10);
