@@ -490,25 +490,6 @@ static struct rsp_buffer big_upload(size_t n)
 	return b;
 }
 
-static bool in_deleted_file_mapping(const void *p)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	bool found = false;
-	while (f && fgets(line, sizeof line, f)) {
-		unsigned long lo, hi;
-		if (sscanf(line, "%lx-%lx", &lo, &hi) != 2)
-			continue;
-		if ((uintptr_t)p >= lo && (uintptr_t)p < hi) {
-			found = strstr(line, "(deleted)") != NULL;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 START_TEST(test_large_upload_spills)
 {
 	size_t n = (5u << 20) + 3;

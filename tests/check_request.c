@@ -421,21 +421,7 @@ START_TEST(test_body_spill)
 	ck_assert_uint_eq(len, n);
 	ck_assert(memcmp(d, data, n) == 0);
 	/* the body is a file mapping, not heap: find it in /proc/self/maps */
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	bool found = false;
-	while (f && fgets(line, sizeof line, f)) {
-		unsigned long lo, hi;
-		if (sscanf(line, "%lx-%lx", &lo, &hi) != 2)
-			continue;
-		if ((uintptr_t)d >= lo && (uintptr_t)d < hi) {
-			found = strstr(line, "(deleted)") != NULL;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	ck_assert_msg(found, "body is not a mapping of a deleted file");
+	ck_assert_msg(in_deleted_file_mapping(d), "body is not a mapping of a deleted file");
 	rsp_request_free(r);
 	free(cl);
 	free(data);

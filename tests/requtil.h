@@ -109,4 +109,24 @@ static inline char *pairs_dump(const struct rsp__pairs *l)
 	}                                                                \
 } while (0)
 
+/* Is p inside a mapping of a deleted file (a spilled body)? */
+static inline bool in_deleted_file_mapping(const void *p)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+	while (f && fgets(line, sizeof line, f)) {
+		unsigned long lo, hi;
+		if (sscanf(line, "%lx-%lx", &lo, &hi) != 2)
+			continue;
+		if ((uintptr_t)p >= lo && (uintptr_t)p < hi) {
+			found = strstr(line, "(deleted)") != NULL;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 #endif /* RESPOND_REQUTIL_H */
