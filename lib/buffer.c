@@ -17,7 +17,9 @@ int rsp__buf_reserve(struct rsp_buffer *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-	char *p = realloc(b->data, cap);
+	/* malloc when empty: the usual first call, and one libc symbol less
+	 * to bind at a CGI start than realloc(NULL, ...). */
+	char *p = b->data != NULL ? realloc(b->data, cap) : malloc(cap);
 	if (p == NULL)
 		return RSP_ENOMEM;
 	b->data = p;

@@ -74,8 +74,13 @@ bool rsp__ieq(const char *a, const char *b)
 /* Does the counted string a equal the NUL-terminated b, ignoring case? */
 bool rsp__ieqn(const char *a, size_t alen, const char *b)
 {
-	for (size_t i = 0; i < alen; i++, b++)
-		if (*b == '\0' || lower((unsigned char)a[i]) != lower((unsigned char)*b))
+	for (size_t i = 0; i < alen; i++, b++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)*b;
+		if (y == '\0')
 			return false;
+		/* Names are usually spelt the same: fold only where they differ. */
+		if (x != y && lower(x) != lower(y))
+			return false;
+	}
 	return *b == '\0';
 }

@@ -12,8 +12,9 @@
 
 void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena, rsp_response *res)
 {
-	h->v = NULL;
-	h->n = h->cap = 0;
+	h->v = h->inline_v;
+	h->n = 0;
+	h->cap = RSP__HEADERS_INLINE;
 	h->arena = arena;
 	h->res = res;
 }
@@ -25,9 +26,11 @@ void rsp__headers_clear(rsp_headers *h)
 
 void rsp__headers_free(rsp_headers *h)
 {
-	free(h->v);
-	h->v = NULL;
-	h->n = h->cap = 0;
+	if (h->v != h->inline_v)
+		free(h->v);
+	h->v = h->inline_v;
+	h->n = 0;
+	h->cap = RSP__HEADERS_INLINE;
 }
 
 int64_t rsp__parse_content_length(const char *s, size_t len)
@@ -114,10 +117,15 @@ static int grow(rsp_headers *h)
 {
 	if (h->n < h->cap)
 		return RSP_OK;
-	size_t cap = h->cap ? h->cap * 2 : 16;
-	struct rsp__header *v = realloc(h->v, cap * sizeof(*v));
-	if (v == NULL)
+	size_t cap = h->cap * 2;
+	struct rsp__header *v;
+	if (h->v == h->inline_v) {
+		if ((v = malloc(cap * sizeof(*v))) == NULL)
+			return RSP_ENOMEM;
+		memcpy(v, h->inline_v, h->n * sizeof(*v));
+	} else if ((v = realloc(h->v, cap * sizeof(*v))) == NULL) {
 		return RSP_ENOMEM;
+	}
 	h->v = v;
 	h->cap = cap;
 	return RSP_OK;

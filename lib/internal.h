@@ -9,12 +9,21 @@
 #include "config.h"
 #endif
 
+/* The library is compiled with -fvisibility=hidden: what respond.h
+ * declares is the exported API, everything else stays inside. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #include "respond.h"
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <iconv.h>
 #include <signal.h>
+#include <fcgiapp.h>
 
 #define RSP__UNUSED(x) ((void)(x))
 
@@ -67,9 +76,13 @@ struct rsp__header {
 	uint32_t name_len, value_len;
 };
 
+#define RSP__HEADERS_INLINE 8
 struct rsp_headers {
 	struct rsp__header *v;  /* in send order: a name's values together */
 	size_t n, cap;
+	/* The first few live here: most responses never allocate for headers
+	 * (v points at this array until it overflows; never copy the struct). */
+	struct rsp__header inline_v[RSP__HEADERS_INLINE];
 	struct rsp__arena *arena;
 	rsp_response *res;      /* whose flavour judges the names, or NULL */
 };
@@ -105,9 +118,29 @@ int  rsp__encode(struct rsp__encoding *e, const char *text, size_t len,
 bool rsp__utf8_valid(const unsigned char *s, size_t len);
 int32_t rsp__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
 
+/* ---- fcgi.c --------------------------------------------------------- */
+
+/* libfcgi's entry points, resolved on first use (see fcgi.c). */
+struct rsp__fcgi {
+	bool loaded;
+	int (*Init)(void);
+	int (*OpenSocket)(const char *path, int backlog);
+	int (*InitRequest)(FCGX_Request *request, int sock, int flags);
+	int (*Accept_r)(FCGX_Request *request);
+	void (*Finish_r)(FCGX_Request *request);
+	void (*Free)(FCGX_Request *request, int close);
+	int (*PutStr)(const char *str, int n, FCGX_Stream *stream);
+	int (*GetStr)(char *str, int n, FCGX_Stream *stream);
+	int (*GetError)(FCGX_Stream *stream);
+	int (*FFlush)(FCGX_Stream *stream);
+};
+/* The table, or NULL when libfcgi cannot be loaded (rsp__fcgi_error says
+ * why).  Thread-safe; the first call loads. */
+const struct rsp__fcgi *rsp__fcgi(void);
+const char *rsp__fcgi_error(void);
+
 /* ---- sinks.c -------------------------------------------------------- */
 
-struct FCGX_Request;
 /* The runner's FastCGI sink: large writes go out as 64 KiB records. */
 rsp_sink rsp__sink_fcgx_request(struct FCGX_Request *fr);
 /* Send data as FCGI_STDOUT records on the request's connection; with end,
@@ -299,6 +332,18 @@ typedef int (*rsp__read_fn)(void *ctx, void *buf, size_t len);
  */
 rsp_request *rsp__request_new_reader(char *const *envp, rsp__read_fn read,
     void *ctx, const struct rsp_limits *lim);
+/* Variables the response reads from its request, found by the same single
+ * pass over the environment as the request's own; the value is the
+ * environment's (not handed out: read it at once). */
+enum rsp__var { RSP__V_METHOD, RSP__V_PROTO, RSP__V_SCRIPT, RSP__V_SCRIPT_FILE };
+const char *rsp__request_var(const rsp_request *req, enum rsp__var v);
+/*
+ * The CGI runner's request: over the process environment without copying
+ * its strings (only the pointer array, which a setenv may replace), values
+ * copied when handed out, the body read from body_fd.  NULL on out of memory.
+ */
+rsp_request *rsp__request_new_env(char *const *envp, int body_fd,
+    const struct rsp_limits *lim);
 /*
  * Make the request independent of envp and the reader: read the rest of the
  * body (up to the limit; errors are kept for rsp_request_status) and copy the

@@ -54,7 +54,11 @@
 
 enum body_src { SRC_NONE, SRC_FD, SRC_READER, SRC_MEM };
 /* Variables the library itself reads, found in one pass over envp. */
-enum known { V_METHOD, V_QUERY, V_CLEN, V_CTYPE, V_COOKIE, V_AUTH, V_N };
+enum known {
+	V_METHOD = RSP__V_METHOD, V_PROTO = RSP__V_PROTO,
+	V_SCRIPT = RSP__V_SCRIPT, V_SCRIPT_FILE = RSP__V_SCRIPT_FILE,
+	V_QUERY, V_CLEN, V_CTYPE, V_COOKIE, V_AUTH, V_N
+};
 enum form_kind { FORM_NONE, FORM_URLENCODED, FORM_MULTIPART };
 
 struct rsp_request {
@@ -75,7 +79,7 @@ struct rsp_request {
 
 	const char *method;
 
-	bool indexed;                   /* the well-known variables below */
+	size_t scanned;                 /* envp entries indexed into kv so far */
 	const char *kv[V_N];
 
 	bool cl_done;
@@ -310,6 +314,33 @@ rsp_request *rsp__request_new_reader(char *const *envp, rsp__read_fn read,
 	return req;
 }
 
+rsp_request *rsp__request_new_env(char *const *envp, int body_fd,
+    const struct rsp_limits *lim)
+{
+	rsp_request *req = req_alloc(lim);
+	if (req == NULL)
+		return NULL;
+	size_t n = 0;
+	while (envp != NULL && envp[n] != NULL)
+		n++;
+	if (n > 0) {
+		/* The array may be reallocated by a setenv in the handler; the
+		 * strings themselves stay (glibc never frees them). */
+		char **v = rsp__arena_alloc(&req->arena, (n + 1) * sizeof(*v));
+		if (v == NULL) {
+			rsp_request_free(req);
+			return NULL;
+		}
+		memcpy(v, envp, (n + 1) * sizeof(*v));
+		set_reader(req, v, NULL, NULL);
+	}
+	if (body_fd >= 0) {
+		req->src = SRC_FD;
+		req->fd = body_fd;
+	}
+	return req;
+}
+
 void rsp__request_reset(rsp_request *req, char *const *envp, rsp__read_fn read,
     void *ctx, const struct rsp_limits *lim)
 {
@@ -331,7 +362,7 @@ int rsp__request_detach(rsp_request *req)
 	req->rctx = NULL;
 	if (!req->env_owned) {
 		/* the index points into the old array */
-		req->indexed = false;
+		req->scanned = 0;
 		memset(req->kv, 0, sizeof(req->kv));
 		if (env_copy(req, req->envp) != RSP_OK) {
 			req->envp = (char *const *)empty_env;
@@ -403,46 +434,77 @@ static const char *hand_out(const rsp_request *creq, size_t idx, const char *v)
 	return req->handed[idx];
 }
 
-/* Which well-known variable an environment entry sets, or -1. */
+/* Is the name of length n (already measured, so the bytes exist) lit? */
+#define NAME_IS(e, n, lit) ((n) == sizeof(lit) - 1 && memcmp((e), lit, sizeof(lit) - 1) == 0)
+
+/*
+ * Which well-known variable an environment entry sets, or -1.  Most entries
+ * are ruled out by their first byte; the others are measured up to '=' so
+ * that the comparisons are fixed-size memcmp calls the compiler inlines.
+ */
 static int known_of(const char *e)
 {
 	switch (e[0]) {
-	case 'R':
-		return starts(e, "REQUEST_METHOD=", 15) ? V_METHOD : -1;
-	case 'Q':
-		return starts(e, "QUERY_STRING=", 13) ? V_QUERY : -1;
-	case 'C':
-		if (!starts(e, "CONTENT_", 8))
-			return -1;
-		if (starts(e + 8, "LENGTH=", 7))
-			return V_CLEN;
-		return starts(e + 8, "TYPE=", 5) ? V_CTYPE : -1;
-	case 'H':
-		if (!starts(e, "HTTP_", 5))
-			return -1;
-		if (starts(e + 5, "COOKIE=", 7))
-			return V_COOKIE;
-		return starts(e + 5, "AUTHORIZATION=", 14) ? V_AUTH : -1;
+	case 'R': case 'Q': case 'C': case 'H': case 'S':
+		break;
 	default:
 		return -1;
 	}
+	const char *eq = strchr(e, '=');
+	if (eq == NULL)
+		return -1;
+	size_t n = (size_t)(eq - e);
+	switch (e[0]) {
+	case 'R':
+		return NAME_IS(e, n, "REQUEST_METHOD") ? V_METHOD : -1;
+	case 'Q':
+		return NAME_IS(e, n, "QUERY_STRING") ? V_QUERY : -1;
+	case 'C':
+		if (NAME_IS(e, n, "CONTENT_LENGTH"))
+			return V_CLEN;
+		return NAME_IS(e, n, "CONTENT_TYPE") ? V_CTYPE : -1;
+	case 'H':
+		if (NAME_IS(e, n, "HTTP_COOKIE"))
+			return V_COOKIE;
+		return NAME_IS(e, n, "HTTP_AUTHORIZATION") ? V_AUTH : -1;
+	default: /* 'S' */
+		if (NAME_IS(e, n, "SERVER_PROTOCOL"))
+			return V_PROTO;
+		if (NAME_IS(e, n, "SCRIPT_NAME"))
+			return V_SCRIPT;
+		return NAME_IS(e, n, "SCRIPT_FILENAME") ? V_SCRIPT_FILE : -1;
+	}
 }
 
-/* The value of a well-known variable (not handed out: internal use). */
+/*
+ * The value of a well-known variable (not handed out: internal use).  One
+ * pass over envp indexes every well-known variable it meets, and stops as
+ * soon as the one asked for is found; the next call resumes where it
+ * stopped.  So each entry is looked at once at most, and a FastCGI request
+ * (nginx sends the CGI variables before the HTTP_* headers) is answered
+ * without scanning its headers unless a cookie or credentials are asked for.
+ */
 static const char *env_get(const rsp_request *creq, enum known k)
 {
 	/* "NAME=" lengths, in enum known order */
-	static const unsigned char skip[V_N] = { 15, 13, 15, 13, 12, 19 };
+	static const unsigned char skip[V_N] = {
+		[V_METHOD] = 15, [V_PROTO] = 16, [V_SCRIPT] = 12,
+		[V_SCRIPT_FILE] = 16, [V_QUERY] = 13, [V_CLEN] = 15,
+		[V_CTYPE] = 13, [V_COOKIE] = 12, [V_AUTH] = 19,
+	};
 	rsp_request *req = mut(creq);
-	if (!req->indexed) {
-		req->indexed = true;
-		for (char *const *e = req->envp; *e != NULL; e++) {
-			int i = known_of(*e);
-			if (i >= 0 && req->kv[i] == NULL)
-				req->kv[i] = *e + skip[i];
-		}
+	while (req->kv[k] == NULL && req->envp[req->scanned] != NULL) {
+		const char *e = req->envp[req->scanned++];
+		int i = known_of(e);
+		if (i >= 0 && req->kv[i] == NULL)
+			req->kv[i] = e + skip[i];
 	}
 	return req->kv[k];
+}
+
+const char *rsp__request_var(const rsp_request *req, enum rsp__var v)
+{
+	return req != NULL ? env_get(req, (enum known)v) : NULL;
 }
 
 const char *rsp_request_param(const rsp_request *req, const char *name)
@@ -656,6 +718,8 @@ static int query_load(const rsp_request *creq)
 	const char *q = env_get(req, V_QUERY);
 	if (q == NULL)
 		q = "";
+	if (*q == '\0')
+		return req->query_err = RSP_OK;   /* the usual case: nothing to parse */
 	size_t len = strnlen(q, req->lim.max_query + 1);
 	int rc = len > req->lim.max_query ? RSP_ELIMIT :
 	    rsp__urlencoded_parse(&req->arena, q, len, req->lim.max_params,

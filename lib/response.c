@@ -19,32 +19,48 @@
 
 static const char *basename_of(const char *path)
 {
-	const char *slash = path ? strrchr(path, '/') : NULL;
-	return slash ? slash + 1 : path;
+	const char *base = path;
+	for (const char *p = path; p != NULL && *p != '\0'; p++)
+		if (*p == '/')
+			base = p + 1;
+	return base;
 }
 
+/* Does s (may be NULL) start with the NUL-terminated prefix?  Also used
+ * for whole-string equality by including the terminator in the prefix. */
 static bool starts_with(const char *s, const char *prefix)
 {
-	return s != NULL && strncmp(s, prefix, strlen(prefix)) == 0;
+	if (s == NULL)
+		return false;
+	while (*prefix != '\0')
+		if (*s++ != *prefix++)
+			return false;
+	return true;
 }
 
-/* Flavour, status-line protocol and HEAD-ness come from the request. */
+static bool equals(const char *s, const char *lit)
+{
+	return starts_with(s, lit) && s[strlen(lit)] == '\0';
+}
+
+/* Flavour, status-line protocol and HEAD-ness come from the request (read
+ * now: the values are the environment's, not handed out). */
 static void take_request(struct rsp__response *r, rsp_request *req)
 {
-	const char *proto = req ? rsp_request_param(req, "SERVER_PROTOCOL") : NULL;
-	const char *script = req ? rsp_request_param(req, "SCRIPT_NAME") : NULL;
-	const char *method = req ? rsp_request_method(req) : "GET";
+	const char *proto = rsp__request_var(req, RSP__V_PROTO);
+	const char *script = rsp__request_var(req, RSP__V_SCRIPT);
+	const char *method = rsp__request_var(req, RSP__V_METHOD);
 
 	if (script == NULL || *script == '\0')
-		script = req ? rsp_request_param(req, "SCRIPT_FILENAME") : NULL;
+		script = rsp__request_var(req, RSP__V_SCRIPT_FILE);
 	r->pub.request = req;
 	r->flavour = RSP_CGI;
 	if (starts_with(proto, "HTTP/2") || starts_with(proto, "HTTP/3"))
 		r->flavour = RSP_H2;
 	else if (starts_with(basename_of(script), "nph-"))
 		r->flavour = RSP_NPH;
-	r->protocol = proto != NULL && strcmp(proto, "HTTP/1.0") == 0 ? "HTTP/1.0" : "HTTP/1.1";
-	r->is_head = method != NULL && strcmp(method, "HEAD") == 0;
+	r->protocol = equals(proto, "HTTP/1.0") ? "HTTP/1.0" : "HTTP/1.1";
+	r->is_head = equals(method, "HEAD");
 }
 
 static void set_defaults(struct rsp__response *r)

@@ -8,7 +8,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <fcgiapp.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -16,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +45,7 @@ struct runner {
 /* One FastCGI worker: its libfcgi request and its reused objects. */
 struct worker {
 	struct runner *rn;
+	const struct rsp__fcgi *fc;  /* libfcgi, loaded */
 	FCGX_Request fr;
 	rsp_request *req;
 	rsp_response *res;
@@ -100,12 +101,13 @@ static int end_response(rsp_response *res)
 static bool program_is_nph(void)
 {
 	const char *name = program_invocation_short_name;
-	return name != NULL && strncmp(name, "nph-", 4) == 0;
+	return name != NULL && name[0] == 'n' && name[1] == 'p' && name[2] == 'h' &&
+	    name[3] == '-';
 }
 
 static int run_cgi(struct runner *rn)
 {
-	rsp_request *req = rsp_request_new_with(environ, 0, &rn->lim);
+	rsp_request *req = rsp__request_new_env(environ, 0, &rn->lim);
 	if (req == NULL) {
 		fputs("respond: out of memory\n", stderr);
 		return 1;
@@ -225,8 +227,8 @@ static void put_err(struct worker *wk, const char *msg, size_t len)
 	}
 	struct rsp__sigpipe st;
 	rsp__sigpipe_block(&st);
-	FCGX_PutStr(msg, (int)len, wk->fr.err);
-	rsp__sigpipe_unblock(&st, FCGX_GetError(wk->fr.err) == EPIPE);
+	wk->fc->PutStr(msg, (int)len, wk->fr.err);
+	rsp__sigpipe_unblock(&st, wk->fr.err->FCGI_errno == EPIPE);
 	wk->wrote_err = true;
 }
 
@@ -251,14 +253,15 @@ static void log_to_request(void *ctx, const char *msg, size_t len)
 
 static int fcgx_read(void *ctx, void *buf, size_t len)
 {
-	return FCGX_GetStr(buf, len > (1u << 30) ? (1 << 30) : (int)len, ctx);
+	struct worker *wk = ctx;
+	return wk->fc->GetStr(buf, len > (1u << 30) ? (1 << 30) : (int)len, wk->fr.in);
 }
 
-static void finish_guarded(FCGX_Request *fr)
+static void finish_guarded(struct worker *wk)
 {
 	struct rsp__sigpipe st;
 	rsp__sigpipe_block(&st);
-	FCGX_Finish_r(fr);
+	wk->fc->Finish_r(&wk->fr);
 	rsp__sigpipe_unblock(&st, true);
 }
 
@@ -286,11 +289,11 @@ static int finish_fcgx(void *ctx, const void *tail, size_t len)
 		out = rsp__fcgi_send(&wk->fr, tail, len, true);
 		wk->fr.out->isClosed = 1;
 		wk->fr.err->isClosed = 1;
-		FCGX_Finish_r(&wk->fr);
+		wk->fc->Finish_r(&wk->fr);
 	} else {
 		if (len > 0)
 			out = rsp__fcgi_send(&wk->fr, tail, len, false);
-		finish_guarded(&wk->fr);
+		finish_guarded(wk);
 	}
 	wk->fcgx_done = true;
 	return out != RSP_OK ? out : rc;
@@ -318,11 +321,11 @@ static bool accept_next(struct worker *wk)
 	bool ok = false;
 	/* The next request on a kept connection needs no accept. */
 	if (wk->fr.ipcFd >= 0)
-		return wait_for_work(wk) && FCGX_Accept_r(&wk->fr) >= 0;
+		return wait_for_work(wk) && wk->fc->Accept_r(&wk->fr) >= 0;
 	/* One thread accepts at a time, so none sleeps in accept at shutdown. */
 	pthread_mutex_lock(&rn->lock);
 	if (wait_for_work(wk))
-		ok = FCGX_Accept_r(&wk->fr) >= 0;
+		ok = wk->fc->Accept_r(&wk->fr) >= 0;
 	pthread_mutex_unlock(&rn->lock);
 	return ok;
 }
@@ -331,9 +334,9 @@ static void serve_fcgx(struct worker *wk)
 {
 	struct runner *rn = wk->rn;
 	if (wk->req == NULL)
-		wk->req = rsp__request_new_reader(wk->fr.envp, fcgx_read, wk->fr.in, &rn->lim);
+		wk->req = rsp__request_new_reader(wk->fr.envp, fcgx_read, wk, &rn->lim);
 	else
-		rsp__request_reset(wk->req, wk->fr.envp, fcgx_read, wk->fr.in, &rn->lim);
+		rsp__request_reset(wk->req, wk->fr.envp, fcgx_read, wk, &rn->lim);
 	if (wk->req == NULL)
 		return;
 	if (wk->res == NULL)
@@ -365,7 +368,7 @@ static void *worker_main(void *arg)
 
 	while (accept_next(wk))
 		serve_fcgx(wk);
-	FCGX_Free(&wk->fr, 1);
+	wk->fc->Free(&wk->fr, 1);
 	rsp_response_free(wk->res);
 	rsp_request_free(wk->req);
 	wk->res = NULL;
@@ -380,17 +383,17 @@ static void *worker_main(void *arg)
 }
 
 /* RSP_FCGI_SOCKET: a path, ":port" (loopback only) or "host:port". */
-static int open_socket(const char *spec)
+static int open_socket(const struct rsp__fcgi *fc, const char *spec)
 {
 	char buf[300];
 	if (spec[0] == ':') {
 		snprintf(buf, sizeof(buf), "127.0.0.1%s", spec);
 		spec = buf;
 	}
-	return FCGX_OpenSocket(spec, 128);
+	return fc->OpenSocket(spec, 128);
 }
 
-static int run_fcgi(struct runner *rn, int listen_fd)
+static int run_fcgi(struct runner *rn, const struct rsp__fcgi *fc, int listen_fd)
 {
 	int nthreads = rn->opts.threads > 0 ? rn->opts.threads : 1;
 	sigset_t set, old;
@@ -401,6 +404,9 @@ static int run_fcgi(struct runner *rn, int listen_fd)
 		perror("respond: pipe");
 		return 1;
 	}
+	/* Threads are a FastCGI matter: a CGI run never touches these. */
+	rn->main_thread = pthread_self();
+	pthread_mutex_init(&rn->lock, NULL);
 	/* SIGTERM and SIGINT are taken by sigwait below, in the main thread only. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -415,7 +421,8 @@ static int run_fcgi(struct runner *rn, int listen_fd)
 	if (wks != NULL && tids != NULL) {
 		for (int i = 0; i < nthreads; i++) {
 			wks[i].rn = rn;
-			FCGX_InitRequest(&wks[i].fr, listen_fd, 0);
+			wks[i].fc = fc;
+			fc->InitRequest(&wks[i].fr, listen_fd, 0);
 			pthread_mutex_lock(&rn->lock);
 			rn->live_workers++;
 			pthread_mutex_unlock(&rn->lock);
@@ -444,6 +451,7 @@ static int run_fcgi(struct runner *rn, int listen_fd)
 	close(rn->stop[0]);
 	close(rn->stop[1]);
 	rsp_buffer_free(&rn->held);
+	pthread_mutex_destroy(&rn->lock);
 	/* Take back a wake-up or a second SIGTERM that came meanwhile. */
 	struct timespec zero = { 0, 0 };
 	while (sigtimedwait(&set, NULL, &zero) > 0)
@@ -455,8 +463,12 @@ static int run_fcgi(struct runner *rn, int listen_fd)
 /* A FastCGI application is started with a listening socket on fd 0. */
 static bool fd0_listens(void)
 {
+	struct stat sb;
 	int v = 0;
 	socklen_t len = sizeof(v);
+	/* CGI stdin is a pipe, a file or /dev/null: one fstat tells. */
+	if (fstat(0, &sb) != 0 || !S_ISSOCK(sb.st_mode))
+		return false;
 	return getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v != 0;
 }
 
@@ -478,30 +490,31 @@ int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts)
 	rsp__limits_resolve(&rn.lim, &lim);
 	rn.err_fd = -1;
 	rn.cap[0] = rn.cap[1] = -1;
-	rn.main_thread = pthread_self();
-	pthread_mutex_init(&rn.lock, NULL);
 
 	int rc;
+	const struct rsp__fcgi *fc = NULL;
 	const char *sock = getenv("RSP_FCGI_SOCKET");
 	bool fcgi = (sock != NULL && *sock != '\0') || fd0_listens();
 	if (!fcgi) {
 		rc = run_cgi(&rn);
-	} else if (FCGX_Init() != 0) {
+	} else if ((fc = rsp__fcgi()) == NULL) {
+		fprintf(stderr, "respond: cannot load libfcgi: %s\n", rsp__fcgi_error());
+		rc = 1;
+	} else if (fc->Init() != 0) {
 		fputs("respond: FastCGI initialisation failed\n", stderr);
 		rc = 1;
 	} else if (sock != NULL && *sock != '\0') {
-		int fd = open_socket(sock);
+		int fd = open_socket(fc, sock);
 		if (fd < 0) {
 			fprintf(stderr, "respond: cannot listen on %s\n", sock);
 			rc = 1;
 		} else {
-			rc = run_fcgi(&rn, fd);
+			rc = run_fcgi(&rn, fc, fd);
 			close(fd);
 		}
 	} else {
-		rc = run_fcgi(&rn, 0);
+		rc = run_fcgi(&rn, fc, 0);
 	}
-	pthread_mutex_destroy(&rn.lock);
 	return rc;
 }
 

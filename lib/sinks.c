@@ -6,7 +6,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <fcgiapp.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -27,13 +26,19 @@
  */
 void rsp__sigpipe_block(struct rsp__sigpipe *st)
 {
-	sigset_t pipe_set, pending;
+	sigset_t pipe_set;
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
-	sigemptyset(&pending);
-	sigpending(&pending);
-	st->pending_before = sigismember(&pending, SIGPIPE) == 1;
 	pthread_sigmask(SIG_BLOCK, &pipe_set, &st->old);
+	/* Only a thread that blocked SIGPIPE itself can have one pending: had
+	 * it been unblocked, the signal would have been delivered already. */
+	st->pending_before = false;
+	if (sigismember(&st->old, SIGPIPE) == 1) {
+		sigset_t pending;
+		sigemptyset(&pending);
+		sigpending(&pending);
+		st->pending_before = sigismember(&pending, SIGPIPE) == 1;
+	}
 }
 
 void rsp__sigpipe_unblock(struct rsp__sigpipe *st, bool got_epipe)
@@ -51,15 +56,22 @@ void rsp__sigpipe_unblock(struct rsp__sigpipe *st, bool got_epipe)
 
 /* ---- file descriptors ------------------------------------------------- */
 
-/* ctx carries the descriptor and whether it is a socket: (fd << 1) | sock. */
+/*
+ * ctx carries the descriptor and what it is: (fd << 2) | kind.  Only a pipe
+ * (or what fstat could not tell) can raise SIGPIPE on write; a socket is
+ * written with MSG_NOSIGNAL, and a file, a terminal or /dev/null never
+ * raise it, so neither needs the signal-mask calls around every write.
+ */
+enum { FD_PLAIN = 0, FD_SOCK = 1, FD_PIPE = 2 };
+
 static int ctx_fd(void *ctx)
 {
-	return (int)((intptr_t)ctx >> 1);
+	return (int)((intptr_t)ctx >> 2);
 }
 
-static bool ctx_sock(void *ctx)
+static int ctx_kind(void *ctx)
 {
-	return ((intptr_t)ctx & 1) != 0;
+	return (int)((intptr_t)ctx & 3);
 }
 
 static int wait_writable(int fd)
@@ -74,13 +86,13 @@ static int wait_writable(int fd)
 static int fd_write(void *ctx, const void *data, size_t len)
 {
 	int fd = ctx_fd(ctx);
-	bool sock = ctx_sock(ctx);
+	bool sock = ctx_kind(ctx) == FD_SOCK, guard = ctx_kind(ctx) == FD_PIPE;
 	const char *p = data;
 	struct rsp__sigpipe st;
 	bool epipe = false;
 	int rc = RSP_OK;
 
-	if (!sock)
+	if (guard)
 		rsp__sigpipe_block(&st);
 	while (len > 0) {
 		ssize_t n = sock ? send(fd, p, len, MSG_NOSIGNAL) : write(fd, p, len);
@@ -98,7 +110,7 @@ static int fd_write(void *ctx, const void *data, size_t len)
 		rc = RSP_EIO;
 		break;
 	}
-	if (!sock)
+	if (guard)
 		rsp__sigpipe_unblock(&st, epipe);
 	return rc;
 }
@@ -106,8 +118,10 @@ static int fd_write(void *ctx, const void *data, size_t len)
 rsp_sink rsp_sink_fd(int fd)
 {
 	struct stat sb;
-	intptr_t sock = fstat(fd, &sb) == 0 && S_ISSOCK(sb.st_mode);
-	rsp_sink s = { fd_write, NULL, (void *)(((intptr_t)fd << 1) | sock) };
+	intptr_t kind = FD_PIPE;
+	if (fstat(fd, &sb) == 0 && !S_ISFIFO(sb.st_mode))
+		kind = S_ISSOCK(sb.st_mode) ? FD_SOCK : FD_PLAIN;
+	rsp_sink s = { fd_write, NULL, (void *)(((intptr_t)fd << 2) | kind) };
 	return s;
 }
 
@@ -166,12 +180,19 @@ static bool fcgx_would_write(FCGX_Stream *out, size_t len)
 	    (size_t)(out->stop - out->wrNext) < len;
 }
 
+/* The stream's error, as FCGX_GetError reports it. */
+static int stream_error(const FCGX_Stream *out)
+{
+	return out->FCGI_errno;
+}
+
 static int fcgx_write(void *ctx, const void *data, size_t len)
 {
 	FCGX_Stream *out = ctx;
 	const char *p = data;
+	const struct rsp__fcgi *fc = rsp__fcgi();
 
-	if (out == NULL || out->isClosed || FCGX_GetError(out) != 0)
+	if (fc == NULL || out == NULL || out->isClosed || stream_error(out) != 0)
 		return RSP_EIO;
 	while (len > 0) {
 		int chunk = len > INT_MAX ? INT_MAX : (int)len;
@@ -179,12 +200,12 @@ static int fcgx_write(void *ctx, const void *data, size_t len)
 		if (fcgx_would_write(out, (size_t)chunk)) {
 			struct rsp__sigpipe st;
 			rsp__sigpipe_block(&st);
-			n = FCGX_PutStr(p, chunk, out);
-			rsp__sigpipe_unblock(&st, FCGX_GetError(out) == EPIPE);
+			n = fc->PutStr(p, chunk, out);
+			rsp__sigpipe_unblock(&st, stream_error(out) == EPIPE);
 		} else {
-			n = FCGX_PutStr(p, chunk, out);
+			n = fc->PutStr(p, chunk, out);
 		}
-		if (n != chunk || FCGX_GetError(out) != 0)
+		if (n != chunk || stream_error(out) != 0)
 			return RSP_EIO;
 		p += n;
 		len -= (size_t)n;
@@ -196,12 +217,13 @@ static int fcgx_flush(void *ctx)
 {
 	FCGX_Stream *out = ctx;
 	struct rsp__sigpipe st;
-	if (out == NULL || out->isClosed)
+	const struct rsp__fcgi *fc = rsp__fcgi();
+	if (fc == NULL || out == NULL || out->isClosed)
 		return RSP_EIO;
 	rsp__sigpipe_block(&st);
-	int r = FCGX_FFlush(out);
-	rsp__sigpipe_unblock(&st, FCGX_GetError(out) == EPIPE);
-	return r == 0 && FCGX_GetError(out) == 0 ? RSP_OK : RSP_EIO;
+	int r = fc->FFlush(out);
+	rsp__sigpipe_unblock(&st, stream_error(out) == EPIPE);
+	return r == 0 && stream_error(out) == 0 ? RSP_OK : RSP_EIO;
 }
 
 rsp_sink rsp_sink_fcgx(struct FCGX_Stream *out)
