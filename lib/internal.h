@@ -21,6 +21,7 @@
 
 #include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 #include <iconv.h>
 #include <signal.h>
 #include <fcgiapp.h>
@@ -66,8 +67,11 @@ size_t rsp__len(const void *data, ssize_t len); /* len < 0: strlen */
 bool rsp__ieq(const char *a, const char *b);     /* ASCII case-insensitive */
 bool rsp__ieqn(const char *a, size_t alen, const char *b);
 /* a[0..alen) equals the string literal lit, ignoring case; lengths first. */
+/* Is a (alen bytes) the literal, ignoring ASCII case?  Spelt as the literal
+ * is the usual case: a fixed-size memcmp the compiler inlines decides it. */
 #define RSP__IS(a, alen, lit) \
-	((alen) == sizeof(lit) - 1 && rsp__ieqn((a), (alen), (lit)))
+	((alen) == sizeof(lit) - 1 && \
+	 (memcmp((a), (lit), sizeof(lit) - 1) == 0 || rsp__ieqn((a), (alen), (lit))))
 
 /* ---- headers.c ------------------------------------------------------ */
 

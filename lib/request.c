@@ -66,7 +66,7 @@ struct rsp_request {
 	struct rsp_limits lim;          /* resolved: no zero field */
 
 	char *const *envp;              /* never NULL */
-	size_t nenv;
+	size_t nenv;                    /* entries, or ENV_UNCOUNTED */
 	bool env_owned;                 /* envp lives as long as the request */
 	const char **handed;            /* !env_owned: per-entry value copies */
 
@@ -118,6 +118,20 @@ struct rsp_request {
 };
 
 static const char *const empty_env[] = { NULL };
+
+#define ENV_UNCOUNTED SIZE_MAX
+
+/* The number of environment entries (most requests never need it). */
+static size_t env_count(const rsp_request *creq)
+{
+	rsp_request *req = (rsp_request *)(uintptr_t)creq;
+	if (req->nenv == ENV_UNCOUNTED) {
+		req->nenv = 0;
+		while (req->envp[req->nenv] != NULL)
+			req->nenv++;
+	}
+	return req->nenv;
+}
 
 /* ---------------------------------------------------------------- */
 /* Limits                                                            */
@@ -294,8 +308,7 @@ static void set_reader(rsp_request *req, char *const *envp, rsp__read_fn read,
 	if (envp != NULL) {
 		req->envp = envp;
 		req->env_owned = false;
-		while (envp[req->nenv] != NULL)
-			req->nenv++;
+		req->nenv = ENV_UNCOUNTED;  /* counted when first needed */
 	}
 	if (read != NULL) {
 		req->src = SRC_READER;
@@ -424,7 +437,7 @@ static const char *hand_out(const rsp_request *creq, size_t idx, const char *v)
 		return v;
 	if (req->handed == NULL) {
 		req->handed = rsp__arena_alloc(&req->arena,
-		    req->nenv * sizeof(*req->handed));
+		    env_count(req) * sizeof(*req->handed));
 		if (req->handed == NULL)
 			return NULL;
 		memset(req->handed, 0, req->nenv * sizeof(*req->handed));
@@ -484,7 +497,7 @@ static int known_of(const char *e)
  * (nginx sends the CGI variables before the HTTP_* headers) is answered
  * without scanning its headers unless a cookie or credentials are asked for.
  */
-static const char *env_get(const rsp_request *creq, enum known k)
+static const char *env_scan(rsp_request *req, enum known k)
 {
 	/* "NAME=" lengths, in enum known order */
 	static const unsigned char skip[V_N] = {
@@ -492,14 +505,28 @@ static const char *env_get(const rsp_request *creq, enum known k)
 		[V_SCRIPT_FILE] = 16, [V_QUERY] = 13, [V_CLEN] = 15,
 		[V_CTYPE] = 13, [V_COOKIE] = 12, [V_AUTH] = 19,
 	};
-	rsp_request *req = mut(creq);
-	while (req->kv[k] == NULL && req->envp[req->scanned] != NULL) {
-		const char *e = req->envp[req->scanned++];
+	char *const *envp = req->envp;
+	size_t at = req->scanned;
+	const char *e;
+	while ((e = envp[at]) != NULL) {
+		at++;
 		int i = known_of(e);
-		if (i >= 0 && req->kv[i] == NULL)
+		if (i >= 0 && req->kv[i] == NULL) {
 			req->kv[i] = e + skip[i];
+			if (i == (int)k)
+				break;
+		}
 	}
+	req->scanned = at;
 	return req->kv[k];
+}
+
+static inline const char *env_get(const rsp_request *creq, enum known k)
+{
+	rsp_request *req = mut(creq);
+	if (req->kv[k] != NULL || req->envp[req->scanned] == NULL)
+		return req->kv[k];
+	return env_scan(req, k);
 }
 
 const char *rsp__request_var(const rsp_request *req, enum rsp__var v)
@@ -589,7 +616,7 @@ static void build_params(rsp_request *req)
 {
 	struct rsp__pair *v;
 	req->par_done = true;
-	if (req->nenv == 0 ||
+	if (env_count(req) == 0 ||
 	    (v = rsp__arena_alloc(&req->arena, req->nenv * sizeof(*v))) == NULL)
 		return;
 	size_t n = 0;
@@ -623,7 +650,7 @@ static void build_headers(rsp_request *req)
 {
 	struct rsp__pair *v;
 	req->hdr_done = true;
-	if (req->nenv == 0 ||
+	if (env_count(req) == 0 ||
 	    (v = rsp__arena_alloc(&req->arena, req->nenv * sizeof(*v))) == NULL)
 		return;
 	size_t n = 0;
@@ -729,6 +756,45 @@ static int query_load(const rsp_request *creq)
 		req->query.n = 0;
 	}
 	return req->query_err = rc;
+}
+
+/*
+ * The query's verdict without building its pairs (rsp_request_status asks
+ * before the handler runs; most handlers never read the query).  The same
+ * rules as rsp__urlencoded_parse in the same order: the length, the number
+ * of non-empty '&'-separated sequences, then a NUL from "%00" (a raw NUL
+ * ends the C string; '%', '0', '0' is the only way to decode one).
+ */
+static int query_judge(const rsp_request *creq)
+{
+	rsp_request *req = mut(creq);
+	if (req->query_done)
+		return req->query_err;
+	const char *q = env_get(req, V_QUERY);
+	if (q == NULL || *q == '\0')
+		return RSP_OK;
+	size_t len = strnlen(q, req->lim.max_query + 1);
+	if (len > req->lim.max_query)
+		return RSP_ELIMIT;
+	/* One pass: count the sequences, note a "%00" (q is NUL-terminated, so
+	 * looking two bytes ahead stops at its end). */
+	size_t n = 0;
+	bool nul = false, in_seq = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = q[i];
+		if (c == '&') {
+			in_seq = false;
+			continue;
+		}
+		if (!in_seq) {
+			in_seq = true;
+			if (++n > req->lim.max_params)
+				return RSP_ELIMIT;
+		}
+		if (c == '%' && q[i + 1] == '0' && q[i + 2] == '0')
+			nul = true;
+	}
+	return nul ? RSP_EBADREQ : RSP_OK;
 }
 
 const char *rsp_request_query(const rsp_request *req, const char *name)
@@ -1145,7 +1211,7 @@ int rsp_request_status(rsp_request *req)
 	if (req == NULL)
 		return RSP_OK;
 	int st = method_check(req);
-	st = worse(st, query_load(req));
+	st = worse(st, query_judge(req));
 	st = worse(st, body_load(req));
 	st = worse(st, form_load(req));
 	return st;

@@ -48,19 +48,25 @@ static bool equals(const char *s, const char *lit)
 static void take_request(struct rsp__response *r, rsp_request *req)
 {
 	const char *proto = rsp__request_var(req, RSP__V_PROTO);
-	const char *script = rsp__request_var(req, RSP__V_SCRIPT);
 	const char *method = rsp__request_var(req, RSP__V_METHOD);
 
-	if (script == NULL || *script == '\0')
-		script = rsp__request_var(req, RSP__V_SCRIPT_FILE);
 	r->pub.request = req;
 	r->flavour = RSP_CGI;
-	if (starts_with(proto, "HTTP/2") || starts_with(proto, "HTTP/3"))
-		r->flavour = RSP_H2;
-	else if (starts_with(basename_of(script), "nph-"))
-		r->flavour = RSP_NPH;
-	r->protocol = equals(proto, "HTTP/1.0") ? "HTTP/1.0" : "HTTP/1.1";
-	r->is_head = equals(method, "HEAD");
+	r->protocol = "HTTP/1.1";
+	if (starts_with(proto, "HTTP/")) {
+		if (proto[5] == '2' || proto[5] == '3')
+			r->flavour = RSP_H2;
+		else if (equals(proto + 5, "1.0"))
+			r->protocol = "HTTP/1.0";
+	}
+	if (r->flavour == RSP_CGI) {
+		const char *script = rsp__request_var(req, RSP__V_SCRIPT);
+		if (script == NULL || *script == '\0')
+			script = rsp__request_var(req, RSP__V_SCRIPT_FILE);
+		if (starts_with(basename_of(script), "nph-"))
+			r->flavour = RSP_NPH;
+	}
+	r->is_head = method != NULL && method[0] == 'H' && equals(method, "HEAD");
 }
 
 static void set_defaults(struct rsp__response *r)

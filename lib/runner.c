@@ -4,7 +4,15 @@
  * on fd 0, or RSP_FCGI_SOCKET), with worker threads and a clean SIGTERM.
  * Per-request memory is reused across FastCGI requests and released in one
  * place, so a long-lived worker stays flat.
+ *
+ * One FastCGI worker (the default) runs in the calling thread and the
+ * process stays single-threaded: SIGTERM arrives through a signalfd, the
+ * handler's stderr goes to a memory file that never fills.  With several,
+ * the main thread waits for the signal and a pump thread drains a pipe.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* memfd_create */
+#endif
 #include "internal.h"
 
 #include <errno.h>
@@ -14,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -30,9 +40,12 @@ struct runner {
 	struct rsp_options opts;
 	struct rsp_limits lim;
 	int listen_fd;
-	int stop[2];                 /* written once at SIGTERM: wakes every poll */
+	int stop[2];                 /* [0] readable once stopping: wakes every poll
+	                                (a pipe; one worker: a signalfd) */
+	bool threaded;               /* workers in threads of their own */
 	int err_fd;                  /* the process's stderr before capture */
 	int cap[2];                  /* handler stderr, captured in FastCGI mode */
+	int mem_fd;                  /* one worker: stderr is this memory file */
 	pthread_mutex_t lock;        /* accept, and the captured stderr */
 	struct rsp_buffer held;      /* captured stderr not yet forwarded */
 	pthread_t main_thread;
@@ -129,6 +142,19 @@ static int run_cgi(struct runner *rn)
 
 /* ---- FastCGI: the handler's stderr and the library's log ------------------ */
 
+/* A single worker shares nothing: no lock to take. */
+static void lock(struct runner *rn)
+{
+	if (rn->threaded)
+		pthread_mutex_lock(&rn->lock);
+}
+
+static void unlock(struct runner *rn)
+{
+	if (rn->threaded)
+		pthread_mutex_unlock(&rn->lock);
+}
+
 static void write_all(int fd, const char *p, size_t len)
 {
 	while (len > 0) {
@@ -177,10 +203,32 @@ static void *stderr_pump(void *arg)
 	return NULL;
 }
 
+/*
+ * One worker: fd 2 becomes a memory file, emptied after each request.  A
+ * file never blocks its writer, so no thread has to drain it, and what a
+ * request wrote is all there when the request ends.
+ */
+static void start_capture_file(struct runner *rn)
+{
+	rn->err_fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+	rn->mem_fd = rn->err_fd >= 0 ? memfd_create("respond-stderr", MFD_CLOEXEC) : -1;
+	if (rn->mem_fd < 0)
+		return;
+	dup2(rn->mem_fd, 2);
+	setvbuf(stderr, NULL, _IONBF, 0);
+}
+
+/* Hand what the handler wrote to stderr since the last time to put_err. */
+static void drain_file(struct worker *wk);
+
 static void start_capture(struct runner *rn)
 {
 	rn->cap[0] = rn->cap[1] = -1;
-	rn->err_fd = dup(2);
+	if (!rn->threaded) {
+		start_capture_file(rn);
+		return;
+	}
+	rn->err_fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
 	if (rn->err_fd < 0 || pipe(rn->cap) != 0) {
 		rn->cap[0] = rn->cap[1] = -1;
 		return;
@@ -197,6 +245,20 @@ static void start_capture(struct runner *rn)
 /* After rn->stop was written: the pump has been told to go. */
 static void stop_capture(struct runner *rn)
 {
+	if (rn->mem_fd >= 0) {
+		struct worker none = { .rn = rn, .fcgx_done = true };
+		drain_file(&none);      /* left over: the process's stderr */
+		if (rn->err_fd >= 0)
+			dup2(rn->err_fd, 2);
+		close(rn->mem_fd);
+		rn->mem_fd = -1;
+	}
+	if (!rn->threaded) {
+		if (rn->err_fd >= 0)
+			close(rn->err_fd);
+		rn->err_fd = -1;
+		return;
+	}
 	if (rn->pumping)
 		pthread_join(rn->pump, NULL);
 	rn->pumping = false;
@@ -232,10 +294,33 @@ static void put_err(struct worker *wk, const char *msg, size_t len)
 	wk->wrote_err = true;
 }
 
+static void drain_file(struct worker *wk)
+{
+	struct runner *rn = wk->rn;
+	off_t end = lseek(rn->mem_fd, 0, SEEK_CUR);
+	if (end <= 0)
+		return;                 /* the usual case: one lseek, nothing else */
+	char buf[4096];
+	for (off_t at = 0; at < end;) {
+		size_t want = end - at < (off_t)sizeof(buf) ? (size_t)(end - at) : sizeof(buf);
+		ssize_t n = pread(rn->mem_fd, buf, want, at);
+		if (n <= 0)
+			break;
+		put_err(wk, buf, (size_t)n);
+		at += n;
+	}
+	if (ftruncate(rn->mem_fd, 0) == 0)
+		lseek(rn->mem_fd, 0, SEEK_SET);
+}
+
 /* Forward what the handler wrote to stderr to this request's error stream. */
 static void forward_stderr(struct worker *wk)
 {
 	struct runner *rn = wk->rn;
+	if (rn->mem_fd >= 0) {
+		drain_file(wk);
+		return;
+	}
 	pthread_mutex_lock(&rn->lock);
 	capture_locked(rn);
 	if (rn->held.len > 0)
@@ -323,10 +408,10 @@ static bool accept_next(struct worker *wk)
 	if (wk->fr.ipcFd >= 0)
 		return wait_for_work(wk) && wk->fc->Accept_r(&wk->fr) >= 0;
 	/* One thread accepts at a time, so none sleeps in accept at shutdown. */
-	pthread_mutex_lock(&rn->lock);
+	lock(rn);
 	if (wait_for_work(wk))
 		ok = wk->fc->Accept_r(&wk->fr) >= 0;
-	pthread_mutex_unlock(&rn->lock);
+	unlock(rn);
 	return ok;
 }
 
@@ -361,11 +446,9 @@ static void serve_fcgx(struct worker *wk)
 		forward_stderr(wk);
 }
 
-static void *worker_main(void *arg)
+/* Serve requests until told to stop; then release the worker's objects. */
+static void serve_loop(struct worker *wk)
 {
-	struct worker *wk = arg;
-	struct runner *rn = wk->rn;
-
 	while (accept_next(wk))
 		serve_fcgx(wk);
 	wk->fc->Free(&wk->fr, 1);
@@ -373,6 +456,14 @@ static void *worker_main(void *arg)
 	rsp_request_free(wk->req);
 	wk->res = NULL;
 	wk->req = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct runner *rn = wk->rn;
+
+	serve_loop(wk);
 	pthread_mutex_lock(&rn->lock);
 	bool last = --rn->live_workers == 0 && !rn->stopping;
 	pthread_mutex_unlock(&rn->lock);
@@ -393,11 +484,56 @@ static int open_socket(const struct rsp__fcgi *fc, const char *spec)
 	return fc->OpenSocket(spec, 128);
 }
 
+/* Take back a wake-up or a second SIGTERM that came meanwhile. */
+static void consume_signals(const sigset_t *set)
+{
+	struct timespec zero = { 0, 0 };
+	while (sigtimedwait(set, NULL, &zero) > 0)
+		;
+}
+
+/*
+ * One worker, in this thread: the process stays single-threaded, so libc
+ * takes no locks and no cancellation points, and nothing is handed between
+ * threads.  SIGTERM and SIGINT stay blocked; a signalfd makes them readable
+ * in the same poll that waits for the next request.
+ */
+static int run_fcgi_single(struct runner *rn, const struct rsp__fcgi *fc, int listen_fd)
+{
+	sigset_t set, old;
+	struct worker wk = { .rn = rn, .fc = fc };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	rn->stop[0] = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	rn->stop[1] = -1;
+	if (rn->stop[0] < 0) {
+		perror("respond: signalfd");
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return 1;
+	}
+	rn->listen_fd = listen_fd;
+	start_capture(rn);
+	fc->InitRequest(&wk.fr, listen_fd, 0);
+	serve_loop(&wk);
+	stop_capture(rn);
+	close(rn->stop[0]);
+	consume_signals(&set);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
 static int run_fcgi(struct runner *rn, const struct rsp__fcgi *fc, int listen_fd)
 {
 	int nthreads = rn->opts.threads > 0 ? rn->opts.threads : 1;
 	sigset_t set, old;
 	int sig;
+
+	if (nthreads == 1)
+		return run_fcgi_single(rn, fc, listen_fd);
+	rn->threaded = true;
 
 	rn->listen_fd = listen_fd;
 	if (pipe(rn->stop) != 0) {
@@ -452,10 +588,7 @@ static int run_fcgi(struct runner *rn, const struct rsp__fcgi *fc, int listen_fd
 	close(rn->stop[1]);
 	rsp_buffer_free(&rn->held);
 	pthread_mutex_destroy(&rn->lock);
-	/* Take back a wake-up or a second SIGTERM that came meanwhile. */
-	struct timespec zero = { 0, 0 };
-	while (sigtimedwait(&set, NULL, &zero) > 0)
-		;
+	consume_signals(&set);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return started > 0 ? 0 : 1;
 }
@@ -490,6 +623,7 @@ int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts)
 	rsp__limits_resolve(&rn.lim, &lim);
 	rn.err_fd = -1;
 	rn.cap[0] = rn.cap[1] = -1;
+	rn.mem_fd = -1;
 
 	int rc;
 	const struct rsp__fcgi *fc = NULL;

@@ -71,41 +71,26 @@
 	X(510, "Not Extended", "")                                              \
 	X(511, "Network Authentication Required", "")
 
-struct status_row {
-	short code;
-	const char *reason, *description;
-};
-
-static const struct status_row status_rows[] = {
-#define ROW_(c, r, d) { c, r, d },
-	RSP_STATUS_MAP(ROW_)
-#undef ROW_
-};
-
-/* The table is sorted by code: a binary search keeps lookups O(log n). */
-static const struct status_row *status_find(int code)
-{
-	size_t lo = 0, hi = sizeof(status_rows) / sizeof(status_rows[0]);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (status_rows[mid].code == code)
-			return &status_rows[mid];
-		if (status_rows[mid].code < code)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
+/* A switch per column: the compiler makes a jump table of it, so a lookup
+ * costs a few instructions whatever the code. */
 const char *rsp_status_reason(int code)
 {
-	const struct status_row *r = status_find(code);
-	return r ? r->reason : "";
+	switch (code) {
+#define REASON_(c, r, d) case c: return r;
+	RSP_STATUS_MAP(REASON_)
+#undef REASON_
+	default:
+		return "";
+	}
 }
 
 const char *rsp__status_description(int code)
 {
-	const struct status_row *r = status_find(code);
-	return r ? r->description : "";
+	switch (code) {
+#define DESCRIPTION_(c, r, d) case c: return d;
+	RSP_STATUS_MAP(DESCRIPTION_)
+#undef DESCRIPTION_
+	default:
+		return "";
+	}
 }

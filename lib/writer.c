@@ -147,18 +147,29 @@ static int status_line(rsp_writer *w, int code, const char *msg)
 	line[ll + 3] = (char)('0' + code % 10);
 	line[ll + 4] = ' ';
 	n = (int)ll + 5;
-	size_t mlen = strlen(msg);
-	int rc = rsp__buf_reserve(&w->out, (size_t)n + mlen + 2);
+	size_t mlen = strlen(msg), need = (size_t)n + mlen + 2;
+	if (w->err)
+		return w->err;
+	/* Room for the line, and the writer's usual buffer for what follows. */
+	size_t extra = need;
+	if (w->out.cap < RSP__WBUF_SIZE && w->out.len + extra < RSP__WBUF_SIZE)
+		extra = RSP__WBUF_SIZE - w->out.len;
+	int rc = rsp__buf_reserve(&w->out, extra);
 	if (rc != RSP_OK)
 		return rc;
 	w->status_written = true;   /* from here the block is held whole */
 	w->used = true;
 	w->status_code = code;
 	w->status_msg = msg;
-	if ((rc = emit(w, line, (size_t)n)) != RSP_OK ||
-	    (rc = emit(w, msg, mlen)) != RSP_OK)
-		return rc;
-	return emit(w, "\r\n", 2);
+	/* The status line opens the header block, which is held whole until
+	 * it ends: copy it in at once. */
+	char *p = w->out.data + w->out.len;
+	memcpy(p, line, (size_t)n);
+	memcpy(p + n, msg, mlen);
+	p[n + mlen] = '\r';
+	p[n + mlen + 1] = '\n';
+	w->out.len += need;
+	return RSP_OK;
 }
 
 int rsp_writer_write_status(rsp_writer *w, int code, const char *message)
