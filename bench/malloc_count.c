@@ -49,6 +49,9 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *data)
 	(void)data;
 	if (nobjects >= (int)(sizeof(objects) / sizeof(objects[0])))
 		return 1;
+	for (int i = 0; i < nobjects; i++)   /* known already (a rescan) */
+		if (objects[i].base == info->dlpi_addr)
+			return 0;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		if (ph->p_type != PT_LOAD)
@@ -59,7 +62,7 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *data)
 		if (a + ph->p_memsz > hi)
 			hi = a + ph->p_memsz;
 	}
-	struct object *o = &objects[nobjects++];
+	struct object *o = &objects[nobjects];
 	const char *name = info->dlpi_name != NULL ? info->dlpi_name : "";
 	o->lo = lo;
 	o->hi = hi;
@@ -73,12 +76,32 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *data)
 		o->cat = -1;
 	else
 		o->cat = C_OTHER;
+	/* Published whole before it is counted: readers never see half. */
+	__atomic_store_n(&nobjects, nobjects + 1, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* librespond loads libfcgi with dlopen: objects loaded after start-up are
+ * found by a rescan when an address matches none (one thread at a time). */
+static int rescanning;
+
+static const struct object *find_object(uintptr_t a);
+
+static const struct object *find_or_rescan(uintptr_t a)
+{
+	const struct object *o = find_object(a);
+	if (o == NULL && !__atomic_exchange_n(&rescanning, 1, __ATOMIC_ACQUIRE)) {
+		dl_iterate_phdr(add_object, NULL);
+		__atomic_store_n(&rescanning, 0, __ATOMIC_RELEASE);
+		o = find_object(a);
+	}
+	return o;
 }
 
 static const struct object *find_object(uintptr_t a)
 {
-	for (int i = 0; i < nobjects; i++)
+	int n = __atomic_load_n(&nobjects, __ATOMIC_ACQUIRE);
+	for (int i = 0; i < n; i++)
 		if (a >= objects[i].lo && a < objects[i].hi)
 			return &objects[i];
 	return NULL;
@@ -117,7 +140,7 @@ static void count(void)
 	int n = backtrace(frames, 24);
 	for (int i = 1; i < n; i++) {
 		uintptr_t a = (uintptr_t)frames[i];
-		const struct object *o = find_object(a);
+		const struct object *o = find_or_rescan(a);
 		if (o != NULL && o->cat < 0)
 			continue;
 		if (o != NULL)

@@ -77,6 +77,12 @@ int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
 	/* Framing belongs to the web server in CGI; HTTP/2 forbids it. */
 	if (f != RSP_NPH && RSP__IS(name, nlen, "Transfer-Encoding"))
 		return RSP_EINVAL;
+	/* Orders to the web server (rsp_offload_file): no server reads an NPH
+	 * header block, so they would reach the client, naming a private
+	 * path, with no file behind them. */
+	if (f == RSP_NPH && (RSP__IS(name, nlen, "X-Accel-Redirect") ||
+	    RSP__IS(name, nlen, "X-Sendfile")))
+		return RSP_EINVAL;
 	if (f == RSP_H2) {
 		if (connection_specific(name, nlen))
 			return RSP_EINVAL;

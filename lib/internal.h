@@ -244,6 +244,9 @@ static inline const struct rsp__response *rsp__cres(const rsp_response *r)
 
 /* Known body length for Content-Length inference, or -1. */
 int64_t rsp__content_length(const struct rsp__response *r);
+/* Make the content an empty list of parts (length unknown: no
+ * Content-Length is inferred), closing a file content's descriptor. */
+void rsp__content_clear(struct rsp__response *r);
 void rsp__log(struct rsp__response *r, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -59,7 +59,7 @@ int rsp_run(rsp_handler handler, void *arg);
 
 struct rsp_options {
 	size_t max_body;       /* 0: 16 MiB; also RSP_MAX_BODY in the environment */
-	int    threads;        /* FastCGI worker threads; 0: 1 */
+	int    threads;        /* FastCGI worker threads; 0: RSP_THREADS, else 1 */
 	bool   see_bad_requests;
 };
 int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts);
@@ -125,6 +125,18 @@ int rsp_write(rsp_response *res);
 int rsp_finish(rsp_response *res);
 
 int rsp_set_error(rsp_response *res, int code, const char *message);
+
+/*
+ * File offload: the web server sends the file instead of the handler.
+ * Never on by default; each call names its mechanism.  NGINX: target is an
+ * internal URI ("/protected/a.pdf"), sent as X-Accel-Redirect; APACHE
+ * (mod_xsendfile): target is an absolute file path, sent as X-Sendfile.
+ * The content and any Content-Length are dropped, the status becomes 200;
+ * other headers (Content-Type, Set-Cookie, ...) stay.  See
+ * rsp_offload_file(3): the server's configuration must confine the targets.
+ */
+enum rsp_offload { RSP_OFFLOAD_NONE, RSP_OFFLOAD_NGINX, RSP_OFFLOAD_APACHE };
+int rsp_offload_file(rsp_response *res, enum rsp_offload how, const char *target);
 
 /* ---------------------------------------------------------------- */
 /* Cookies                                                           */

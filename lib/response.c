@@ -246,6 +246,15 @@ int64_t rsp__content_length(const struct rsp__response *r)
 	return -1;
 }
 
+void rsp__content_clear(struct rsp__response *r)
+{
+	drop_file(r);
+	r->kind = RSP__C_PARTS;
+	r->content = NULL;
+	r->content_len = 0;
+	r->nparts = 0;
+}
+
 int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
 {
 	if (res == NULL || (data == NULL && len != 0))

@@ -46,7 +46,10 @@ struct runner {
 	int err_fd;                  /* the process's stderr before capture */
 	int cap[2];                  /* handler stderr, captured in FastCGI mode */
 	int mem_fd;                  /* one worker: stderr is this memory file */
-	pthread_mutex_t lock;        /* accept, and the captured stderr */
+	pthread_mutex_t lock;        /* the captured stderr, the worker count */
+	pthread_mutex_t accept_lock; /* one worker waits for a connection at a
+	                                time; never held while serving, so a
+	                                waiting worker cannot hold up the others */
 	struct rsp_buffer held;      /* captured stderr not yet forwarded */
 	pthread_t main_thread;
 	pthread_t pump;
@@ -143,16 +146,16 @@ static int run_cgi(struct runner *rn)
 /* ---- FastCGI: the handler's stderr and the library's log ------------------ */
 
 /* A single worker shares nothing: no lock to take. */
-static void lock(struct runner *rn)
+static void lock(pthread_mutex_t *m, const struct runner *rn)
 {
 	if (rn->threaded)
-		pthread_mutex_lock(&rn->lock);
+		pthread_mutex_lock(m);
 }
 
-static void unlock(struct runner *rn)
+static void unlock(pthread_mutex_t *m, const struct runner *rn)
 {
 	if (rn->threaded)
-		pthread_mutex_unlock(&rn->lock);
+		pthread_mutex_unlock(m);
 }
 
 static void write_all(int fd, const char *p, size_t len)
@@ -408,10 +411,10 @@ static bool accept_next(struct worker *wk)
 	if (wk->fr.ipcFd >= 0)
 		return wait_for_work(wk) && wk->fc->Accept_r(&wk->fr) >= 0;
 	/* One thread accepts at a time, so none sleeps in accept at shutdown. */
-	lock(rn);
+	lock(&rn->accept_lock, rn);
 	if (wait_for_work(wk))
 		ok = wk->fc->Accept_r(&wk->fr) >= 0;
-	unlock(rn);
+	unlock(&rn->accept_lock, rn);
 	return ok;
 }
 
@@ -525,9 +528,21 @@ static int run_fcgi_single(struct runner *rn, const struct rsp__fcgi *fc, int li
 	return 0;
 }
 
+/* RSP_THREADS: 1..256 workers; anything else is the default, 1. */
+static int threads_from_env(void)
+{
+	const char *s = getenv("RSP_THREADS");
+	int n = 0;
+	if (s == NULL || *s == '\0')
+		return 1;
+	for (; *s >= '0' && *s <= '9' && n <= 256; s++)
+		n = n * 10 + (*s - '0');
+	return *s == '\0' && n >= 1 && n <= 256 ? n : 1;
+}
+
 static int run_fcgi(struct runner *rn, const struct rsp__fcgi *fc, int listen_fd)
 {
-	int nthreads = rn->opts.threads > 0 ? rn->opts.threads : 1;
+	int nthreads = rn->opts.threads > 0 ? rn->opts.threads : threads_from_env();
 	sigset_t set, old;
 	int sig;
 
@@ -543,6 +558,7 @@ static int run_fcgi(struct runner *rn, const struct rsp__fcgi *fc, int listen_fd
 	/* Threads are a FastCGI matter: a CGI run never touches these. */
 	rn->main_thread = pthread_self();
 	pthread_mutex_init(&rn->lock, NULL);
+	pthread_mutex_init(&rn->accept_lock, NULL);
 	/* SIGTERM and SIGINT are taken by sigwait below, in the main thread only. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -573,7 +589,7 @@ static int run_fcgi(struct runner *rn, const struct rsp__fcgi *fc, int listen_fd
 	}
 	if (started > 0)
 		sigwait(&set, &sig);
-	/* Stop: every poll wakes (one worker may hold the lock while it waits);
+	/* Stop: every poll wakes (one worker may hold the accept lock while it waits);
 	 * requests in progress finish first. */
 	write_all(rn->stop[1], "x", 1);
 	pthread_mutex_lock(&rn->lock);
@@ -588,6 +604,7 @@ static int run_fcgi(struct runner *rn, const struct rsp__fcgi *fc, int listen_fd
 	close(rn->stop[1]);
 	rsp_buffer_free(&rn->held);
 	pthread_mutex_destroy(&rn->lock);
+	pthread_mutex_destroy(&rn->accept_lock);
 	consume_signals(&set);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return started > 0 ? 0 : 1;

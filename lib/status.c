@@ -71,8 +71,9 @@
 	X(510, "Not Extended", "")                                              \
 	X(511, "Network Authentication Required", "")
 
-/* A switch per column: the compiler makes a jump table of it, so a lookup
- * costs a few instructions whatever the code. */
+/* The reason phrase goes out with every response: a switch, which the
+ * compiler makes a jump table of, costs a few instructions whatever the
+ * code. */
 const char *rsp_status_reason(int code)
 {
 	switch (code) {
@@ -84,13 +85,31 @@ const char *rsp_status_reason(int code)
 	}
 }
 
+/* Descriptions are for error bodies, not the hot path: a sorted table and
+ * a binary search (several codes share one text, which a switch would
+ * repeat). */
+struct description_row {
+	short code;
+	const char *description;
+};
+
+static const struct description_row descriptions[] = {
+#define ROW_(c, r, d) { c, d },
+	RSP_STATUS_MAP(ROW_)
+#undef ROW_
+};
+
 const char *rsp__status_description(int code)
 {
-	switch (code) {
-#define DESCRIPTION_(c, r, d) case c: return d;
-	RSP_STATUS_MAP(DESCRIPTION_)
-#undef DESCRIPTION_
-	default:
-		return "";
+	size_t lo = 0, hi = sizeof(descriptions) / sizeof(descriptions[0]);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (descriptions[mid].code == code)
+			return descriptions[mid].description;
+		if (descriptions[mid].code < code)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return "";
 }

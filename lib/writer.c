@@ -165,7 +165,7 @@ static int status_line(rsp_writer *w, int code, const char *msg)
 	 * it ends: copy it in at once. */
 	char *p = w->out.data + w->out.len;
 	memcpy(p, line, (size_t)n);
-	memcpy(p + n, msg, mlen);
+	memcpy(p + n, msg, mlen + 1);   /* its NUL is overwritten next */
 	p[n + mlen] = '\r';
 	p[n + mlen + 1] = '\n';
 	w->out.len += need;

@@ -1,5 +1,6 @@
 /* check_response.c - the response: the seed example, the reference's byte
- * transcripts in CGI/NPH/H2, content kinds, rsp_iter_content, HEAD, 204/304, rsp_finish. */
+ * transcripts in CGI/NPH/H2, content kinds, rsp_iter_content, HEAD, 204/304,
+ * rsp_finish, file offload (rsp_offload_file). */
 #include "testutil.h"
 
 /* Expected output for each flavour. */
@@ -897,6 +898,242 @@ START_TEST(test_no_required_headers)
 }
 END_TEST
 
+/* ---- file offload (rsp_offload_file) ----------------------------------- */
+
+/* A response with a status, headers and content that an offload replaces. */
+static struct tu *offload_base(enum rsp_flavour f)
+{
+	struct tu *t = tu_new(f);
+	ck_ok(rsp_set_status(t->res, 404, NULL));
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Type", "application/pdf"));
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "4"));
+	ck_ok(rsp_set_cookie(t->res, "seen", "1", NULL));
+	ck_ok(rsp_set_content(t->res, "body", -1));
+	return t;
+}
+
+/* nginx: X-Accel-Redirect; the status becomes 200; content and
+ * Content-Length go; Content-Type and Set-Cookie stay. */
+START_TEST(test_offload_nginx)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = offload_base(f);
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/report.pdf"));
+	ck_assert_int_eq(rsp_status(t->res, NULL), 200);
+	ck_assert_ptr_null(rsp_headers_get(t->res->headers, "Content-Length"));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\nContent-Type: application/pdf\r\n"
+		"Set-Cookie: seen=1; Path=/\r\n"
+		"X-Accel-Redirect: /protected/report.pdf\r\n\r\n",
+		NULL,
+		"Status: 200 OK\r\ncontent-type: application/pdf\r\n"
+		"set-cookie: seen=1; Path=/\r\n"
+		"x-accel-redirect: /protected/report.pdf\r\n\r\n",
+	};
+	ck_flavour_out(t, f, &e);
+	tu_free(t);
+}
+END_TEST
+
+/* Apache mod_xsendfile: X-Sendfile with an absolute path. */
+START_TEST(test_offload_apache)
+{
+	enum rsp_flavour f = (enum rsp_flavour)_i;
+	struct tu *t = offload_base(f);
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/files/report.pdf"));
+	ck_ok(rsp_finish(t->res));
+	static const struct by_flavour e = {
+		"Status: 200 OK\r\nContent-Type: application/pdf\r\n"
+		"Set-Cookie: seen=1; Path=/\r\n"
+		"X-Sendfile: /srv/files/report.pdf\r\n\r\n",
+		NULL,
+		"Status: 200 OK\r\ncontent-type: application/pdf\r\n"
+		"set-cookie: seen=1; Path=/\r\n"
+		"x-sendfile: /srv/files/report.pdf\r\n\r\n",
+	};
+	ck_flavour_out(t, f, &e);
+	tu_free(t);
+}
+END_TEST
+
+/* NPH: no server reads the header block, so the offload header would reach
+ * the client with no file behind it: refused, in both mechanisms, and a
+ * change to NPH after an offload is refused too. */
+START_TEST(test_offload_nph)
+{
+	struct tu *t = offload_base(RSP_NPH);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_EINVAL);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"), RSP_EINVAL);
+	ck_refused(t, rsp_headers_set(t->res->headers, "X-Sendfile", "/srv/a"), RSP_EINVAL);
+	ck_refused(t, rsp_headers_set(t->res->headers, "x-accel-redirect", "/a"), RSP_EINVAL);
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "HTTP/1.1 404 Not Found\r\nContent-Type: application/pdf\r\n"
+	    "Content-Length: 4\r\nSet-Cookie: seen=1; Path=/\r\n" NPH_REQ "\r\nbody");
+	tu_free(t);
+
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"));
+	ck_refused(t, rsp_set_flavour(t->res, RSP_NPH), RSP_EINVAL);
+	ck_ok(rsp_set_flavour(t->res, RSP_H2));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nx-sendfile: /srv/a\r\n\r\n");
+	tu_free(t);
+
+	/* The writer applies the same rule. */
+	t = tu_new(RSP_NPH);
+	ck_rc(rsp_writer_write_header(t->res->writer, "X-Accel-Redirect", "/a"), RSP_EINVAL);
+	ck_ok(rsp_writer_flush(t->res->writer));
+	ck_out(t, "");
+	tu_free(t);
+}
+END_TEST
+
+/* A file content's descriptor is closed; the last call wins. */
+START_TEST(test_offload_replaces)
+{
+	int fd = tu_temp_file(1000, NULL);
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_content_file(t->res, fd));
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/one"));
+	ck_assert_msg(tu_fd_is_closed(fd), "the file content's descriptor left open");
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/two"));
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/three"));
+	ck_assert_ptr_null(rsp_headers_get(t->res->headers, "X-Accel-Redirect"));
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/four"));
+	ck_assert_ptr_null(rsp_headers_get(t->res->headers, "X-Sendfile"));
+	ck_assert_uint_eq(rsp_headers_count(t->res->headers), 1);
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nX-Accel-Redirect: /protected/four\r\n\r\n");
+	ck_assert(t->res->close_connection);
+	tu_free(t);
+
+	/* An error afterwards replaces every header, the offload's too. */
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/x"));
+	ck_ok(rsp_set_error(t->res, 403, "no"));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 403 Forbidden\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 41\r\n\r\n{\"error\": {\"code\": 403, \"message\": \"no\"}}");
+	tu_free(t);
+}
+END_TEST
+
+/* HEAD: the same header block, and still no body. */
+START_TEST(test_offload_head)
+{
+	struct tu *t = tu_method("HEAD", RSP_CGI);
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Type", "text/plain"));
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a.txt"));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Type: text/plain\r\nX-Sendfile: /srv/a.txt\r\n\r\n");
+	tu_free(t);
+}
+END_TEST
+
+/* Targets each mechanism takes as they are. */
+START_TEST(test_offload_accepted)
+{
+	static const struct { enum rsp_offload how; const char *target; } ok[] = {
+		{ RSP_OFFLOAD_NGINX, "/a" },
+		{ RSP_OFFLOAD_NGINX, "/a/..b/c.." },
+		{ RSP_OFFLOAD_NGINX, "/.../x" },
+		{ RSP_OFFLOAD_NGINX, "/a/./b" },
+		{ RSP_OFFLOAD_NGINX, "//a" },
+		{ RSP_OFFLOAD_NGINX, "/with space/caf\xc3\xa9.txt" },
+		{ RSP_OFFLOAD_APACHE, "/srv/a b/caf\xc3\xa9.txt" },
+		{ RSP_OFFLOAD_APACHE, "/srv/what?.txt" },
+		{ RSP_OFFLOAD_APACHE, "/srv/#1.txt" },
+		/* A C string ends at its NUL: this target is "/a". */
+		{ RSP_OFFLOAD_APACHE, "/a\0/../etc/passwd" },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		struct tu *t = tu_new(RSP_CGI);
+		const char *name = ok[i].how == RSP_OFFLOAD_NGINX ? "X-Accel-Redirect" : "X-Sendfile";
+		tu_set_ctx("accepted", name, ok[i].target);
+		ck_assert_msg(rsp_offload_file(t->res, ok[i].how, ok[i].target) == RSP_OK,
+		    "%srefused", tu_ctx);
+		ck_assert_str_eq(rsp_headers_get(t->res->headers, name), ok[i].target);
+		tu_free(t);
+	}
+}
+END_TEST
+
+/* Refused input: RSP_EINVAL, and the response exactly as it was (header
+ * list, status, output so far, and the content that still goes out). */
+START_TEST(test_offload_refused)
+{
+	static const char *const bad_both[] = {
+		"", "relative/file", "file", ".", "./a", "../a",
+		"/..", "/../etc/passwd", "/a/../b", "/a/..", "/a/b/../../c",
+		"/a\r\nX-Evil: 1", "/a\rb", "/a\nb", "/a\tb", "/a\x01", "/a\x1f",
+		"/a\x7f", "/\x1b[0m",
+		"/a%2e%2e/b", "/a%2Fb", "/%00", "/100%",
+		"/", "/dir/", "/a/b/",
+	};
+	static const char *const bad_nginx[] = { "/a?b=1", "/a?", "/a#top" };
+	static const enum rsp_offload hows[] = { RSP_OFFLOAD_NGINX, RSP_OFFLOAD_APACHE };
+
+	for (size_t h = 0; h < 2; h++) {
+		for (size_t i = 0; i < sizeof(bad_both) / sizeof(bad_both[0]); i++) {
+			struct tu *t = offload_base(RSP_CGI);
+			tu_set_ctx("refused", h ? "apache" : "nginx", bad_both[i]);
+			ck_refused(t, rsp_offload_file(t->res, hows[h], bad_both[i]), RSP_EINVAL);
+			ck_ok(rsp_finish(t->res));
+			ck_out(t, "Status: 404 Not Found\r\nContent-Type: application/pdf\r\n"
+			    "Content-Length: 4\r\nSet-Cookie: seen=1; Path=/\r\n\r\nbody");
+			tu_free(t);
+		}
+	}
+	for (size_t i = 0; i < sizeof(bad_nginx) / sizeof(bad_nginx[0]); i++) {
+		struct tu *t = offload_base(RSP_CGI);
+		tu_set_ctx("refused", "nginx", bad_nginx[i]);
+		ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, bad_nginx[i]), RSP_EINVAL);
+		tu_free(t);
+	}
+	tu_ctx[0] = '\0';
+
+	struct tu *t = offload_base(RSP_H2);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NONE, "/protected/a"), RSP_EINVAL);
+	ck_refused(t, rsp_offload_file(t->res, (enum rsp_offload)3, "/protected/a"), RSP_EINVAL);
+	ck_refused(t, rsp_offload_file(t->res, (enum rsp_offload)-1, "/protected/a"), RSP_EINVAL);
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 404 Not Found\r\ncontent-type: application/pdf\r\n"
+	    "content-length: 4\r\nset-cookie: seen=1; Path=/\r\n\r\nbody");
+	tu_free(t);
+	ck_rc(rsp_offload_file(NULL, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_EINVAL);
+}
+END_TEST
+
+/* Once anything went through the writer the header block is out or on its
+ * way: RSP_ESTATE, nothing changed. */
+START_TEST(test_offload_after_output)
+{
+	struct tu *t = offload_base(RSP_CGI);
+	ck_ok(rsp_writer_write_status(t->res->writer, 200, NULL));
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_ESTATE);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"), RSP_ESTATE);
+	tu_free(t);
+
+	t = offload_base(RSP_CGI);
+	ck_ok(rsp_write_status_headers(t->res));
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_ESTATE);
+	ck_ok(rsp_write_content(t->res));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 404 Not Found\r\nContent-Type: application/pdf\r\n"
+	    "Content-Length: 4\r\nSet-Cookie: seen=1; Path=/\r\n\r\nbody");
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"), RSP_ESTATE);
+	tu_free(t);
+
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_writer_write_raw(t->res->writer, "Status: 200 OK\r\n", -1));
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_ESTATE);
+	tu_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("response");
@@ -936,6 +1173,20 @@ int main(void)
 	tcase_add_test(tc, test_null_arguments);
 	tcase_add_test(tc, test_flavour_from_request);
 	tcase_add_loop_test(tc, test_no_required_headers, RSP_CGI, RSP_H2 + 1);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("offload");
+	tcase_set_timeout(tc, 30);
+	tcase_add_loop_test(tc, test_offload_nginx, RSP_CGI, RSP_CGI + 1);
+	tcase_add_loop_test(tc, test_offload_nginx, RSP_H2, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_offload_apache, RSP_CGI, RSP_CGI + 1);
+	tcase_add_loop_test(tc, test_offload_apache, RSP_H2, RSP_H2 + 1);
+	tcase_add_test(tc, test_offload_nph);
+	tcase_add_test(tc, test_offload_replaces);
+	tcase_add_test(tc, test_offload_head);
+	tcase_add_test(tc, test_offload_accepted);
+	tcase_add_test(tc, test_offload_refused);
+	tcase_add_test(tc, test_offload_after_output);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
