@@ -82,6 +82,10 @@ static const char *const values[] = {
 	"a\tb", "close", "\x7f", "10", "\xc3\xa9", "18446744073709551616",
 	"application/json", "x\ny", "\tlead",
 };
+static const char *const targets[] = {
+	"/protected/a.pdf", "/srv/files/b", "relative", "/a/../b", "/x%41",
+	"/a?b", "/ok\r\nX: y", "", "/", "/dir/", "/a/./b", "/\x7f",
+};
 static const char *const messages[] = {
 	"OK", "", "Not \xc3\x9c", "bad\r\nline", "tab\there", "\x01",
 };
@@ -321,7 +325,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool finished = false;
 
 	for (int op_i = 0; op_i < MAX_OPS && in.n > 0; op_i++) {
-		uint8_t op = byte(&in) % 20;
+		uint8_t op = byte(&in) % 21;
 		rsp_writer *w = res->writer;
 		(void)rsp_writer_flush(w);
 		size_t before = out.len;
@@ -464,6 +468,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = rsp_unset_cookie(res, name);
 			writes = false;
 			break;
+		case 19: {
+			/* Offload: the mechanism from the input (3 is not one). */
+			enum rsp_offload how = (enum rsp_offload)(byte(&in) % 4);
+			value = pick(&in, &k, targets, sizeof(targets) / sizeof(targets[0]));
+			rc = rsp_offload_file(res, how, value);
+			if (rc == RSP_OK)
+				accept_header(acc, how == RSP_OFFLOAD_NGINX ?
+				    "X-Accel-Redirect" : "X-Sendfile", value);
+			writes = false;
+			break;
+		}
 		default: {
 			static const char *const cs[] = { "utf-8", "ISO-8859-1",
 				"no-such-charset", "UTF-16" };
