@@ -324,12 +324,14 @@ static void forward_stderr(struct worker *wk)
 		drain_file(wk);
 		return;
 	}
-	pthread_mutex_lock(&rn->lock);
+	/* Several workers (or one whose memory file could not be made, which
+	 * then captures nothing and has no lock to take). */
+	lock(&rn->lock, rn);
 	capture_locked(rn);
 	if (rn->held.len > 0)
 		put_err(wk, rn->held.data, rn->held.len);
 	rn->held.len = 0;
-	pthread_mutex_unlock(&rn->lock);
+	unlock(&rn->lock, rn);
 }
 
 static void log_to_request(void *ctx, const char *msg, size_t len)
