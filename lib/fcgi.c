@@ -22,7 +22,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 /* Every entry point we call, by name: one list, so none can be forgotten. */
 #define FCGI_SYMBOLS(X) \
 	X(Init) X(OpenSocket) X(InitRequest) X(Accept_r) X(Finish_r) \
-	X(Free) X(PutStr) X(GetStr) X(GetError) X(FFlush)
+	X(Free) X(PutStr) X(GetStr) X(FFlush)
 
 static void load(void)
 {

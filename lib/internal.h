@@ -135,7 +135,6 @@ struct rsp__fcgi {
 	void (*Free)(FCGX_Request *request, int close);
 	int (*PutStr)(const char *str, int n, FCGX_Stream *stream);
 	int (*GetStr)(char *str, int n, FCGX_Stream *stream);
-	int (*GetError)(FCGX_Stream *stream);
 	int (*FFlush)(FCGX_Stream *stream);
 };
 /* The table, or NULL when libfcgi cannot be loaded (rsp__fcgi_error says
@@ -283,6 +282,10 @@ struct rsp__pairs {
  */
 int rsp__urlencoded_parse(struct rsp__arena *a, const char *s, size_t len,
     size_t max_pairs, struct rsp__pairs *out);
+/* The verdict rsp__urlencoded_parse would give on the same input (RSP_OK,
+ * RSP_ELIMIT, or RSP_EBADREQ for a NUL, raw or from "%00"), without
+ * building the pairs. */
+int rsp__urlencoded_judge(const char *s, size_t len, size_t max_pairs);
 
 /*
  * Cookie header parsing (RFC 6265 section 5.4 cookie-string, leniently):

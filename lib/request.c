@@ -760,10 +760,8 @@ static int query_load(const rsp_request *creq)
 
 /*
  * The query's verdict without building its pairs (rsp_request_status asks
- * before the handler runs; most handlers never read the query).  The same
- * rules as rsp__urlencoded_parse in the same order: the length, the number
- * of non-empty '&'-separated sequences, then a NUL from "%00" (a raw NUL
- * ends the C string; '%', '0', '0' is the only way to decode one).
+ * before the handler runs; most handlers never read the query): the length,
+ * then what rsp__urlencoded_parse would say.
  */
 static int query_judge(const rsp_request *creq)
 {
@@ -776,25 +774,7 @@ static int query_judge(const rsp_request *creq)
 	size_t len = strnlen(q, req->lim.max_query + 1);
 	if (len > req->lim.max_query)
 		return RSP_ELIMIT;
-	/* One pass: count the sequences, note a "%00" (q is NUL-terminated, so
-	 * looking two bytes ahead stops at its end). */
-	size_t n = 0;
-	bool nul = false, in_seq = false;
-	for (size_t i = 0; i < len; i++) {
-		char c = q[i];
-		if (c == '&') {
-			in_seq = false;
-			continue;
-		}
-		if (!in_seq) {
-			in_seq = true;
-			if (++n > req->lim.max_params)
-				return RSP_ELIMIT;
-		}
-		if (c == '%' && q[i + 1] == '0' && q[i + 2] == '0')
-			nul = true;
-	}
-	return nul ? RSP_EBADREQ : RSP_OK;
+	return rsp__urlencoded_judge(q, len, req->lim.max_params);
 }
 
 const char *rsp_request_query(const rsp_request *req, const char *name)

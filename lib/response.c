@@ -26,8 +26,7 @@ static const char *basename_of(const char *path)
 	return base;
 }
 
-/* Does s (may be NULL) start with the NUL-terminated prefix?  Also used
- * for whole-string equality by including the terminator in the prefix. */
+/* Does s (may be NULL) start with the NUL-terminated prefix? */
 static bool starts_with(const char *s, const char *prefix)
 {
 	if (s == NULL)

@@ -51,6 +51,39 @@ static ptrdiff_t decode(char *dst, const unsigned char *s, size_t n)
 	return d - dst;
 }
 
+/* The number of non-empty '&'-separated sequences in *n; RSP_ELIMIT as
+ * soon as there are more than max_pairs. */
+static int count_sequences(const char *s, size_t len, size_t max_pairs, size_t *n)
+{
+	const char *end = s + len, *p;
+	*n = 0;
+	for (p = s; p < end;) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *q = amp ? amp : end;
+		if (q > p && ++*n > max_pairs)
+			return RSP_ELIMIT;
+		if (amp == NULL)
+			break;
+		p = amp + 1;
+	}
+	return RSP_OK;
+}
+
+int rsp__urlencoded_judge(const char *s, size_t len, size_t max_pairs)
+{
+	size_t n;
+	if (count_sequences(s, len, max_pairs, &n) != RSP_OK)
+		return RSP_ELIMIT;
+	/* A NUL is a raw one, or '%', '0', '0' (decode()'s only way to make
+	 * one: '=' and '&' are not hex digits, so the triple never spans a
+	 * name or a sequence). */
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\0' || (s[i] == '%' && i + 2 < len && s[i + 1] == '0' &&
+		    s[i + 2] == '0'))
+			return RSP_EBADREQ;
+	return RSP_OK;
+}
+
 int rsp__urlencoded_parse(struct rsp__arena *a, const char *s, size_t len,
     size_t max_pairs, struct rsp__pairs *out)
 {
@@ -61,16 +94,8 @@ int rsp__urlencoded_parse(struct rsp__arena *a, const char *s, size_t len,
 	out->n = 0;
 	if (len == 0)
 		return RSP_OK;
-
-	for (p = s; p < end;) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *q = amp ? amp : end;
-		if (q > p && ++n > max_pairs)
-			return RSP_ELIMIT;
-		if (amp == NULL)
-			break;
-		p = amp + 1;
-	}
+	if (count_sequences(s, len, max_pairs, &n) != RSP_OK)
+		return RSP_ELIMIT;
 	if (n == 0)
 		return RSP_OK;
 
