@@ -20,9 +20,7 @@ static char load_error[256];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* Every entry point we call, by name: one list, so none can be forgotten. */
-#define FCGI_SYMBOLS(X) \
-	X(Init) X(OpenSocket) X(InitRequest) X(Accept_r) X(Finish_r) \
-	X(Free) X(PutStr) X(GetStr) X(FFlush)
+#define FCGI_SYMBOLS(X) X(PutStr) X(FFlush)
 
 static void load(void)
 {

@@ -124,17 +124,11 @@ int32_t rsp__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
 
 /* ---- fcgi.c --------------------------------------------------------- */
 
-/* libfcgi's entry points, resolved on first use (see fcgi.c). */
+/* libfcgi's entry points that rsp_sink_fcgx needs, resolved on first use
+ * (see fcgi.c).  rsp_run speaks FastCGI itself (fcgi_conn.c). */
 struct rsp__fcgi {
 	bool loaded;
-	int (*Init)(void);
-	int (*OpenSocket)(const char *path, int backlog);
-	int (*InitRequest)(FCGX_Request *request, int sock, int flags);
-	int (*Accept_r)(FCGX_Request *request);
-	void (*Finish_r)(FCGX_Request *request);
-	void (*Free)(FCGX_Request *request, int close);
 	int (*PutStr)(const char *str, int n, FCGX_Stream *stream);
-	int (*GetStr)(char *str, int n, FCGX_Stream *stream);
 	int (*FFlush)(FCGX_Stream *stream);
 };
 /* The table, or NULL when libfcgi cannot be loaded (rsp__fcgi_error says
@@ -142,14 +136,114 @@ struct rsp__fcgi {
 const struct rsp__fcgi *rsp__fcgi(void);
 const char *rsp__fcgi_error(void);
 
+
+/* ---- fcgi_record.c: FastCGI 1.0 records, no I/O ---------------------- */
+
+#define RSP__FCGI_VERSION 1
+#define RSP__FCGI_HDR_LEN 8
+enum {
+	RSP__FCGI_BEGIN_REQUEST = 1, RSP__FCGI_ABORT_REQUEST, RSP__FCGI_END_REQUEST,
+	RSP__FCGI_PARAMS, RSP__FCGI_STDIN, RSP__FCGI_STDOUT, RSP__FCGI_STDERR,
+	RSP__FCGI_DATA, RSP__FCGI_GET_VALUES, RSP__FCGI_GET_VALUES_RESULT,
+	RSP__FCGI_UNKNOWN_TYPE
+};
+enum {
+	RSP__FCGI_REQUEST_COMPLETE = 0, RSP__FCGI_CANT_MPX_CONN,
+	RSP__FCGI_OVERLOADED, RSP__FCGI_UNKNOWN_ROLE
+};
+#define RSP__FCGI_RESPONDER 1
+#define RSP__FCGI_KEEP_CONN 1
+
+struct rsp__fcgi_hdr {
+	unsigned version, type, id;
+	size_t clen, plen;
+};
+void rsp__fcgi_hdr_read(const unsigned char *p, struct rsp__fcgi_hdr *h);
+void rsp__fcgi_hdr_write(unsigned char *p, int type, unsigned id, size_t clen);
+size_t rsp__fcgi_end_request(unsigned char out[16], unsigned id,
+    uint32_t app_status, int protocol_status);
+size_t rsp__fcgi_unknown_type(unsigned char out[16], int type);
+/* The answer to FCGI_GET_VALUES (query q, qlen bytes), header included;
+ * variables it does not know are left out.  Bytes written to out. */
+size_t rsp__fcgi_get_values_result(const unsigned char *q, size_t qlen,
+    unsigned char *out, size_t outcap, unsigned max_conns, unsigned max_reqs);
+/* A whole PARAMS stream, rewritten in place as "NAME=VALUE" strings;
+ * *envp (capacity *cap, grown with realloc) points at them, NULL-ended.
+ * Pairs whose name is empty or holds '=' or NUL, or whose value holds NUL,
+ * are left out.  RSP_OK, RSP_EBADREQ (a pair runs past the end), RSP_ENOMEM. */
+int rsp__fcgi_params_decode(char *buf, size_t len, char ***envp, size_t *cap,
+    size_t *count);
+
+/* ---- fcgi_conn.c: one connection from the web server ----------------- */
+
+struct rsp__conn_cfg {
+	int read_timeout_ms;    /* a stalled head or body */
+	int write_timeout_ms;   /* a web server that stops reading */
+	size_t max_params;      /* bytes of PARAMS per request */
+	unsigned max_conns;     /* for FCGI_GET_VALUES */
+};
+struct rsp__conn;
+enum rsp__conn_event { RSP__CONN_WAIT, RSP__CONN_READY, RSP__CONN_CLOSE };
+struct rsp__conn *rsp__conn_new(const struct rsp__conn_cfg *cfg);
+void rsp__conn_free(struct rsp__conn *c);
+void rsp__conn_open(struct rsp__conn *c, int fd);
+void rsp__conn_close(struct rsp__conn *c);
+int  rsp__conn_fd(const struct rsp__conn *c);
+/* Between requests: read what is there (with read) and handle the records
+ * that are complete; READY once a request's head is in. */
+enum rsp__conn_event rsp__conn_advance(struct rsp__conn *c, bool read);
+bool rsp__conn_begun(const struct rsp__conn *c);   /* part of a request is in */
+bool rsp__conn_reusable(const struct rsp__conn *c);
+/* The ended request's input was read to its end: closing loses nothing. */
+bool rsp__conn_drained(const struct rsp__conn *c);
+void rsp__conn_linger_start(struct rsp__conn *c);  /* shutdown(SHUT_WR) */
+int  rsp__conn_linger_read(struct rsp__conn *c);   /* 0: closed by the peer */
+bool rsp__conn_overflow(const struct rsp__conn *c); /* PARAMS over the limit */
+bool rsp__conn_aborted(const struct rsp__conn *c);
+const char *rsp__conn_why(const struct rsp__conn *c); /* why it broke, or NULL */
+char **rsp__conn_envp(const struct rsp__conn *c);
+int  rsp__conn_read(void *conn, void *buf, size_t len);  /* an rsp__read_fn */
+rsp_sink rsp__conn_sink(struct rsp__conn *c);
+/* The request's end, once: stderr, the last stdout, the streams' ends and
+ * FCGI_END_REQUEST in one write when they fit.  RSP_OK or RSP_EIO. */
+int  rsp__conn_end(struct rsp__conn *c, const void *err, size_t errlen,
+    const void *out, size_t outlen);
+long long rsp__now_ms(void);  /* CLOCK_MONOTONIC */
+
+/* ---- the runner: handle.c, listen.c, server.c, runner.c -------------- */
+
+/* What rsp_run serves, resolved once from the options and environment. */
+struct rsp__app {
+	rsp_handler handler;
+	void *arg;
+	struct rsp_options opts;
+	struct rsp_limits lim;
+	int threads;                 /* FastCGI workers, 1..256 */
+	int drain_ms;                /* after SIGTERM; 0: no deadline */
+	struct rsp__conn_cfg fcgi;
+};
+/* Run the handler unless the request was refused (then a 400/413 is set);
+ * a failure before any output becomes a 500. */
+void rsp__handle(const struct rsp__app *app, rsp_request *req, rsp_response *res);
+/* Send what the handler left unsent, unless it finished by itself. */
+int  rsp__handle_end(rsp_response *res);
+/* Serve FastCGI until SIGTERM/SIGINT on the socket spec names (a
+ * RSP_FCGI_SOCKET value) or, with spec NULL, on inherited; exit status. */
+int  rsp__serve_fcgi(const struct rsp__app *app, const char *spec, int inherited);
+
+/* A listening socket for RSP_FCGI_SOCKET's value, or -1 with err set. */
+int  rsp__listen_open(const char *spec, char *err, size_t errlen);
+/* A socket handed over (systemd's fd 3, or fd 0), or -1. */
+int  rsp__listen_inherited(void);
+bool rsp__listen_is_inet(int fd);
+struct rsp__allow;
+int  rsp__allow_parse(const char *list, struct rsp__allow **out, char *err,
+    size_t errlen);
+bool rsp__allow_check(const struct rsp__allow *a, const void *sockaddr);
+void rsp__allow_free(struct rsp__allow *a);
+
 /* ---- sinks.c -------------------------------------------------------- */
 
-/* The runner's FastCGI sink: large writes go out as 64 KiB records. */
-rsp_sink rsp__sink_fcgx_request(struct FCGX_Request *fr);
-/* Send data as FCGI_STDOUT records on the request's connection; with end,
- * also the end of stdout and FCGI_END_REQUEST, all in as few writes as can
- * be.  MSG_NOSIGNAL: no SIGPIPE.  RSP_OK or RSP_EIO. */
-int rsp__fcgi_send(struct FCGX_Request *fr, const void *data, size_t len, bool end);
 bool rsp__sink_is_fd(const rsp_sink *s, int *fd);
 int  rsp__sink_write(const rsp_sink *s, const void *data, size_t len);
 int  rsp__sink_flush(const rsp_sink *s);

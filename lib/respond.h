@@ -61,6 +61,10 @@ struct rsp_options {
 	size_t max_body;       /* 0: 16 MiB; also RSP_MAX_BODY in the environment */
 	int    threads;        /* FastCGI worker threads; 0: RSP_THREADS, else 1 */
 	bool   see_bad_requests;
+	/* FastCGI; 0 takes the environment variable named, else the default. */
+	unsigned read_timeout_ms;  /* RSP_READ_TIMEOUT: a stalled request, 5 s */
+	unsigned drain_timeout_ms; /* RSP_DRAIN_TIMEOUT: after SIGTERM, 30 s */
+	unsigned max_conns;        /* RSP_MAX_CONNS: open connections, 256 */
 };
 int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts);
 

@@ -32,14 +32,6 @@
 #                               ROUNDS times each CVE-2025-23016 SHAPE
 #                               (below) straight to the worker's SOCKET;
 #                               per shape, what the worker did
-#   supervise SOCKET LOG CMD... a supervisor as systemd's socket unit with
-#                               Restart=on-failure (cgi-examples/
-#                               respond-example.socket and .service): owns
-#                               the listening Unix socket SOCKET, runs CMD
-#                               with it as fd 0 and starts CMD again when it
-#                               fails; "start PID" and "exit PID STATUS"
-#                               (128+N for signal N) lines in LOG; ends when
-#                               CMD exits 0 or on SIGTERM (passed on to CMD)
 use strict;
 use warnings;
 use IO::Select;
@@ -325,41 +317,10 @@ sub shapes {
 	} @names), "\n";
 }
 
-# ---- supervise -------------------------------------------------------------
-sub supervise {
-	my ($path, $logf, @cmd) = @_;
-	alarm 0;    # runs until stopped
-	unlink $path;
-	my $l = IO::Socket::UNIX->new(Type => SOCK_STREAM, Local => $path, Listen => 128)
-		or die "listen $path: $!\n";
-	chmod 0666, $path;
-	open(my $log, '>>', $logf) or die "$logf: $!\n";
-	$log->autoflush(1);
-	my ($child, $stopping) = (0, 0);
-	$SIG{TERM} = sub { $stopping = 1; kill 'TERM', $child if $child; };
-	while (1) {
-		$child = fork() // die "fork: $!\n";
-		if ($child == 0) {
-			$SIG{TERM} = 'DEFAULT';
-			POSIX::dup2(fileno($l), 0) // POSIX::_exit(127);
-			{ exec { $cmd[0] } @cmd }
-			POSIX::_exit(127);
-		}
-		print $log "start $child\n";
-		my $r;
-		do { $r = waitpid($child, 0) } while ($r == -1 && $!{EINTR});
-		my $st = $?;
-		my $shown = ($st & 127) ? 128 + ($st & 127) : $st >> 8;
-		print $log "exit $child $shown\n";
-		last if $stopping || $shown == 0;
-	}
-	unlink $path;
-}
-
 my %sub = (abort => \&abort_downloads, slow => \&slow_readers, stall => \&stalled_bodies,
-	term => \&term_request, shapes => \&shapes, supervise => \&supervise);
+	term => \&term_request, shapes => \&shapes);
 my $what = shift // '';
-die "usage: hostile-clients.pl abort|slow|stall|term|shapes|supervise ARGS...\n"
+die "usage: hostile-clients.pl abort|slow|stall|term|shapes ARGS...\n"
 	unless $sub{$what};
 alarm $LIMIT;
 $sub{$what}->(@ARGV);
