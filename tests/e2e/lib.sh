@@ -12,7 +12,8 @@
 #                         (skip), or 99 when CI=true (scripts/deps installs
 #                         them); sets NGINX, SPAWN, CURL, WRK, PERL
 #   e2e_setup NAME EX...  temporary directory $T, cleanup on exit, the
-#                         example handlers EX as $T/cgi-bin/EX
+#                         example handlers EX as $T/cgi-bin/EX (an EX with
+#                         a slash is a built program's path instead)
 #   spawn NAME ARGS...    spawn-fcgi ARGS (a daemon); its PID in ${PIDS[NAME]}
 #   start_nginx SED...    nginx from the shipped template, each SED applied
 #                         to the generated file; sets PORT and N (its URL)
@@ -94,15 +95,16 @@ e2e_cleanup() {
 }
 
 e2e_setup() {
-	local name=$1 ex real shared=no
+	local name=$1 ex src real shared=no
 	shift
 	if [ ! -f "$srcdir/cgi-examples/nginx.conf" ]; then
 		echo "ERROR: $srcdir/cgi-examples/nginx.conf not found (is srcdir set?)" >&2
 		exit 99
 	fi
 	for ex in "$@"; do
-		if [ ! -x "cgi-examples/$ex" ]; then
-			echo "ERROR: cgi-examples/$ex is not built (run from the build directory after make)" >&2
+		case $ex in */*) src=$ex ;; *) src=cgi-examples/$ex ;; esac
+		if [ ! -x "$src" ]; then
+			echo "ERROR: $src is not built (run from the build directory after make)" >&2
 			exit 99
 		fi
 	done
@@ -114,13 +116,15 @@ e2e_setup() {
 	# A libtool wrapper script stands for .libs/NAME, which needs
 	# lib/.libs; a static build's cgi-examples/NAME is the program itself.
 	for ex in "$@"; do
-		if [ "$(head -c 2 "cgi-examples/$ex")" = '#!' ]; then
+		# EX is an example's name, or a program's path (tests/fcgi/probe)
+		case $ex in */*) src=$ex; ex=${ex##*/} ;; *) src=cgi-examples/$ex ;; esac
+		if [ "$(head -c 2 "$src")" = '#!' ]; then
 			shared=yes
-			real=cgi-examples/.libs/$ex
-			[ -f "$real" ] || real=cgi-examples/.libs/lt-$ex
+			real=${src%/*}/.libs/$ex
+			[ -f "$real" ] || real=${src%/*}/.libs/lt-$ex
 			cp "$real" "$T/bin/$ex" || exit 99
 		else
-			cp "cgi-examples/$ex" "$T/bin/$ex" || exit 99
+			cp "$src" "$T/bin/$ex" || exit 99
 		fi
 		# Sets the library path, then becomes the handler (same PID).
 		printf '#!/bin/sh\nLD_LIBRARY_PATH=%s/lib; export LD_LIBRARY_PATH\nexec %s/bin/%s "$@"\n' \

@@ -30,7 +30,8 @@ def check(name, ok, why=""):
         print("PASS: " + name)
     else:
         failed += 1
-        print("FAIL: %s: %s" % (name, why))
+        why = str(why)
+        print("FAIL: %s: %s" % (name, why if len(why) < 400 else why[:400] + "..."))
     sys.stdout.flush()
 
 
@@ -537,6 +538,14 @@ def main():
             t()
         except Exception as e:  # a test that raises has failed
             check(t.__name__, False, "%s: %s" % (type(e).__name__, e))
+    # a sanitizer build's report in any server's stderr fails the run
+    for name in sorted(os.listdir(TMP)):
+        if name.endswith(".err"):
+            with open(os.path.join(TMP, name), "rb") as fh:
+                text = fh.read()
+            if b"Sanitizer" in text:
+                i = text.index(b"Sanitizer")
+                check("sanitizer-report " + name, False, text[max(0, i - 200):i + 600])
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
