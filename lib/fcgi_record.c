@@ -143,17 +143,20 @@ static bool is_name(const unsigned char *s, size_t len, const char *lit)
 	return len == strlen(lit) && memcmp(s, lit, len) == 0;
 }
 
-/* Append one pair to out (at most outcap bytes), short names and values. */
-static size_t put_pair(unsigned char *out, size_t outcap, const char *name,
-    const char *value)
+/* Append one pair to out (at most outcap bytes), short names and values;
+ * pairs are length-prefixed, not NUL-terminated. */
+static size_t put_pair(unsigned char *out, size_t outcap, const unsigned char *name,
+    size_t nlen, const char *value)
 {
-	size_t nlen = strlen(name), vlen = strlen(value);
+	size_t vlen = strlen(value);
 	if (nlen > 127 || vlen > 127 || outcap < 2 + nlen + vlen)
 		return 0;
 	out[0] = (unsigned char)nlen;
 	out[1] = (unsigned char)vlen;
-	memcpy(out + 2, name, nlen);
-	memcpy(out + 2 + nlen, value, vlen);
+	for (size_t i = 0; i < nlen; i++)
+		out[2 + i] = name[i];
+	for (size_t i = 0; i < vlen; i++)
+		out[2 + nlen + i] = (unsigned char)value[i];
 	return 2 + nlen + vlen;
 }
 
@@ -180,10 +183,7 @@ size_t rsp__fcgi_get_values_result(const unsigned char *q, size_t qlen,
 			v = "0";
 		if (v == NULL)
 			continue;       /* unknown variables are left out (spec 4.1) */
-		char nm[32];
-		memcpy(nm, name, nlen);
-		nm[nlen] = '\0';
-		n += put_pair(out + n, outcap - n, nm, v);
+		n += put_pair(out + n, outcap - n, name, nlen, v);
 	}
 	size_t clen = n - RSP__FCGI_HDR_LEN;
 	size_t pad = (8 - clen % 8) % 8;

@@ -77,9 +77,10 @@ static bool all_digits(const char *s)
 static int parse_owner(const char *spec, uid_t *uid, gid_t *gid)
 {
 	char buf[256];
-	if (strlen(spec) >= sizeof(buf))
+	size_t len = strlen(spec);
+	if (len >= sizeof(buf))
 		return -1;
-	strcpy(buf, spec);
+	memcpy(buf, spec, len + 1);
 	char *colon = strchr(buf, ':');
 	const char *group = NULL;
 	if (colon != NULL) {
@@ -139,9 +140,10 @@ static int listen_unix(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat sb;
-	if (strlen(path) >= sizeof(sa.sun_path))
+	size_t plen = strlen(path);
+	if (plen >= sizeof(sa.sun_path))
 		return say(err, errlen, "%s: path too long for a Unix socket", path);
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, plen + 1);
 	/* A socket file left by an earlier run is replaced; anything else
 	 * at that path is not ours to remove. */
 	if (lstat(path, &sb) == 0) {
@@ -255,7 +257,7 @@ int rsp__listen_inherited(void)
 
 bool rsp__listen_is_inet(int fd)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(ss);
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
 		return false;

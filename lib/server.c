@@ -404,7 +404,7 @@ static bool slot_take(struct server *sv, unsigned *out)
 static void accept_some(struct server *sv)
 {
 	for (int k = 0; k < 64; k++) {
-		struct sockaddr_storage peer;
+		struct sockaddr_storage peer = { 0 };
 		socklen_t plen = sizeof(peer);
 		unsigned i;
 		if (sv->nopen >= sv->nslots && !evict_idle(sv))
@@ -674,9 +674,17 @@ static void on_signal_bytes(struct server *sv)
 	}
 }
 
-static bool work_left(const struct server *sv)
+static bool work_left(struct server *sv)
 {
-	if (sv->ready_n > 0)
+	unsigned queued;
+	if (sv->nworkers > 1) {
+		pthread_mutex_lock(&sv->lock);
+		queued = sv->ready_n;
+		pthread_mutex_unlock(&sv->lock);
+	} else {
+		queued = sv->ready_n;
+	}
+	if (queued > 0)
 		return true;
 	for (unsigned i = 0; i < sv->hi; i++)
 		if (sv->slots[i].st != SLOT_FREE)
@@ -828,8 +836,6 @@ static void stop_workers(struct server *sv, int started)
 	take_back(sv);
 	close(sv->wake[0]);
 	close(sv->wake[1]);
-	pthread_mutex_destroy(&sv->lock);
-	pthread_cond_destroy(&sv->cond);
 }
 
 static bool server_alloc(struct server *sv)
@@ -893,7 +899,11 @@ static int run(struct server *sv)
 	}
 	if (sv->nworkers > 1 && started >= 0)
 		stop_workers(sv, started);
-	capture_stop(sv);
+	capture_stop(sv);       /* takes the lock: the workers are gone */
+	if (sv->nworkers > 1 && started >= 0) {
+		pthread_mutex_destroy(&sv->lock);
+		pthread_cond_destroy(&sv->cond);
+	}
 	return rc;
 }
 
