@@ -4,6 +4,7 @@
  * current directory), with ETag, Last-Modified, 304/412, ranges, a media
  * type, and ?download=1 for an attachment.  CGI and FastCGI alike.
  */
+#define _POSIX_C_SOURCE 200809L /* O_DIRECTORY, O_CLOEXEC */
 #include <respond.h>
 #include <fcntl.h>
 #include <stdlib.h>

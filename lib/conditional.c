@@ -73,7 +73,13 @@ bool rsp__etag_match(const char *list, size_t len, const char *etag,
 	/* The handler is answering, so a current representation exists. */
 	if (end - i == 1 && list[i] == '*')
 		return true;
-	if (etag == NULL || rsp__etag_scan(etag, elen, &cur_weak, &cur, &clen) != elen)
+	if (etag == NULL)
+		return false;
+	/* The usual case: the client sends back exactly the tag it got. */
+	if (end - i == elen && memcmp(list + i, etag, elen) == 0 &&
+	    (weak_compare || etag[0] != 'W') && etag[elen - 1] == '"')
+		return true;
+	if (rsp__etag_scan(etag, elen, &cur_weak, &cur, &clen) != elen)
 		return false;
 	while (i < end) {
 		if (list[i] == ',' || is_ows(list[i])) {
@@ -134,11 +140,23 @@ int rsp__preconditions(const char *method, const char *if_match,
 	return 0;
 }
 
-static int not_modified(struct rsp__response *r)
+static bool dropped_by_304(const struct rsp__header *h)
 {
-#define DROP_(name) rsp_headers_remove(&r->headers, name);
+#define DROP_(lit) if (RSP__IS(h->name, h->name_len, lit)) return true;
 	NOT_MODIFIED_DROPS(DROP_)
 #undef DROP_
+	return false;
+}
+
+static int not_modified(struct rsp__response *r)
+{
+	/* One pass, order kept (a name's values stay together). */
+	rsp_headers *h = &r->headers;
+	size_t k = 0;
+	for (size_t i = 0; i < h->n; i++)
+		if (!dropped_by_304(&h->v[i]))
+			h->v[k++] = h->v[i];
+	h->n = k;
 	rsp__content_clear(r);
 	r->status = 304;
 	r->status_msg = NULL;
@@ -147,10 +165,11 @@ static int not_modified(struct rsp__response *r)
 
 /* The validators become the response's fields, as every answer carries
  * them (200, 206 and 304 alike). */
-static int set_validators(struct rsp__response *r, const char *etag, time_t lm)
+static int set_validators(struct rsp__response *r, const char *etag, time_t lm,
+    bool trusted)
 {
 	int rc;
-	if (etag != NULL) {
+	if (etag != NULL && !trusted) {
 		bool weak;
 		const char *op;
 		size_t olen, n = strlen(etag);
@@ -169,25 +188,26 @@ static int set_validators(struct rsp__response *r, const char *etag, time_t lm)
 	return RSP_OK;
 }
 
-int rsp_check_preconditions(rsp_response *res, const char *etag,
-    time_t last_modified)
+int rsp__check_preconditions(rsp_response *res, const char *etag,
+    time_t last_modified, bool trusted)
 {
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	if (r->writer.used)
 		return RSP_ESTATE;
-	int rc = set_validators(r, etag, last_modified);
+	int rc = set_validators(r, etag, last_modified, trusted);
 	if (rc != RSP_OK)
 		return rc;
 	const rsp_request *req = res->request;
 	if (req == NULL)
 		return 0;
+	/* The CGI names directly: the server has made them so already. */
 	int verdict = rsp__preconditions(rsp_request_method(req),
-	    rsp_request_header(req, "If-Match"),
-	    rsp_request_header(req, "If-Unmodified-Since"),
-	    rsp_request_header(req, "If-None-Match"),
-	    rsp_request_header(req, "If-Modified-Since"),
+	    rsp_request_param(req, "HTTP_IF_MATCH"),
+	    rsp_request_param(req, "HTTP_IF_UNMODIFIED_SINCE"),
+	    rsp_request_param(req, "HTTP_IF_NONE_MATCH"),
+	    rsp_request_param(req, "HTTP_IF_MODIFIED_SINCE"),
 	    etag, last_modified, time(NULL));
 	if (verdict == 304)
 		return not_modified(r);
@@ -196,4 +216,10 @@ int rsp_check_preconditions(rsp_response *res, const char *etag,
 		return rc == RSP_OK ? 412 : rc;
 	}
 	return 0;
+}
+
+int rsp_check_preconditions(rsp_response *res, const char *etag,
+    time_t last_modified)
+{
+	return rsp__check_preconditions(res, etag, last_modified, false);
 }

@@ -27,13 +27,38 @@ static void put2(char *p, int v)
 	p[1] = (char)('0' + v % 10);
 }
 
+/* The civil date of a day count since 1970-01-01 (Howard Hinnant's
+ * civil_from_days): gmtime_r without its lock and time zone machinery. */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 int rsp__imf_fixdate(time_t t, char out[30])
 {
-	struct tm tm;
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1601 ||
-	    tm.tm_year + 1900 > 9999)
+	int64_t v = (int64_t)t;
+	int64_t days = v >= 0 ? v / 86400 : -((-v + 86399) / 86400);
+	int64_t secs = v - days * 86400, y;
+	int mon, mday;
+	civil_from_days(days, &y, &mon, &mday);
+	if (y < 1601 || y > 9999)
 		return RSP_EINVAL;
-	int year = tm.tm_year + 1900;
+	struct tm tm;
+	tm.tm_wday = (int)((days % 7 + 11) % 7);   /* 1970-01-01 was a Thursday */
+	tm.tm_mday = mday;
+	tm.tm_mon = mon - 1;
+	tm.tm_hour = (int)(secs / 3600);
+	tm.tm_min = (int)(secs / 60 % 60);
+	tm.tm_sec = (int)(secs % 60);
+	int year = (int)y;
 	/* "Sun, 06 Nov 1994 08:49:37 GMT": fixed columns, no printf. */
 	memcpy(out, day_names[tm.tm_wday], 3);
 	memcpy(out + 3, ", ", 2);

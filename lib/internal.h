@@ -273,6 +273,9 @@ size_t rsp__etag_scan(const char *s, size_t len, bool *weak,
 /* Does an If-Match/If-None-Match list match etag (NULL: none)? */
 bool rsp__etag_match(const char *list, size_t len, const char *etag,
     size_t elen, bool weak_compare);
+/* rsp_check_preconditions; trusted: etag is known to be well-formed. */
+int rsp__check_preconditions(rsp_response *res, const char *etag,
+    time_t last_modified, bool trusted);
 /* RFC 9110 13.2.2 on the fields (NULL: absent): 0, 304 or 412. */
 int rsp__preconditions(const char *method, const char *if_match,
     const char *if_unmodified, const char *if_none_match,

@@ -392,14 +392,14 @@ int rsp_apply_range(rsp_response *res)
 	if (rc != RSP_OK)
 		return rc;
 	const rsp_request *req = res->request;
-	const char *range = req ? rsp_request_header(req, "Range") : NULL;
+	const char *range = req ? rsp_request_param(req, "HTTP_RANGE") : NULL;
 	if (range == NULL)
 		return 0;
 	/* Range is defined for GET; HEAD answers with GET's fields. */
 	const char *m = rsp_request_method(req);
 	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0)
 		return 0;
-	const char *if_range = rsp_request_header(req, "If-Range");
+	const char *if_range = rsp_request_param(req, "HTTP_IF_RANGE");
 	if (if_range != NULL && !if_range_holds(if_range, &r->headers))
 		return 0;
 	struct rsp__range v[RSP_MAX_RANGES];

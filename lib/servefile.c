@@ -116,67 +116,103 @@ static int open_dirs_walk(int root, char *dirs)
 	return cur;
 }
 
-/* The regular file at path beneath root, open for reading, and its
- * stat; or NOT_FOUND, FORBIDDEN, BROKEN. */
-static int open_beneath(int root, const char *path, struct stat *sb)
-{
+/* What the first look found: the directory holding the file (open
+ * O_PATH), the file's name in it and its stat.  Nothing is open for
+ * reading yet: a 304 never opens the file. */
+struct looked {
+	int dir;
+	const char *leaf;
+	struct stat sb;
 	char buf[PATH_MAX_LEN + 1];
+};
+
+/* RSP_OK with l->dir open, or NOT_FOUND, FORBIDDEN, BROKEN. */
+static int look(int root, const char *path, struct looked *l)
+{
 	size_t len = strlen(path);
+	l->dir = -1;
 	if (!path_ok(path, len))
 		return NOT_FOUND;
-	memcpy(buf, path, len + 1);
-	char *slash = strrchr(buf, '/');
-	const char *leaf = buf;
-	int dir;
+	memcpy(l->buf, path, len + 1);
+	char *slash = strrchr(l->buf, '/');
+	l->leaf = l->buf;
 	if (slash == NULL) {
-		dir = fcntl(root, F_DUPFD_CLOEXEC, 0);
+		l->dir = fcntl(root, F_DUPFD_CLOEXEC, 0);
 	} else {
 		*slash = '\0';
-		leaf = slash + 1;
-		dir = open_dirs_openat2(root, buf);
-		if (dir == -2)
-			dir = open_dirs_walk(root, buf);
+		l->leaf = slash + 1;
+		l->dir = open_dirs_openat2(root, l->buf);
+		if (l->dir == -2)
+			l->dir = open_dirs_walk(root, l->buf);
 	}
-	if (dir < 0)
+	if (l->dir < 0)
 		return errno_answer(errno);
-	if (strcmp(leaf, ".") == 0) {
-		close(dir);
+	if (strcmp(l->leaf, ".") == 0)
 		return NOT_FOUND;
-	}
-	struct stat first;
-	int fd = openat(dir, leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	int rc = fd < 0 ? errno_answer(errno) : RSP_OK;
-	if (fd >= 0) {
-		if (fstat(fd, &first) != 0)
-			rc = BROKEN;
-		else if (!S_ISREG(first.st_mode))
-			rc = NOT_FOUND;
-		close(fd);
-	}
-	if (rc == RSP_OK) {
-		fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-		    O_CLOEXEC);
-		if (fd < 0)
-			rc = errno_answer(errno);
-		else if (fstat(fd, sb) != 0 || !S_ISREG(sb->st_mode) ||
-		    sb->st_dev != first.st_dev || sb->st_ino != first.st_ino) {
-			close(fd);
-			rc = NOT_FOUND;     /* replaced between the two looks */
-		} else {
-			rc = fd;
-		}
-	}
-	close(dir);
+	int fd = openat(l->dir, l->leaf, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno_answer(errno);
+	int rc = RSP_OK;
+	if (fstat(fd, &l->sb) != 0)
+		rc = BROKEN;
+	else if (!S_ISREG(l->sb.st_mode))
+		rc = NOT_FOUND;
+	close(fd);
+	/* An unreadable file is a 403 even for a request a 304 would answer:
+	 * its validators are not the client's to see. */
+	if (rc == RSP_OK && faccessat(l->dir, l->leaf, R_OK, AT_EACCESS) != 0)
+		rc = errno_answer(errno);
 	return rc;
 }
 
+/* The file looked at, now open for reading: the same inode or nothing. */
+static int open_looked(const struct looked *l)
+{
+	struct stat sb;
+	int fd = openat(l->dir, l->leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno_answer(errno);
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sb.st_dev != l->sb.st_dev || sb.st_ino != l->sb.st_ino) {
+		close(fd);
+		return NOT_FOUND;   /* replaced between the two looks */
+	}
+	/* Regular files never block; later reads should not see EAGAIN. */
+	fcntl(fd, F_SETFL, O_RDONLY);
+	return fd;
+}
+
+/* Lower-case hex of v at p; the end. */
+static char *hex(char *p, uint64_t v)
+{
+	char tmp[16];
+	size_t n = 0;
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
 /* Strong: any write that changes size or mtime, or a new file put in
- * its place (another inode), changes it; nanoseconds included. */
+ * its place (another inode), changes it; nanoseconds included.  Built
+ * without printf: a 304 is mostly this. */
 static void make_etag(const struct stat *sb, char out[80])
 {
-	snprintf(out, 80, "\"%llx-%llx-%llx.%lx\"",
-	    (unsigned long long)sb->st_ino, (unsigned long long)sb->st_size,
-	    (unsigned long long)sb->st_mtim.tv_sec, (unsigned long)sb->st_mtim.tv_nsec);
+	char *p = out;
+	*p++ = '"';
+	p = hex(p, (uint64_t)sb->st_ino);
+	*p++ = '-';
+	p = hex(p, (uint64_t)sb->st_size);
+	*p++ = '-';
+	p = hex(p, (uint64_t)sb->st_mtim.tv_sec);
+	*p++ = '.';
+	p = hex(p, (uint64_t)sb->st_mtim.tv_nsec);
+	*p++ = '"';
+	*p = '\0';
 }
 
 static const char *leaf_name(const char *path)
@@ -198,6 +234,38 @@ static int describe(rsp_response *res, const char *path, unsigned flags)
 	return rc;
 }
 
+static int answer(rsp_response *res, int why)
+{
+	if (why == FORBIDDEN)
+		return rsp_set_error(res, 403, "Forbidden");
+	if (why == NOT_FOUND)
+		return rsp_set_error(res, 404, "Not Found");
+	return rsp_set_error(res, 500, "the file could not be opened");
+}
+
+/* Preconditions first (from the first look's stat: a 304 opens nothing),
+ * then the file, its media type, and ranges. */
+static int serve(rsp_response *res, struct looked *l, const char *path,
+    unsigned flags)
+{
+	char etag[80];
+	make_etag(&l->sb, etag);
+	int rc = rsp__check_preconditions(res, etag, l->sb.st_mtim.tv_sec, true);
+	if (rc != 0)
+		return rc == 304 || rc == 412 ? RSP_OK : rc;
+	int fd = open_looked(l);
+	if (fd < 0)
+		return answer(res, fd);
+	if ((rc = describe(res, path, flags)) != RSP_OK ||
+	    (rc = rsp_set_content_file(res, fd)) != RSP_OK) {
+		close(fd);
+		return rc;
+	}
+	if (!(flags & RSP_FILE_NO_RANGES) && (rc = rsp_apply_range(res)) > 0)
+		rc = RSP_OK;
+	return rc;
+}
+
 int rsp_serve_file(rsp_response *res, int root_fd, const char *path,
     unsigned flags)
 {
@@ -205,31 +273,10 @@ int rsp_serve_file(rsp_response *res, int root_fd, const char *path,
 		return RSP_EINVAL;
 	if (rsp__res(res)->writer.used)
 		return RSP_ESTATE;
-	struct stat sb;
-	int fd = open_beneath(root_fd, path, &sb);
-	if (fd == NOT_FOUND)
-		return rsp_set_error(res, 404, "Not Found");
-	if (fd == FORBIDDEN)
-		return rsp_set_error(res, 403, "Forbidden");
-	if (fd < 0)
-		return rsp_set_error(res, 500, "the file could not be opened");
-	/* Regular files never block; later reads should not see EAGAIN. */
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-
-	char etag[80];
-	make_etag(&sb, etag);
-	int rc = describe(res, path, flags);
-	if (rc == RSP_OK)
-		rc = rsp_check_preconditions(res, etag, sb.st_mtim.tv_sec);
-	if (rc != RSP_OK) {
-		close(fd);
-		return rc == 304 || rc == 412 ? RSP_OK : rc;
-	}
-	if ((rc = rsp_set_content_file(res, fd)) != RSP_OK) {
-		close(fd);
-		return rc;
-	}
-	if (!(flags & RSP_FILE_NO_RANGES) && (rc = rsp_apply_range(res)) > 0)
-		rc = RSP_OK;
+	struct looked l;
+	int rc = look(root_fd, path, &l);
+	rc = rc == RSP_OK ? serve(res, &l, path, flags) : answer(res, rc);
+	if (l.dir >= 0)
+		close(l.dir);
 	return rc;
 }
