@@ -61,7 +61,8 @@ int rsp__imf_fixdate(time_t t, char out[30])
 	int year = (int)y;
 	/* "Sun, 06 Nov 1994 08:49:37 GMT": fixed columns, no printf. */
 	memcpy(out, day_names[tm.tm_wday], 3);
-	memcpy(out + 3, ", ", 2);
+	out[3] = ',';
+	out[4] = ' ';
 	put2(out + 5, tm.tm_mday);
 	out[7] = ' ';
 	memcpy(out + 8, month_names[tm.tm_mon], 3);

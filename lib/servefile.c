@@ -130,6 +130,7 @@ struct looked {
 static int look(int root, const char *path, struct looked *l)
 {
 	size_t len = strlen(path);
+	memset(&l->sb, 0, sizeof(l->sb));
 	l->dir = -1;
 	if (!path_ok(path, len))
 		return NOT_FOUND;
