@@ -600,6 +600,9 @@ static struct tu *serve(const char *path, const char *var, unsigned flags, int *
 	nopens = 0;
 	*rc = rsp_serve_file(t->res, root_fd, path, flags);
 	ck_ok(rsp_finish(t->res));
+	/* NUL-terminated for strstr, the length unchanged. */
+	rsp_buffer_append(&t->buf, "", 1);
+	t->buf.len--;
 	return t;
 }
 
@@ -744,6 +747,7 @@ START_TEST(test_serve_ok)
 	ck_ok(rsp_headers_set(t->res->headers, "Content-Type", "text/x-greeting"));
 	ck_ok(rsp_serve_file(t->res, root_fd, "hello.txt", 0));
 	ck_ok(rsp_finish(t->res));
+	rsp_buffer_append(&t->buf, "", 1);
 	ck_assert_ptr_nonnull(strstr(t->buf.data, "Content-Type: text/x-greeting\r\n"));
 	tu_free(t);
 
