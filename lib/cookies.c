@@ -13,25 +13,7 @@
 #define COOKIE_PAIR_MAX 4096    /* RFC 6265bis §5.7: name + value */
 #define COOKIE_ATTR_MAX 1024    /* RFC 6265bis §5.6: one attribute value */
 
-static const char day_names[7][4] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
-};
-static const char month_names[12][4] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-};
-
-int rsp__imf_fixdate(time_t t, char out[30])
-{
-	struct tm tm;
-	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1601 ||
-	    tm.tm_year + 1900 > 9999)
-		return RSP_EINVAL;
-	snprintf(out, 30, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-	    day_names[tm.tm_wday], tm.tm_mday, month_names[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	return RSP_OK;
-}
+/* Expires dates come from rsp__imf_fixdate (httpdate.c). */
 
 /* ---- validation -------------------------------------------------------- */
 

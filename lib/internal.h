@@ -350,10 +350,38 @@ void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink);
 void rsp__response_set_log(rsp_response *res, rsp__log_fn fn, void *ctx);
 void rsp__response_set_finish(rsp_response *res, rsp__finish_fn fn, void *ctx);
 
-/* ---- cookies.c ------------------------------------------------------ */
+/* ---- httpdate.c ----------------------------------------------------- */
 
 /* Format IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", 29 bytes + NUL). */
 int rsp__imf_fixdate(time_t t, char out[30]);
+/* Parse an HTTP-date in any of its three formats; `now` places RFC 850's
+ * two-digit years.  RSP_OK or RSP_EINVAL. */
+int rsp__parse_http_date(const char *s, size_t len, time_t now, time_t *t);
+
+/* ---- conditional.c, range.c: validators and ranges ------------------- */
+
+/* The entity-tag at the start of s[0..len): its length (0: none there),
+ * whether weak, and the opaque-tag with its quotes. */
+size_t rsp__etag_scan(const char *s, size_t len, bool *weak,
+    const char **opaque, size_t *olen);
+/* Does an If-Match/If-None-Match list match etag (NULL: none)? */
+bool rsp__etag_match(const char *list, size_t len, const char *etag,
+    size_t elen, bool weak_compare);
+/* rsp_check_preconditions; trusted: etag is known to be well-formed. */
+int rsp__check_preconditions(rsp_response *res, const char *etag,
+    time_t last_modified, bool trusted);
+/* RFC 9110 13.2.2 on the fields (NULL: absent): 0, 304 or 412. */
+int rsp__preconditions(const char *method, const char *if_match,
+    const char *if_unmodified, const char *if_none_match,
+    const char *if_modified, const char *etag, time_t lm, time_t now);
+
+struct rsp__range { uint64_t first, last; };   /* inclusive */
+#define RSP__RANGE_IGNORE (-1)
+/* Parse a Range value for a representation of `size` bytes into out
+ * (RSP_MAX_RANGES entries): the number of satisfiable ranges (0: 416), or
+ * RSP__RANGE_IGNORE (invalid, another unit, too many, overlapping). */
+int rsp__range_parse(const char *s, size_t len, uint64_t size,
+    struct rsp__range *out);
 
 /* ---- request side (request.c, urlencoded.c, multipart.c, cookie_parse.c) */
 

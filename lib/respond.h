@@ -143,6 +143,58 @@ enum rsp_offload { RSP_OFFLOAD_NONE, RSP_OFFLOAD_NGINX, RSP_OFFLOAD_APACHE };
 int rsp_offload_file(rsp_response *res, enum rsp_offload how, const char *target);
 
 /* ---------------------------------------------------------------- */
+/* Validators, conditional requests, ranges, files                   */
+
+/* HTTP-date (RFC 9110 section 5.6.7).  rsp_http_date writes IMF-fixdate
+ * ("Sun, 06 Nov 1994 08:49:37 GMT", 29 bytes and a NUL); years 1601-9999.
+ * rsp_parse_http_date reads IMF-fixdate, RFC 850 and asctime dates. */
+int rsp_http_date(time_t t, char out[30]);
+int rsp_parse_http_date(const char *s, ssize_t len, time_t *t);
+
+/* No Last-Modified for rsp_check_preconditions. */
+#define RSP_NO_DATE ((time_t)-1)
+/*
+ * RFC 9110 section 13.2.2 for the representation whose validators are etag
+ * (an entity-tag with its quotes, "W/" when weak; NULL: none) and
+ * last_modified (RSP_NO_DATE: none); both are also set as the ETag and
+ * Last-Modified fields.  Returns 0: go on and answer; 304 or 412: the
+ * response has been made that answer, send it as it is; or an RSP_* error.
+ */
+int rsp_check_preconditions(rsp_response *res, const char *etag,
+    time_t last_modified);
+
+/* Ranges beyond this many in one Range field make it ignored (200). */
+#define RSP_MAX_RANGES 100
+/*
+ * RFC 9110 section 14: answer the request's Range (and If-Range, compared
+ * with the response's ETag and Last-Modified fields) from the content, a
+ * string or a regular file.  Returns 0: the whole content goes out (200);
+ * 206 or 416: the response has been made that answer; or an RSP_* error.
+ */
+int rsp_apply_range(rsp_response *res);
+
+/* Content-Disposition: type (a token, e.g. "attachment") and a UTF-8 file
+ * name (NULL: none) as RFC 6266 with RFC 8187's filename*. */
+int rsp_content_disposition(rsp_response *res, const char *type,
+    const char *filename);
+/* The media type for a file name's extension: the built-in table, else
+ * /etc/mime.types (copied into buf), else "application/octet-stream". */
+const char *rsp_mime_type(const char *filename, char *buf, size_t size);
+
+enum rsp_file_flags {
+	RSP_FILE_ATTACHMENT = 1 << 0,  /* Content-Disposition: attachment */
+	RSP_FILE_NO_RANGES  = 1 << 1   /* whole file only, no Accept-Ranges */
+};
+/*
+ * Serve path (relative, '/'-separated) from beneath the directory root_fd:
+ * validators, Content-Type, preconditions and ranges; 404 for anything
+ * missing, not a regular file or outside the root, 403 when unreadable.
+ * RSP_OK when the response holds the answer, or an RSP_* error.
+ */
+int rsp_serve_file(rsp_response *res, int root_fd, const char *path,
+    unsigned flags);
+
+/* ---------------------------------------------------------------- */
 /* Cookies                                                           */
 
 struct rsp_cookie {
