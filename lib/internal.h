@@ -96,7 +96,7 @@ void rsp__headers_clear(rsp_headers *h);   /* keeps capacity */
 void rsp__headers_free(rsp_headers *h);
 /* Validate a header for a flavour; also the Content-Length rules. */
 int  rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
-    const char *value, size_t vlen);
+    const char *value, size_t vlen, const char **why);
 int  rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
     const char *value, size_t vlen, bool replace);
 /* Parse a Content-Length value: 1*DIGIT, no overflow.  -1 when invalid. */
@@ -163,6 +163,8 @@ struct rsp__sigpipe { sigset_t old; bool pending_before; };
 void rsp__sigpipe_block(struct rsp__sigpipe *st);
 void rsp__sigpipe_unblock(struct rsp__sigpipe *st, bool got_epipe);
 
+struct rsp__response;
+
 /* ---- writer.c ------------------------------------------------------- */
 
 #define RSP__FILE_CHUNK (64 * 1024)
@@ -179,6 +181,11 @@ struct rsp_writer {
 	const char *status_msg;     /* reason phrase written */
 	bool used;                  /* anything at all went through the writer */
 	bool status_written, headers_started, headers_complete;
+	bool raw;                   /* write_raw took over: no status or header
+	                               call may follow (DESIGN.md 6) */
+	unsigned char nheld;        /* raw bytes held: they may yet begin an
+	                               HTTP status line (CGI and H2 only) */
+	char held[12];
 	bool finished;
 	bool seen_server, seen_date, seen_connection;
 	bool cl_seen;               /* a Content-Length went out */
@@ -198,7 +205,11 @@ int  rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size);
 /* Read a descriptor in chunks; with whole, in one chunk.  Closes fd. */
 int  rsp__read_fd_chunks(rsp_writer *w, int fd, int64_t size, bool whole,
     int (*each)(void *arg, const void *data, size_t len), void *arg);
-bool rsp__body_forbidden(int code);   /* 1xx, 204, 304 */
+bool rsp__body_forbidden(int code);   /* 1xx, 204, 205, 304 */
+/* May a Content-Length with this value go out with status `code`?  None
+ * on 1xx and 204 (RFC 9110 8.6), only 0 on 205 (15.3.6); refusals are
+ * recorded on r. */
+int  rsp__cl_allowed(struct rsp__response *r, int code, const char *v, size_t vlen);
 
 /* ---- response.c ----------------------------------------------------- */
 
@@ -230,7 +241,23 @@ struct rsp__response {
 	bool is_head;
 	rsp__log_fn log; void *log_ctx; /* stderr unless the runner says */
 	rsp__finish_fn on_finish; void *finish_ctx; /* FastCGI: end the request */
+	const char *why;                /* the last refusal's reason, or NULL */
+	char why_buf[96];               /* a reason that needed numbers in it */
 };
+
+/* Record why a call is refused (a static string) and return rc.  Only the
+ * refusal path pays: nothing is stored when a call succeeds. */
+static inline int rsp__refuse(struct rsp__response *r, int rc, const char *why)
+{
+	r->why = why;
+	return rc;
+}
+/* The same with a formatted reason (kept in r->why_buf). */
+int rsp__refusef(struct rsp__response *r, int rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 static inline struct rsp__response *rsp__res(rsp_response *r)
 {

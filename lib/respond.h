@@ -40,7 +40,10 @@ enum rsp_err {
 #undef RSP_ERR_ENUM_
 };
 
+/* The message for an error code, and its name ("RSP_EINVAL");
+ * "unknown error" and "RSP_UNKNOWN" for a value not in the list. */
 const char *rsp_strerror(int err);
+const char *rsp_err_name(int err);
 
 /* Standard reason phrase for a status code, "" when it has none. */
 const char *rsp_status_reason(int code);
@@ -125,6 +128,15 @@ int rsp_write(rsp_response *res);
 int rsp_finish(rsp_response *res);
 
 int rsp_set_error(rsp_response *res, int code, const char *message);
+
+/*
+ * Why the last refused call on this response (or on its headers or
+ * writer) was refused, e.g. "Content-Length 5 on a 204 response": never
+ * NULL, "" when no call has been refused yet.  Successful calls leave it
+ * as it was, so read it right after a call returns an error.  Valid until
+ * the next call on the response.
+ */
+const char *rsp_response_errmsg(const rsp_response *res);
 
 /*
  * File offload: the web server sends the file instead of the handler.
@@ -268,6 +280,12 @@ const struct rsp_upload *rsp_request_upload(rsp_request *req, const char *name);
 int rsp_request_body(rsp_request *req, const void **data, size_t *len);
 int rsp_request_auth(const rsp_request *req, const char **user, const char **password);
 int rsp_request_status(rsp_request *req);
+/*
+ * Why the request was judged bad, e.g. "body ended after 3 of 10 bytes":
+ * the reason behind the worst error rsp_request_status found (or behind the
+ * last failed body or form call); "" when none.  Owned by the request.
+ */
+const char *rsp_request_errmsg(const rsp_request *req);
 
 /*
  * Request limits.  A zero field takes the default shown.  Exceeding one makes

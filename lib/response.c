@@ -148,6 +148,25 @@ void rsp__response_set_finish(rsp_response *res, rsp__finish_fn fn, void *ctx)
 	rsp__res(res)->finish_ctx = ctx;
 }
 
+int rsp__refusef(struct rsp__response *r, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy 14 bug, LLVM #40656 */
+	vsnprintf(r->why_buf, sizeof(r->why_buf), fmt, ap);
+	va_end(ap);
+	r->why = r->why_buf;
+	return rc;
+}
+
+const char *rsp_response_errmsg(const rsp_response *res)
+{
+	if (res == NULL)
+		return "no response (NULL)";
+	const struct rsp__response *r = rsp__cres(res);
+	return r->why != NULL ? r->why : "";
+}
+
 void rsp__log(struct rsp__response *r, const char *fmt, ...)
 {
 	char msg[1024];
@@ -169,16 +188,22 @@ void rsp__log(struct rsp__response *r, const char *fmt, ...)
 
 int rsp_set_flavour(rsp_response *res, enum rsp_flavour f)
 {
-	if (res == NULL || (f != RSP_CGI && f != RSP_NPH && f != RSP_H2))
+	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
+	if (f != RSP_CGI && f != RSP_NPH && f != RSP_H2)
+		return rsp__refuse(r, RSP_EINVAL, "flavour is not RSP_CGI, RSP_NPH "
+		    "or RSP_H2");
 	if (r->writer.used)
-		return RSP_ESTATE;
+		return rsp__refuse(r, RSP_ESTATE, "the flavour cannot change after "
+		    "output began");
 	/* A header queued under the old flavour must still hold under the new. */
 	for (size_t i = 0; i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
-		if (rsp__header_check(f, h->name, h->name_len, h->value, h->value_len) != RSP_OK)
-			return RSP_EINVAL;
+		const char *why;
+		if (rsp__header_check(f, h->name, h->name_len, h->value,
+		    h->value_len, &why) != RSP_OK)
+			return rsp__refuse(r, RSP_EINVAL, why);
 	}
 	r->flavour = f;
 	return RSP_OK;
@@ -191,16 +216,19 @@ enum rsp_flavour rsp_flavour(const rsp_response *res)
 
 int rsp_set_status(rsp_response *res, int code, const char *message)
 {
-	if (res == NULL || code < 200 || code > 999)
+	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
+	if (code < 200 || code > 999)
+		return rsp__refuse(r, RSP_EINVAL, "status code outside 200..999");
 	const char *copy = NULL;
 	if (message != NULL) {
 		size_t n = strlen(message);
 		if (!rsp__is_field_value(message, n))
-			return RSP_EINVAL;
+			return rsp__refuse(r, RSP_EINVAL, "reason phrase holds a "
+			    "control byte");
 		if ((copy = rsp__arena_strndup(&r->arena, message, n)) == NULL)
-			return RSP_ENOMEM;
+			return rsp__refuse(r, RSP_ENOMEM, "out of memory");
 	}
 	r->status = code;
 	r->status_msg = copy;
@@ -226,7 +254,11 @@ int rsp_set_encoding(rsp_response *res, const char *charset)
 {
 	if (res == NULL)
 		return RSP_EINVAL;
-	return rsp__encoding_set(&rsp__res(res)->enc, charset);
+	int rc = rsp__encoding_set(&rsp__res(res)->enc, charset);
+	if (rc != RSP_OK)
+		rsp__refuse(rsp__res(res), rc, rc == RSP_ECHARSET ? "iconv does not "
+		    "know this encoding" : "out of memory or NULL charset");
+	return rc;
 }
 
 const char *rsp_encoding(const rsp_response *res)
@@ -324,8 +356,14 @@ int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg)
 int rsp_set_content_file(rsp_response *res, int fd)
 {
 	struct stat sb;
-	if (res == NULL || fd < 0 || fstat(fd, &sb) != 0)
-		return RSP_EINVAL;
+	/* The descriptor is the response's from here, refused or not. */
+	if (res == NULL || fd < 0 || fstat(fd, &sb) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return res == NULL ? RSP_EINVAL : rsp__refuse(rsp__res(res),
+		    RSP_EINVAL, fd < 0 ? "negative descriptor" :
+		    "fstat failed on the descriptor (it was closed)");
+	}
 	struct rsp__response *r = rsp__res(res);
 	if (fd == r->fd)
 		return RSP_OK;
@@ -380,10 +418,18 @@ int rsp_iter_content(rsp_response *res, bool read_file,
 	case RSP__C_FILE: {
 		if (r->fd < 0)
 			return RSP_OK;          /* already read */
-		int fd = r->fd;
-		r->fd = -1;
-		return rsp__read_fd_chunks(&r->writer, fd,
+		/* A regular file is read from where the content starts and
+		 * put back there, so rsp_write still sends all of it; any
+		 * other descriptor can be read once, and the content is
+		 * then empty. */
+		off_t at = r->fd_sized ? lseek(r->fd, 0, SEEK_CUR) : -1;
+		int rc = rsp__read_fd_chunks(&r->writer, r->fd,
 		    r->fd_sized ? (int64_t)r->fd_size : -1, read_file, each, arg);
+		if (at < 0 || lseek(r->fd, at, SEEK_SET) != at) {
+			drop_file(r);
+			r->fd_sized = false;
+		}
+		return rc;
 	}
 	case RSP__C_PARTS:
 		for (size_t i = 0; i < r->nparts; i++) {
@@ -407,6 +453,16 @@ int rsp_write_status_headers(rsp_response *res)
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
+	/* Judged before the status goes out: nothing half-written. */
+	if (r->writer.status_written || r->writer.used)
+		return rsp_writer_write_status(&r->writer, r->status, r->status_msg);
+	for (size_t i = 0; i < r->headers.n; i++) {
+		const struct rsp__header *h = &r->headers.v[i];
+		int cl = RSP__IS(h->name, h->name_len, "Content-Length") ?
+		    rsp__cl_allowed(r, r->status, h->value, h->value_len) : RSP_OK;
+		if (cl != RSP_OK)
+			return cl;
+	}
 	int rc = rsp_writer_write_status(&r->writer, r->status, r->status_msg);
 	/* Headers were judged when they were queued (and on a flavour change). */
 	for (size_t i = 0; rc == RSP_OK && i < r->headers.n; i++) {

@@ -569,9 +569,18 @@ START_TEST(test_iter_file)
 		}
 		ck_assert_msg(c.all.len == n && memcmp(c.all.data, data, n) == 0,
 		    "file bytes differ");
-		ck_assert_msg(tu_fd_is_closed(fd), "descriptor left open");
+		/* the file content is still all there for rsp_write */
+		ck_assert_msg(!tu_fd_is_closed(fd), "descriptor closed by iteration");
+		ck_ok(rsp_finish(t->res));
+		char *head = tu_strdupf("Status: 200 OK\r\nContent-Length: %zu\r\n\r\n", n);
+		size_t hl = strlen(head);
+		ck_assert_uint_eq(t->buf.len, hl + n);
+		ck_bytes(t->buf.data, hl, head, hl);
+		ck_assert_msg(memcmp(t->buf.data + hl, data, n) == 0, "body differs");
+		free(head);
 		free(c.all.data);
 		tu_free(t);
+		ck_assert_msg(tu_fd_is_closed(fd), "descriptor left open");
 	}
 	free(data);
 }
