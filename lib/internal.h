@@ -65,6 +65,11 @@ bool rsp__is_token(const char *s, size_t len);
 bool rsp__is_field_value(const char *s, size_t len);
 size_t rsp__len(const void *data, ssize_t len); /* len < 0: strlen */
 bool rsp__ieq(const char *a, const char *b);     /* ASCII case-insensitive */
+/* Copy text for a log line into out (cap bytes, NUL-terminated): control
+ * bytes, DEL, bytes over 0x7E and '\\' become \xHH, so no CR or LF from a
+ * request or a caller reaches a log; cut with "..." when it does not fit.
+ * Returns the length written. */
+size_t rsp__escape_log(char *out, size_t cap, const void *data, size_t len);
 bool rsp__ieqn(const char *a, size_t alen, const char *b);
 /* a[0..alen) equals the string literal lit, ignoring case; lengths first. */
 /* Is a (alen bytes) the literal, ignoring ASCII case?  Spelt as the literal
@@ -278,6 +283,8 @@ void rsp__log(struct rsp__response *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* rsp_set_error without its log line (the runner logs its own). */
+int rsp__set_error_quiet(rsp_response *res, int code, const char *message);
 /* Runner support: reuse one response for many FastCGI requests. */
 void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink);
 void rsp__response_set_log(rsp_response *res, rsp__log_fn fn, void *ctx);
@@ -302,9 +309,9 @@ struct rsp__pairs {
 
 /*
  * WHATWG application/x-www-form-urlencoded parsing of s[0..len) (never reads
- * s[len]).  Pairs and decoded bytes go into the arena.  RSP_ELIMIT when there
+ * s[len]).  Pairs and decoded bytes go into the arena.  RSP_EBADREQ when a
+ * name or value holds a NUL byte (raw or %00), else RSP_ELIMIT when there
  * are more than max_pairs non-empty sequences (found before decoding),
- * RSP_EBADREQ when a name or value holds a NUL byte (raw or %00),
  * RSP_ENOMEM.  On error *out is empty.  Linear time.
  */
 int rsp__urlencoded_parse(struct rsp__arena *a, const char *s, size_t len,
@@ -397,6 +404,20 @@ int rsp__request_detach(rsp_request *req);
  */
 void rsp__request_reset(rsp_request *req, char *const *envp, rsp__read_fn read,
     void *ctx, const struct rsp_limits *lim);
+
+/* The HTTP status that answers a request rsp_request_status judged st
+ * (not RSP_OK): 400 malformed, 414 a query over max_query, 413 any other
+ * limit, 500 out of memory. */
+int rsp__request_refusal_status(const rsp_request *req, int st);
+
+/* ---- refusal.c: what the runner says about a refused request -------- */
+
+/* The request was refused with st (rsp_request_status): log one line with
+ * the reason and answer with the generic JSON error of its status. */
+void rsp__refuse_request(rsp_request *req, rsp_response *res, int st);
+/* The handler returned rc != 0: log why, and when nothing went out yet,
+ * answer 500 with the generic body (the detail stays in the log). */
+void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc);
 
 /* ---- end request side ---------------------------------------------- */
 

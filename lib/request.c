@@ -11,8 +11,9 @@
  * released together by rsp_request_free or rsp__request_reset.
  *
  * rsp_request_status judges, and reports the worst of (malformed beats over a
- * limit beats anything else):
- *   1. REQUEST_METHOD, when set, must be a token (RSP_EBADREQ; unset is GET);
+ * limit beats anything else), with the reason rsp_request_errmsg gives:
+ *   1. REQUEST_METHOD, when set and not empty, must be a token (RSP_EBADREQ;
+ *      unset or empty is GET);
  *   2. QUERY_STRING: at most max_query bytes and max_params pairs
  *      (RSP_ELIMIT), no NUL after decoding (RSP_EBADREQ);
  *   3. CONTENT_LENGTH: absent or empty is no body; otherwise 1*DIGIT not
@@ -36,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -115,7 +117,16 @@ struct rsp_request {
 	int form_err;
 	struct rsp__pairs form;         /* urlencoded */
 	struct rsp__multipart mp;       /* multipart */
+
+	/* Why each judged part failed (static strings or the buffers below),
+	 * and the reason of the worst failure rsp_request_status found. */
+	const char *query_why, *cl_why, *body_why, *form_why, *why;
+	bool query_long;                /* the query is over max_query: 414 */
+	int worst;                      /* enum stage of the worst failure */
+	char query_msg[64], cl_msg[80], body_msg[64];
 };
+
+enum stage { ST_NONE, ST_METHOD, ST_QUERY, ST_BODY, ST_FORM };
 
 static const char *const empty_env[] = { NULL };
 
@@ -200,7 +211,8 @@ static void release(rsp_request *req)
 static void init(rsp_request *req, const struct rsp_limits *lim)
 {
 	struct rsp__arena a = req->arena;
-	memset(req, 0, sizeof(*req));
+	/* The reason buffers at the end are written before they are read. */
+	memset(req, 0, offsetof(struct rsp_request, query_msg));
 	req->arena = a;
 	req->fd = -1;
 	req->envp = (char *const *)empty_env;
@@ -551,7 +563,8 @@ const char *rsp_request_method(const rsp_request *req)
 	if (req->method == NULL) {
 		size_t idx;
 		const char *m = env_find(req, "REQUEST_METHOD", 14, &idx);
-		m = m != NULL ? hand_out(req, idx, m) : "GET";
+		/* Empty is unset, as for every meta-variable (RFC 3875 4.1). */
+		m = m != NULL && *m != '\0' ? hand_out(req, idx, m) : "GET";
 		mut(req)->method = m;
 	}
 	return req->method != NULL ? req->method : "GET";
@@ -736,6 +749,24 @@ static size_t pairs_all(const struct rsp__pairs *l, const char *name,
 	return n;
 }
 
+/* The reason for a query verdict rc (not RSP_OK) on len bytes. */
+static void query_reason(rsp_request *req, int rc, size_t len)
+{
+	req->query_long = len > req->lim.max_query;
+	if (req->query_long)
+		snprintf(req->query_msg, sizeof(req->query_msg),
+		    "query over max_query (%zu bytes)", req->lim.max_query);
+	else if (rc == RSP_ELIMIT)
+		snprintf(req->query_msg, sizeof(req->query_msg),
+		    "query has more than max_params (%zu) pairs", req->lim.max_params);
+	else if (rc == RSP_EBADREQ)
+		snprintf(req->query_msg, sizeof(req->query_msg),
+		    "query holds a NUL byte (%%00)");
+	else
+		snprintf(req->query_msg, sizeof(req->query_msg), "out of memory");
+	req->query_why = req->query_msg;
+}
+
 static int query_load(const rsp_request *creq)
 {
 	rsp_request *req = mut(creq);
@@ -754,6 +785,7 @@ static int query_load(const rsp_request *creq)
 	if (rc != RSP_OK) {
 		req->query.v = NULL;
 		req->query.n = 0;
+		query_reason(req, rc, len);
 	}
 	return req->query_err = rc;
 }
@@ -772,9 +804,11 @@ static int query_judge(const rsp_request *creq)
 	if (q == NULL || *q == '\0')
 		return RSP_OK;
 	size_t len = strnlen(q, req->lim.max_query + 1);
-	if (len > req->lim.max_query)
-		return RSP_ELIMIT;
-	return rsp__urlencoded_judge(q, len, req->lim.max_params);
+	int rc = len > req->lim.max_query ? RSP_ELIMIT :
+	    rsp__urlencoded_judge(q, len, req->lim.max_params);
+	if (rc != RSP_OK)
+		query_reason(req, rc, len);
+	return rc;
 }
 
 const char *rsp_request_query(const rsp_request *req, const char *name)
@@ -845,7 +879,7 @@ bool rsp_request_cookie_next(const rsp_request *req, size_t *pos,
 static int method_check(const rsp_request *req)
 {
 	const char *m = env_get(req, V_METHOD);
-	if (m != NULL && !rsp__is_token(m, strlen(m)))
+	if (m != NULL && *m != '\0' && !rsp__is_token(m, strlen(m)))
 		return RSP_EBADREQ;
 	return RSP_OK;
 }
@@ -860,17 +894,22 @@ static int cl_check(rsp_request *req)
 		return req->cl_err = RSP_OK;
 	uint64_t v = 0;
 	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return req->cl_err = RSP_EBADREQ;
 		uint64_t d = (uint64_t)(*s - '0');
-		if (v > ((uint64_t)INT64_MAX - d) / 10)
+		if (*s < '0' || *s > '9' || v > ((uint64_t)INT64_MAX - d) / 10) {
+			req->cl_why = "CONTENT_LENGTH is not 1*DIGIT below 2^63";
 			return req->cl_err = RSP_EBADREQ;
+		}
 		v = v * 10 + d;
 	}
 	req->declared = true;
 	req->clen = v;
-	if (v > req->lim.max_body)
+	if (v > req->lim.max_body) {
+		snprintf(req->cl_msg, sizeof(req->cl_msg), "CONTENT_LENGTH %llu "
+		    "over max_body (%zu bytes)", (unsigned long long)v,
+		    req->lim.max_body);
+		req->cl_why = req->cl_msg;
 		return req->cl_err = RSP_ELIMIT;
+	}
 	return req->cl_err = RSP_OK;
 }
 
@@ -911,15 +950,29 @@ static ptrdiff_t read_some(rsp_request *req, unsigned char *buf, size_t n)
 	}
 }
 
+/* The reason for a body that could not be read whole (got bytes of it). */
+static int body_fail(rsp_request *req, int rc, uint64_t got)
+{
+	if (rc == RSP_EBADREQ)
+		snprintf(req->body_msg, sizeof(req->body_msg), "body ended after "
+		    "%llu of %llu bytes", (unsigned long long)got,
+		    (unsigned long long)req->clen);
+	else
+		snprintf(req->body_msg, sizeof(req->body_msg), "%s after %llu of "
+		    "%llu body bytes", rc == RSP_EIO ? "read error" : "out of memory",
+		    (unsigned long long)got, (unsigned long long)req->clen);
+	req->body_why = req->body_msg;
+	return rc;
+}
+
 /* Exactly n bytes, or RSP_EBADREQ (input ended early) or RSP_EIO. */
 static int read_full(rsp_request *req, unsigned char *buf, size_t n)
 {
+	size_t want = n;
 	while (n > 0) {
 		ptrdiff_t r = read_some(req, buf, n > READ_MAX ? READ_MAX : n);
-		if (r == 0)
-			return RSP_EBADREQ;
-		if (r < 0)
-			return RSP_EIO;
+		if (r <= 0)
+			return body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO, want - n);
 		buf += r;
 		n -= (size_t)r;
 	}
@@ -972,21 +1025,26 @@ static int load_spill(rsp_request *req, size_t len)
 	int fd = tmpfile_open(), rc = RSP_OK;
 	if (buf == NULL || fd < 0) {
 		rc = buf == NULL ? RSP_ENOMEM : RSP_EIO;
+		req->body_why = buf == NULL ? "out of memory" :
+		    "no temporary file for a large body (TMPDIR)";
 		goto out;
 	}
 	for (size_t left = len; left > 0;) {
 		ptrdiff_t r = read_some(req, buf, left < READ_CHUNK ? left : READ_CHUNK);
 		if (r <= 0) {
-			rc = r == 0 ? RSP_EBADREQ : RSP_EIO;
+			rc = body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO, len - left);
 			goto out;
 		}
-		if ((rc = write_all(fd, buf, (size_t)r)) != RSP_OK)
+		if ((rc = write_all(fd, buf, (size_t)r)) != RSP_OK) {
+			req->body_why = "writing the body to a temporary file failed";
 			goto out;
+		}
 		left -= (size_t)r;
 	}
 	void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (m == MAP_FAILED) {
 		rc = RSP_ENOMEM;
+		req->body_why = "mapping the body's temporary file failed";
 		goto out;
 	}
 	req->map = m;
@@ -1007,12 +1065,15 @@ static int body_load(rsp_request *req)
 	req->body_done = true;
 
 	int rc = cl_check(req);
+	if (rc != RSP_OK)
+		req->body_why = req->cl_why;
 	if (rc == RSP_OK && req->declared && req->clen > 0) {
 		size_t len = (size_t)req->clen;
 		if (len > req->lim.spill_threshold) {
 			rc = load_spill(req, len);
 		} else if ((req->heap = malloc(len + 1)) == NULL) {
 			rc = RSP_ENOMEM;
+			req->body_why = "out of memory for the body";
 		} else if ((rc = read_full(req, req->heap, len)) == RSP_OK) {
 			req->heap[len] = '\0';
 			req->body = req->heap;
@@ -1037,6 +1098,8 @@ static int body_load(rsp_request *req)
 int rsp_request_body(rsp_request *req, const void **data, size_t *len)
 {
 	int rc = req != NULL ? body_load(req) : RSP_OK;
+	if (rc != RSP_OK)
+		req->why = req->body_why;
 	if (data != NULL)
 		*data = rc == RSP_OK ? (req != NULL ? (const void *)req->body : "") : NULL;
 	if (len != NULL)
@@ -1046,6 +1109,17 @@ int rsp_request_body(rsp_request *req, const void **data, size_t *len)
 
 /* ---------------------------------------------------------------- */
 /* Forms                                                             */
+
+static const char *form_reason(enum form_kind kind, int rc)
+{
+	if (rc == RSP_ENOMEM)
+		return "out of memory parsing the form";
+	if (kind == FORM_URLENCODED)
+		return rc == RSP_ELIMIT ? "urlencoded form has more than max_params "
+		    "pairs" : "urlencoded form holds a NUL byte (%00)";
+	return rc == RSP_ELIMIT ? "multipart form over max_parts or "
+	    "max_part_header" : "multipart form body is malformed";
+}
 
 static int form_load(rsp_request *req)
 {
@@ -1057,6 +1131,7 @@ static int form_load(rsp_request *req)
 	const char *ct = env_get(req, V_CTYPE);
 	if (ct == NULL || (rc == RSP_OK && !req->declared))
 		return req->form_err = RSP_OK;
+	req->form_why = req->cl_why;
 	size_t ctlen = strlen(ct);
 	const char *bnd = NULL;
 	size_t blen = 0;
@@ -1068,13 +1143,18 @@ static int form_load(rsp_request *req)
 		kind = FORM_MULTIPART;
 		rc = rsp__multipart_boundary(&req->arena, ct, ctlen,
 		    req->lim.max_boundary, &bnd, &blen);
-		if (rc != RSP_OK)
+		if (rc != RSP_OK) {
+			req->form_why = "multipart/form-data without one valid "
+			    "boundary parameter";
 			return req->form_err = rc;
+		}
 	}
 	if (kind == FORM_NONE)
 		return req->form_err = RSP_OK;
-	if ((rc = body_load(req)) != RSP_OK)
+	if ((rc = body_load(req)) != RSP_OK) {
+		req->form_why = req->body_why;
 		return req->form_err = rc;
+	}
 
 	if (kind == FORM_URLENCODED)
 		rc = rsp__urlencoded_parse(&req->arena, (const char *)req->body,
@@ -1085,13 +1165,23 @@ static int form_load(rsp_request *req)
 	if (rc != RSP_OK) {
 		memset(&req->form, 0, sizeof(req->form));
 		memset(&req->mp, 0, sizeof(req->mp));
+		req->form_why = form_reason(kind, rc);
 	}
 	return req->form_err = rc;
 }
 
+/* A form getter's check: on failure the reason becomes the request's. */
+static bool form_failed(rsp_request *req)
+{
+	if (form_load(req) == RSP_OK)
+		return false;
+	req->why = req->form_why;
+	return true;
+}
+
 const char *rsp_request_form(rsp_request *req, const char *name)
 {
-	if (req == NULL || name == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || name == NULL || form_failed(req))
 		return NULL;
 	if (req->form.n > 0) {
 		const struct rsp__pair *p = pairs_find(&req->form, name, NULL);
@@ -1107,7 +1197,7 @@ const char *rsp_request_form(rsp_request *req, const char *name)
 size_t rsp_request_form_all(rsp_request *req, const char *name,
     const char **values, size_t max)
 {
-	if (req == NULL || name == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || name == NULL || form_failed(req))
 		return 0;
 	if (req->form.n > 0)
 		return pairs_all(&req->form, name, values, max);
@@ -1125,7 +1215,7 @@ size_t rsp_request_form_all(rsp_request *req, const char *name,
 bool rsp_request_form_next(rsp_request *req, size_t *pos,
     const char **name, const char **value)
 {
-	if (req == NULL || pos == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || pos == NULL || form_failed(req))
 		return false;
 	if (req->form.n > 0)
 		return list_next(&req->form, pos, name, value);
@@ -1145,7 +1235,7 @@ bool rsp_request_form_next(rsp_request *req, size_t *pos,
 
 const struct rsp_upload *rsp_request_upload(rsp_request *req, const char *name)
 {
-	if (req == NULL || name == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || name == NULL || form_failed(req))
 		return NULL;
 	for (size_t i = 0; i < req->mp.n; i++)
 		if (req->mp.v[i].value == NULL &&
@@ -1156,7 +1246,7 @@ const struct rsp_upload *rsp_request_upload(rsp_request *req, const char *name)
 
 const struct rsp_upload *rsp_request_upload_next(rsp_request *req, size_t *pos)
 {
-	if (req == NULL || pos == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || pos == NULL || form_failed(req))
 		return NULL;
 	for (size_t i = *pos; i < req->mp.n; i++) {
 		if (req->mp.v[i].value == NULL) {
@@ -1181,20 +1271,47 @@ static int rank(int err)
 	}
 }
 
-static int worse(int a, int b)
+/* Keep the worse of the verdict so far and stage s's rc, with its reason. */
+static int judge(rsp_request *req, int st, int rc, enum stage s, const char *why)
 {
-	return rank(b) > rank(a) ? b : a;
+	if (rank(rc) <= rank(st))
+		return st;
+	req->worst = s;
+	req->why = why != NULL ? why : rsp_strerror(rc);
+	return rc;
 }
 
 int rsp_request_status(rsp_request *req)
 {
 	if (req == NULL)
 		return RSP_OK;
-	int st = method_check(req);
-	st = worse(st, query_judge(req));
-	st = worse(st, body_load(req));
-	st = worse(st, form_load(req));
-	return st;
+	req->worst = ST_NONE;
+	req->why = NULL;
+	int st = judge(req, RSP_OK, method_check(req), ST_METHOD,
+	    "REQUEST_METHOD is not an RFC 9110 token");
+	int rc = query_judge(req);
+	st = judge(req, st, rc, ST_QUERY, req->query_why);
+	rc = body_load(req);
+	st = judge(req, st, rc, ST_BODY, req->body_why);
+	rc = form_load(req);
+	return judge(req, st, rc, ST_FORM, req->form_why);
+}
+
+const char *rsp_request_errmsg(const rsp_request *req)
+{
+	if (req == NULL)
+		return "no request (NULL)";
+	return req->why != NULL ? req->why : "";
+}
+
+int rsp__request_refusal_status(const rsp_request *req, int st)
+{
+	switch (st) {
+	case RSP_EBADREQ: return 400;
+	case RSP_ELIMIT:  return req->worst == ST_QUERY && req->query_long ? 414 : 413;
+	case RSP_ENOMEM:  return 500;
+	default:          return 400;
+	}
 }
 
 /* ---------------------------------------------------------------- */

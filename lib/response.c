@@ -517,11 +517,13 @@ int rsp_write(rsp_response *res)
 
 /* ---- the JSON error ------------------------------------------------------ */
 
-int rsp_set_error(rsp_response *res, int code, const char *message)
+static int set_error(rsp_response *res, int code, const char *message, bool log)
 {
-	if (res == NULL || code < 200 || code > 999)
+	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
+	if (code < 200 || code > 999)
+		return rsp__refuse(r, RSP_EINVAL, "status code outside 200..999");
 	struct rsp_buffer *b = &r->writer.scratch;
 	char head[64], len[24];
 	const char *msg = message ? message : "";
@@ -536,10 +538,10 @@ int rsp_set_error(rsp_response *res, int code, const char *message)
 	if (rc == RSP_OK)
 		rc = rsp__buf_append(b, "}}", 2);
 	if (rc != RSP_OK)
-		return rc;
+		return rsp__refuse(r, rc, "out of memory");
 	char *body = rsp__arena_memdup(&r->arena, b->data, b->len);
 	if (body == NULL)
-		return RSP_ENOMEM;
+		return rsp__refuse(r, RSP_ENOMEM, "out of memory");
 	n = snprintf(len, sizeof(len), "%zu", b->len);
 
 	rsp__headers_clear(&r->headers);
@@ -556,7 +558,21 @@ int rsp_set_error(rsp_response *res, int code, const char *message)
 	r->status = code;
 	r->status_msg = NULL;
 	b->len = 0;
-	if (code >= 500 && code < 600)
-		rsp__log(r, "respond: %d %s\n", code, msg);
+	if (log && code >= 500 && code < 600) {
+		/* The message may carry request data: escaped, one line. */
+		char esc[512];
+		rsp__escape_log(esc, sizeof(esc), msg, mlen);
+		rsp__log(r, "respond: %d %s\n", code, esc);
+	}
 	return RSP_OK;
+}
+
+int rsp_set_error(rsp_response *res, int code, const char *message)
+{
+	return set_error(res, code, message, true);
+}
+
+int rsp__set_error_quiet(rsp_response *res, int code, const char *message)
+{
+	return set_error(res, code, message, false);
 }

@@ -73,33 +73,22 @@ struct worker {
 
 /* ---- serving one request, in either mode --------------------------------- */
 
-static int bad_request_code(int st)
-{
-	return st == RSP_ELIMIT ? 413 : 400;
-}
-
 /*
  * Call the handler unless the request was refused, and prepare what goes
- * out if the handler did not: a 400/413 for a refused request, or a 500
- * when the handler failed before writing anything.
+ * out if the handler did not: the generic error of a refused request's
+ * status, or a 500 when the handler failed before writing anything.  The
+ * reason goes to the log, never to the client (refusal.c).
  */
 static void call_handler(const struct runner *rn, rsp_request *req, rsp_response *res)
 {
-	struct rsp__response *r = rsp__res(res);
 	int st = rsp_request_status(req);
 
 	if (st != RSP_OK && !rn->opts.see_bad_requests) {
-		rsp_set_error(res, bad_request_code(st), rsp_strerror(st));
+		rsp__refuse_request(req, res, st);
 	} else {
 		int rc = rn->handler(req, res, rn->arg);
-		if (rc != 0 && !r->writer.used && !r->writer.finished) {
-			char msg[96];
-			if (rc < 0 && rc >= RSP_ECALLBACK)
-				snprintf(msg, sizeof(msg), "handler failed: %s", rsp_strerror(rc));
-			else
-				snprintf(msg, sizeof(msg), "handler failed with status %d", rc);
-			rsp_set_error(res, 500, msg);
-		}
+		if (rc != 0)
+			rsp__handler_failed(req, res, rc);
 	}
 }
 

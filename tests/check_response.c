@@ -1143,6 +1143,48 @@ START_TEST(test_offload_after_output)
 }
 END_TEST
 
+/* rsp_set_error's log line: the caller's message escaped, one line. */
+START_TEST(test_set_error_log_escaped)
+{
+	struct tu_stderr cap;
+	tu_stderr_begin(&cap);
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_error(t->res, 502, "upstream /x\r\nInjected: 1\x01\\"));
+	char *log = tu_stderr_end(&cap);
+	ck_assert_str_eq(log, "respond: 502 upstream /x\\x0d\\x0aInjected: 1\\x01\\x5c\n");
+	free(log);
+	/* the client still gets the message as JSON */
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 502 Bad Gateway\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 73\r\n\r\n{\"error\": {\"code\": 502, \"message\": "
+	    "\"upstream /x\\r\\nInjected: 1\\u0001\\\\\"}}");
+	tu_free(t);
+}
+END_TEST
+
+/* rsp_err_name beside rsp_strerror, from the same list. */
+START_TEST(test_err_names)
+{
+	ck_assert_str_eq(rsp_err_name(RSP_OK), "RSP_OK");
+	ck_assert_str_eq(rsp_err_name(RSP_EINVAL), "RSP_EINVAL");
+	ck_assert_str_eq(rsp_err_name(RSP_EBADREQ), "RSP_EBADREQ");
+	ck_assert_str_eq(rsp_err_name(RSP_ECALLBACK), "RSP_ECALLBACK");
+	ck_assert_str_eq(rsp_err_name(1), "RSP_UNKNOWN");
+	ck_assert_str_eq(rsp_err_name(-9), "RSP_UNKNOWN");
+	ck_assert_str_eq(rsp_strerror(-9), "unknown error");
+	struct tu *t = tu_new(RSP_CGI);
+	ck_assert_str_eq(rsp_response_errmsg(t->res), "");
+	ck_refused_why(t, rsp_set_status(t->res, 99, NULL), RSP_EINVAL,
+	    "status code outside 200..999");
+	ck_refused_why(t, rsp_headers_set(t->res->headers, "X A", "1"), RSP_EINVAL,
+	    "header name is not an RFC 9110 token");
+	ck_refused_why(t, rsp_headers_set(t->res->headers, "X-A", "1\r\n"),
+	    RSP_EINVAL, "header value holds CR, LF, NUL or another control byte");
+	ck_assert_str_eq(rsp_response_errmsg(NULL), "no response (NULL)");
+	tu_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("response");
@@ -1196,6 +1238,8 @@ int main(void)
 	tcase_add_test(tc, test_offload_accepted);
 	tcase_add_test(tc, test_offload_refused);
 	tcase_add_test(tc, test_offload_after_output);
+	tcase_add_test(tc, test_set_error_log_escaped);
+	tcase_add_test(tc, test_err_names);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
