@@ -223,6 +223,7 @@ enum rsp__content_kind { RSP__C_PARTS, RSP__C_STRING, RSP__C_FILE };
 struct rsp__part {
 	const void *data; size_t len;   /* bytes, or */
 	rsp_part_fn fn; void *arg;      /* a callback */
+	void (*free_fn)(void *arg);     /* releases arg when the part goes */
 };
 
 typedef void (*rsp__log_fn)(void *ctx, const char *msg, size_t len);

@@ -116,8 +116,13 @@ const char *rsp_encoding(const rsp_response *res);
 
 int rsp_set_content(rsp_response *res, const void *data, ssize_t len);
 int rsp_add_content(rsp_response *res, const void *data, ssize_t len);
+/* fn runs when the body is written, which may be after the handler has
+ * returned; free_fn (may be NULL) releases arg exactly once, when the part
+ * is dropped: the content replaced, the response reset or freed, or this
+ * call refused. */
 typedef int (*rsp_part_fn)(void *arg, const void **data, size_t *len);
-int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg);
+int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg,
+    void (*free_fn)(void *arg));
 int rsp_set_content_file(rsp_response *res, int fd);
 int rsp_iter_content(rsp_response *res, bool read_file,
     int (*each)(void *arg, const void *data, size_t len), void *arg);

@@ -107,10 +107,21 @@ static void drop_file(struct rsp__response *r)
 	r->fd = -1;
 }
 
+/* Forget the parts; each callback's free_fn runs here, exactly once. */
+static void drop_parts(struct rsp__response *r)
+{
+	size_t n = r->nparts;
+	r->nparts = 0;
+	for (size_t i = 0; i < n; i++)
+		if (r->parts[i].free_fn != NULL)
+			r->parts[i].free_fn(r->parts[i].arg);
+}
+
 void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink)
 {
 	struct rsp__response *r = rsp__res(res);
 	drop_file(r);
+	drop_parts(r);
 	rsp__arena_reset(&r->arena);
 	rsp__headers_clear(&r->headers);
 	rsp__writer_reset(&r->writer, sink);
@@ -128,6 +139,7 @@ void rsp_response_free(rsp_response *res)
 		return;
 	struct rsp__response *r = rsp__res(res);
 	drop_file(r);
+	drop_parts(r);
 	rsp__headers_free(&r->headers);
 	rsp__writer_free(&r->writer);
 	rsp__encoding_free(&r->enc);
@@ -283,7 +295,7 @@ void rsp__content_clear(struct rsp__response *r)
 	r->kind = RSP__C_PARTS;
 	r->content = NULL;
 	r->content_len = 0;
-	r->nparts = 0;
+	drop_parts(r);
 }
 
 int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
@@ -299,14 +311,15 @@ int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
 	r->kind = RSP__C_STRING;
 	r->content = copy;
 	r->content_len = n;
-	r->nparts = 0;
+	drop_parts(r);
 	return RSP_OK;
 }
 
 static int push_part(struct rsp__response *r, struct rsp__part p)
 {
 	if (r->kind == RSP__C_FILE)
-		return RSP_ESTATE;
+		return rsp__refuse(r, RSP_ESTATE, "the content is a file: parts "
+		    "cannot be added to it");
 	size_t need = r->nparts + 1 + (r->kind == RSP__C_STRING);
 	if (need > r->cap_parts) {
 		size_t cap = r->cap_parts ? r->cap_parts * 2 : 8;
@@ -314,12 +327,12 @@ static int push_part(struct rsp__response *r, struct rsp__part p)
 			cap *= 2;
 		struct rsp__part *v = realloc(r->parts, cap * sizeof(*v));
 		if (v == NULL)
-			return RSP_ENOMEM;
+			return rsp__refuse(r, RSP_ENOMEM, "out of memory");
 		r->parts = v;
 		r->cap_parts = cap;
 	}
 	if (r->kind == RSP__C_STRING) {
-		struct rsp__part first = { r->content, r->content_len, NULL, NULL };
+		struct rsp__part first = { .data = r->content, .len = r->content_len };
 		r->parts[0] = first;
 		r->nparts = 1;
 		r->kind = RSP__C_PARTS;
@@ -336,21 +349,33 @@ int rsp_add_content(rsp_response *res, const void *data, ssize_t len)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	if (r->kind == RSP__C_FILE)
-		return RSP_ESTATE;
+		return rsp__refuse(r, RSP_ESTATE, "the content is a file: parts "
+		    "cannot be added to it");
 	size_t n = rsp__len(data, len);
 	void *copy = rsp__arena_memdup(&r->arena, data, n);
 	if (copy == NULL)
 		return RSP_ENOMEM;
-	struct rsp__part p = { copy, n, NULL, NULL };
+	struct rsp__part p = { .data = copy, .len = n };
 	return push_part(r, p);
 }
 
-int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg)
+int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg,
+    void (*free_fn)(void *arg))
 {
-	if (res == NULL || fn == NULL)
-		return RSP_EINVAL;
-	struct rsp__part p = { NULL, 0, fn, arg };
-	return push_part(rsp__res(res), p);
+	int rc;
+	if (res == NULL) {
+		rc = RSP_EINVAL;
+	} else if (fn == NULL) {
+		rc = rsp__refuse(rsp__res(res), RSP_EINVAL, "NULL part callback");
+	} else {
+		struct rsp__part p = { .fn = fn, .arg = arg, .free_fn = free_fn };
+		if ((rc = push_part(rsp__res(res), p)) == RSP_OK)
+			return RSP_OK;
+	}
+	/* Refused: arg is released now, as it would have been later. */
+	if (free_fn != NULL)
+		free_fn(arg);
+	return rc;
 }
 
 int rsp_set_content_file(rsp_response *res, int fd)
@@ -370,7 +395,7 @@ int rsp_set_content_file(rsp_response *res, int fd)
 	drop_file(r);
 	r->kind = RSP__C_FILE;
 	r->fd = fd;
-	r->nparts = 0;
+	drop_parts(r);
 	r->content = NULL;
 	r->content_len = 0;
 	r->fd_sized = S_ISREG(sb.st_mode);
@@ -554,7 +579,7 @@ static int set_error(rsp_response *res, int code, const char *message, bool log)
 	r->kind = RSP__C_STRING;
 	r->content = body;
 	r->content_len = b->len;
-	r->nparts = 0;
+	drop_parts(r);
 	r->status = code;
 	r->status_msg = NULL;
 	b->len = 0;

@@ -941,6 +941,37 @@ START_TEST(test_request_reasons)
 }
 END_TEST
 
+/* A part's free_fn runs when the runner resets the response for the next
+ * FastCGI request, and not again when it is freed. */
+static int part_p(void *arg, const void **data, size_t *len)
+{
+	(void)arg;
+	*data = "p";
+	*len = 1;
+	return 0;
+}
+
+static void count_free(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+START_TEST(test_part_fn_free_on_reset)
+{
+	int frees = 0;
+	struct rsp_buffer buf = { 0 };
+	rsp_response *res = rsp_response_new(NULL, rsp_sink_buffer(&buf));
+	ck_rc(rsp_add_content_fn(res, part_p, &frees, count_free), RSP_OK);
+	rsp__response_reset(res, NULL, rsp_sink_buffer(&buf));
+	ck_assert_int_eq(frees, 1);
+	ck_rc(rsp_finish(res), RSP_OK);
+	ck_bytes(buf.data, buf.len, "Status: 200 OK\r\n\r\n", 18);
+	rsp_response_free(res);
+	ck_assert_int_eq(frees, 1);
+	rsp_buffer_free(&buf);
+}
+END_TEST
+
 static Suite *request_suite(void)
 {
 	Suite *s = suite_create("request");
@@ -951,6 +982,7 @@ static Suite *request_suite(void)
 	tcase_add_test(tc, test_env_copied);
 	tcase_add_test(tc, test_headers);
 	tcase_add_test(tc, test_request_reasons);
+	tcase_add_test(tc, test_part_fn_free_on_reset);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("body");

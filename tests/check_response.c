@@ -236,9 +236,9 @@ START_TEST(test_transcript_parts)
 	struct tu *t = tu_new(f);
 	ck_ok(rsp_add_content(t->res, "a", -1));
 	ck_ok(rsp_add_content(t->res, "b", 1));
-	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL, NULL));
 	ck_ok(rsp_add_content(t->res, "", 0));
-	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL, NULL));
 	ck_ok(rsp_finish(t->res));
 	static const struct by_flavour e = {
 		"Status: 200 OK\r\n\r\nabc",
@@ -381,7 +381,7 @@ START_TEST(test_content_replace_and_append)
 	/* set_content replaces parts */
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_add_content(t->res, "a", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL, NULL));
 	ck_ok(rsp_set_content(t->res, "xyz", -1));
 	ck_ok(rsp_finish(t->res));
 	ck_out(t, "Status: 200 OK\r\nContent-Length: 3\r\n\r\nxyz");
@@ -448,9 +448,9 @@ START_TEST(test_part_fn_called_when_written)
 {
 	int calls = 0;
 	struct tu *t = tu_new(RSP_CGI);
-	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls));
+	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls, NULL));
 	ck_ok(rsp_add_content(t->res, "-", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls));
+	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls, NULL));
 	ck_assert_int_eq(calls, 0);
 	ck_ok(rsp_finish(t->res));
 	ck_assert_int_eq(calls, 2);
@@ -472,7 +472,7 @@ START_TEST(test_part_fn_failure)
 		/* through rsp_iter_content */
 		struct tu *t = tu_new(RSP_CGI);
 		ck_ok(rsp_add_content(t->res, "a", -1));
-		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx]));
+		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx], NULL));
 		ck_ok(rsp_add_content(t->res, "z", -1));
 		struct chunks c = { 0 };
 		ck_rc(rsp_iter_content(t->res, false, collect, &c),
@@ -485,7 +485,7 @@ START_TEST(test_part_fn_failure)
 		/* through rsp_write */
 		t = tu_new(RSP_CGI);
 		ck_ok(rsp_add_content(t->res, "a", -1));
-		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx]));
+		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx], NULL));
 		ck_ok(rsp_add_content(t->res, "z", -1));
 		ck_rc(rsp_write(t->res), cases[i].expect);
 		ck_ok(rsp_writer_flush(t->res->writer));
@@ -514,9 +514,9 @@ START_TEST(test_iter_kinds)
 	memset(&c, 0, sizeof c);
 	ck_ok(rsp_add_content(t->res, "a", -1));
 	ck_ok(rsp_add_content(t->res, "b", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL, NULL));
 	ck_ok(rsp_add_content(t->res, "", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL, NULL));
 	ck_ok(rsp_iter_content(t->res, true, collect, &c));
 	ck_assert_uint_eq(c.n, 3);
 	ck_bytes(c.all.data, c.all.len, "abc", 3);
@@ -748,7 +748,7 @@ START_TEST(test_user_content_length)
 	t = tu_new(f);
 	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "2"));
 	ck_ok(rsp_add_content(t->res, "a", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL, NULL));
 	ck_ok(rsp_finish(t->res));
 	ck_assert(!t->res->close_connection);
 	tu_free(t);
@@ -805,7 +805,7 @@ START_TEST(test_null_arguments)
 	ck_refused(t, rsp_set_content(res, NULL, 5), RSP_EINVAL);
 	ck_refused(t, rsp_set_content(res, NULL, -1), RSP_EINVAL);
 	ck_refused(t, rsp_add_content(res, NULL, -1), RSP_EINVAL);
-	ck_refused(t, rsp_add_content_fn(res, NULL, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_add_content_fn(res, NULL, NULL, NULL), RSP_EINVAL);
 	ck_refused(t, rsp_set_content_file(res, -1), RSP_EINVAL);
 	ck_refused(t, rsp_set_cookie(res, NULL, "v", NULL), RSP_EINVAL);
 	ck_refused(t, rsp_unset_cookie(res, NULL), RSP_EINVAL);
@@ -1185,6 +1185,84 @@ START_TEST(test_err_names)
 }
 END_TEST
 
+/* A part's free_fn runs exactly once, whichever way the part goes. */
+struct freed { int calls, frees; };
+
+static int part_freed(void *arg, const void **data, size_t *len)
+{
+	struct freed *f = arg;
+	ck_assert_int_eq(f->frees, 0);      /* never called after its release */
+	f->calls++;
+	*data = "p";
+	*len = 1;
+	return 0;
+}
+
+static void free_counted(void *arg)
+{
+	((struct freed *)arg)->frees++;
+}
+
+static int sink_gone(void *ctx, const void *data, size_t len)
+{
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return RSP_EIO;
+}
+
+START_TEST(test_part_fn_free)
+{
+	/* written, then freed with the response */
+	struct freed f = { 0 };
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_add_content_fn(t->res, part_freed, &f, free_counted));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\n\r\np");
+	ck_assert_int_eq(f.frees, 0);
+	tu_free(t);
+	ck_assert_int_eq(f.calls, 1);
+	ck_assert_int_eq(f.frees, 1);
+
+	/* refused: a file content takes no parts */
+	struct freed g = { 0 };
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_content_file(t->res, tu_temp_file(3, NULL)));
+	ck_refused_why(t, rsp_add_content_fn(t->res, part_freed, &g, free_counted),
+	    RSP_ESTATE, "the content is a file: parts cannot be added to it");
+	ck_assert_int_eq(g.frees, 1);
+	ck_refused(t, rsp_add_content_fn(t->res, NULL, &g, free_counted), RSP_EINVAL);
+	ck_assert_int_eq(g.frees, 2);
+	tu_free(t);
+	ck_assert_int_eq(g.frees, 2);
+	ck_assert_int_eq(g.calls, 0);
+
+	/* replaced by other content, or by an error */
+	struct freed h = { 0 };
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_add_content_fn(t->res, part_freed, &h, free_counted));
+	ck_ok(rsp_add_content_fn(t->res, part_freed, &h, free_counted));
+	ck_ok(rsp_set_content(t->res, "s", 1));
+	ck_assert_int_eq(h.frees, 2);
+	ck_ok(rsp_add_content_fn(t->res, part_freed, &h, free_counted));
+	ck_ok(rsp_set_error(t->res, 404, "gone"));
+	ck_assert_int_eq(h.frees, 3);
+	tu_free(t);
+	ck_assert_int_eq(h.frees, 3);
+	ck_assert_int_eq(h.calls, 0);
+
+	/* the client is gone */
+	struct freed k = { 0 };
+	rsp_sink gone = { sink_gone, NULL, NULL };
+	rsp_response *res = rsp_response_new(NULL, gone);
+	ck_ok(rsp_add_content_fn(res, part_freed, &k, free_counted));
+	ck_rc(rsp_finish(res), RSP_EIO);
+	rsp_response_free(res);
+	ck_assert_int_eq(k.frees, 1);
+
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("response");
@@ -1240,6 +1318,7 @@ int main(void)
 	tcase_add_test(tc, test_offload_after_output);
 	tcase_add_test(tc, test_set_error_log_escaped);
 	tcase_add_test(tc, test_err_names);
+	tcase_add_test(tc, test_part_fn_free);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
