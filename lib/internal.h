@@ -410,6 +410,9 @@ void rsp__request_reset(rsp_request *req, char *const *envp, rsp__read_fn read,
  * (not RSP_OK): 400 malformed, 414 a query over max_query, 413 any other
  * limit, 500 out of memory. */
 int rsp__request_refusal_status(const rsp_request *req, int st);
+/* Is the request's body descriptor holding bytes no CONTENT_LENGTH
+ * declares (RFC 3875 4.1.2: then there is no body)?  Not for a terminal. */
+bool rsp__request_unread_input(rsp_request *req);
 
 /* ---- refusal.c: what the runner says about a refused request -------- */
 
@@ -419,6 +422,9 @@ void rsp__refuse_request(rsp_request *req, rsp_response *res, int st);
 /* The handler returned rc != 0: log why, and when nothing went out yet,
  * answer 500 with the generic body (the detail stays in the log). */
 void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc);
+/* A CGI program run by hand with a body on stdin but no CONTENT_LENGTH:
+ * say on stderr, once, that the body is ignored. */
+void rsp__hint_unread_body(rsp_request *req, rsp_response *res);
 
 /* ---- end request side ---------------------------------------------- */
 

@@ -63,3 +63,11 @@ void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc)
 	if (!silent)
 		rsp__set_error_quiet(res, 500, rsp_status_reason(500));
 }
+
+void rsp__hint_unread_body(rsp_request *req, rsp_response *res)
+{
+	if (rsp__request_unread_input(req))
+		rsp__log(rsp__res(res), "respond: standard input holds bytes but "
+		    "CONTENT_LENGTH is not set, so the body is ignored (RFC 3875 "
+		    "4.1.2); set CONTENT_LENGTH to its length in bytes\n");
+}

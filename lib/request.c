@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -1302,6 +1303,16 @@ const char *rsp_request_errmsg(const rsp_request *req)
 	if (req == NULL)
 		return "no request (NULL)";
 	return req->why != NULL ? req->why : "";
+}
+
+bool rsp__request_unread_input(rsp_request *req)
+{
+	int n = 0;
+	if (req == NULL || req->fd < 0 || cl_check(req) != RSP_OK || req->declared)
+		return false;
+	/* One ioctl: /dev/null and closed input answer no; a pipe or a file
+	 * says how many bytes are waiting; a terminal is somebody typing. */
+	return ioctl(req->fd, FIONREAD, &n) == 0 && n > 0 && !isatty(req->fd);
 }
 
 int rsp__request_refusal_status(const rsp_request *req, int st)

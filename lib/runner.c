@@ -83,6 +83,7 @@ static void call_handler(const struct runner *rn, rsp_request *req, rsp_response
 {
 	int st = rsp_request_status(req);
 
+	rsp__hint_unread_body(req, res);
 	if (st != RSP_OK && !rn->opts.see_bad_requests) {
 		rsp__refuse_request(req, res, st);
 	} else {
