@@ -20,7 +20,8 @@ extern "C" {
 #define RSP_VERSION "0.1.0"
 
 /*
- * Error codes.  Every fallible call returns RSP_OK (0) or one of these.
+ * Error codes.  Every fallible call returns RSP_OK (0) or one of these,
+ * except rsp_run and rsp_run_with, which return an exit status for main.
  * One list generates the enum and the table behind rsp_strerror().
  */
 #define RSP_ERR_MAP(X)                                                   \
@@ -58,6 +59,13 @@ typedef struct rsp_writer   rsp_writer;
 
 typedef int (*rsp_handler)(rsp_request *req, rsp_response *res, void *arg);
 
+/*
+ * Serve handler as a CGI program or a FastCGI application; see rsp_run(3).
+ * Returns an exit status for main, not an RSP_* code: 0 when the response
+ * went out (CGI) or the server stopped cleanly (FastCGI); 1 when the
+ * response could not be written in full, memory ran out, the FastCGI socket
+ * could not be opened or no worker started; 64 when handler is NULL.
+ */
 int rsp_run(rsp_handler handler, void *arg);
 
 struct rsp_options {
