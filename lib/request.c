@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,13 @@ struct rsp_request {
 	bool query_long;                /* the query is over max_query: 414 */
 	int worst;                      /* enum stage of the worst failure */
 	char query_msg[64], cl_msg[80], body_msg[64];
+
+	/* Held while a const getter fills a cache (the environment index,
+	 * copied values, the method, parameter, header, query and cookie
+	 * lists, credentials); a filled cache is published with a release
+	 * store of its pointer or done flag and read with an acquire load, so
+	 * concurrent readers take the lock only on a miss. */
+	pthread_mutex_t lock;
 };
 
 enum stage { ST_NONE, ST_METHOD, ST_QUERY, ST_BODY, ST_FORM };
@@ -214,6 +222,7 @@ static void init(rsp_request *req, const struct rsp_limits *lim)
 	struct rsp__arena a = req->arena;
 	/* The reason buffers at the end are written before they are read. */
 	memset(req, 0, offsetof(struct rsp_request, query_msg));
+	req->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	req->arena = a;
 	req->fd = -1;
 	req->envp = (char *const *)empty_env;
@@ -406,6 +415,7 @@ void rsp_request_free(rsp_request *req)
 		return;
 	release(req);
 	rsp__arena_free(&req->arena);
+	pthread_mutex_destroy(&req->lock);
 	free(req);
 }
 
@@ -429,6 +439,19 @@ static inline rsp_request *mut(const rsp_request *req)
 	return (rsp_request *)(uintptr_t)req;
 }
 
+#define LOAD(p)     __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+static inline void lock(const rsp_request *req)
+{
+	pthread_mutex_lock(&mut(req)->lock);
+}
+
+static inline void unlock(const rsp_request *req)
+{
+	pthread_mutex_unlock(&mut(req)->lock);
+}
+
 static const char *env_find(const rsp_request *req, const char *name,
     size_t nlen, size_t *idx)
 {
@@ -442,22 +465,39 @@ static const char *env_find(const rsp_request *req, const char *name,
 	return NULL;
 }
 
-/* A value about to be handed out: request-owned whatever the environment. */
+/* A value about to be handed out: request-owned whatever the environment
+ * (the lock is held). */
+static const char *hand_out_locked(rsp_request *req, size_t idx, const char *v)
+{
+	if (req->env_owned || v == NULL)
+		return v;
+	if (req->handed == NULL) {
+		const char **h = rsp__arena_alloc(&req->arena,
+		    env_count(req) * sizeof(*req->handed));
+		if (h == NULL)
+			return NULL;
+		memset(h, 0, req->nenv * sizeof(*h));
+		STORE(&req->handed, h);
+	}
+	if (req->handed[idx] == NULL)
+		STORE(&req->handed[idx],
+		    (const char *)rsp__arena_strndup(&req->arena, v, strlen(v)));
+	return req->handed[idx];
+}
+
 static const char *hand_out(const rsp_request *creq, size_t idx, const char *v)
 {
 	rsp_request *req = mut(creq);
 	if (req->env_owned || v == NULL)
 		return v;
-	if (req->handed == NULL) {
-		req->handed = rsp__arena_alloc(&req->arena,
-		    env_count(req) * sizeof(*req->handed));
-		if (req->handed == NULL)
-			return NULL;
-		memset(req->handed, 0, req->nenv * sizeof(*req->handed));
-	}
-	if (req->handed[idx] == NULL)
-		req->handed[idx] = rsp__arena_strndup(&req->arena, v, strlen(v));
-	return req->handed[idx];
+	const char **h = LOAD(&req->handed);
+	const char *c = h != NULL ? LOAD(&h[idx]) : NULL;
+	if (c != NULL)
+		return c;
+	lock(req);
+	c = hand_out_locked(req, idx, v);
+	unlock(req);
+	return c;
 }
 
 /* Is the name of length n (already measured, so the bytes exist) lit? */
@@ -525,21 +565,27 @@ static const char *env_scan(rsp_request *req, enum known k)
 		at++;
 		int i = known_of(e);
 		if (i >= 0 && req->kv[i] == NULL) {
-			req->kv[i] = e + skip[i];
+			STORE(&req->kv[i], e + skip[i]);
 			if (i == (int)k)
 				break;
 		}
 	}
-	req->scanned = at;
+	STORE(&req->scanned, at);
 	return req->kv[k];
 }
 
 static inline const char *env_get(const rsp_request *creq, enum known k)
 {
 	rsp_request *req = mut(creq);
-	if (req->kv[k] != NULL || req->envp[req->scanned] == NULL)
-		return req->kv[k];
-	return env_scan(req, k);
+	const char *v = LOAD(&req->kv[k]);
+	if (v != NULL)
+		return v;
+	if (req->envp[LOAD(&req->scanned)] == NULL)
+		return LOAD(&req->kv[k]);      /* all indexed: absent */
+	lock(req);
+	v = env_scan(req, k);
+	unlock(req);
+	return v;
 }
 
 const char *rsp__request_var(const rsp_request *req, enum rsp__var v)
@@ -561,14 +607,20 @@ const char *rsp_request_method(const rsp_request *req)
 {
 	if (req == NULL)
 		return "GET";
-	if (req->method == NULL) {
+	const char *m = LOAD(&req->method);
+	if (m != NULL)
+		return m;
+	lock(req);
+	if ((m = req->method) == NULL) {
 		size_t idx;
-		const char *m = env_find(req, "REQUEST_METHOD", 14, &idx);
+		m = env_find(req, "REQUEST_METHOD", 14, &idx);
 		/* Empty is unset, as for every meta-variable (RFC 3875 4.1). */
-		m = m != NULL && *m != '\0' ? hand_out(req, idx, m) : "GET";
-		mut(req)->method = m;
+		m = m != NULL && *m != '\0' ? hand_out_locked(mut(req), idx, m) : "GET";
+		if (m != NULL)
+			STORE(&mut(req)->method, m);
 	}
-	return req->method != NULL ? req->method : "GET";
+	unlock(req);
+	return m != NULL ? m : "GET";
 }
 
 static inline unsigned char upper(unsigned char c)
@@ -629,7 +681,6 @@ static bool list_next(const struct rsp__pairs *l, size_t *pos,
 static void build_params(rsp_request *req)
 {
 	struct rsp__pair *v;
-	req->par_done = true;
 	if (env_count(req) == 0 ||
 	    (v = rsp__arena_alloc(&req->arena, req->nenv * sizeof(*v))) == NULL)
 		return;
@@ -640,7 +691,7 @@ static void build_params(rsp_request *req)
 			continue;
 		v[n].nlen = (size_t)(eq - e);
 		v[n].name = rsp__arena_strndup(&req->arena, e, v[n].nlen);
-		v[n].value = hand_out(req, i, eq + 1);
+		v[n].value = hand_out_locked(req, i, eq + 1);
 		if (v[n].name == NULL || v[n].value == NULL)
 			return;
 		v[n].vlen = strlen(v[n].value);
@@ -655,15 +706,20 @@ bool rsp_request_param_next(const rsp_request *req, size_t *pos,
 {
 	if (req == NULL)
 		return false;
-	if (!req->par_done)
-		build_params(mut(req));
+	if (!LOAD(&req->par_done)) {
+		lock(req);
+		if (!req->par_done) {
+			build_params(mut(req));
+			STORE(&mut(req)->par_done, true);
+		}
+		unlock(req);
+	}
 	return list_next(&req->params, pos, name, value);
 }
 
 static void build_headers(rsp_request *req)
 {
 	struct rsp__pair *v;
-	req->hdr_done = true;
 	if (env_count(req) == 0 ||
 	    (v = rsp__arena_alloc(&req->arena, req->nenv * sizeof(*v))) == NULL)
 		return;
@@ -699,7 +755,7 @@ static void build_headers(rsp_request *req)
 		name[nl] = '\0';
 		v[n].name = name;
 		v[n].nlen = nl;
-		if ((v[n].value = hand_out(req, i, eq + 1)) == NULL)
+		if ((v[n].value = hand_out_locked(req, i, eq + 1)) == NULL)
 			return;
 		v[n].vlen = strlen(v[n].value);
 		n++;
@@ -713,8 +769,14 @@ bool rsp_request_header_next(const rsp_request *req, size_t *pos,
 {
 	if (req == NULL)
 		return false;
-	if (!req->hdr_done)
-		build_headers(mut(req));
+	if (!LOAD(&req->hdr_done)) {
+		lock(req);
+		if (!req->hdr_done) {
+			build_headers(mut(req));
+			STORE(&mut(req)->hdr_done, true);
+		}
+		unlock(req);
+	}
 	return list_next(&req->headers, pos, name, value);
 }
 
@@ -768,17 +830,28 @@ static void query_reason(rsp_request *req, int rc, size_t len)
 	req->query_why = req->query_msg;
 }
 
+static int query_parse(rsp_request *req, const char *q);
+
 static int query_load(const rsp_request *creq)
 {
 	rsp_request *req = mut(creq);
-	if (req->query_done)
+	if (LOAD(&req->query_done))
 		return req->query_err;
-	req->query_done = true;
 	const char *q = env_get(req, V_QUERY);
-	if (q == NULL)
-		q = "";
-	if (*q == '\0')
-		return req->query_err = RSP_OK;   /* the usual case: nothing to parse */
+	if (q == NULL || *q == '\0')
+		return RSP_OK;                  /* the usual case: nothing to parse */
+	lock(req);
+	if (!req->query_done) {
+		query_parse(req, q);
+		STORE(&req->query_done, true);
+	}
+	unlock(req);
+	return req->query_err;
+}
+
+/* Parse the query q into req->query (the lock is held). */
+static int query_parse(rsp_request *req, const char *q)
+{
 	size_t len = strnlen(q, req->lim.max_query + 1);
 	int rc = len > req->lim.max_query ? RSP_ELIMIT :
 	    rsp__urlencoded_parse(&req->arena, q, len, req->lim.max_params,
@@ -799,7 +872,7 @@ static int query_load(const rsp_request *creq)
 static int query_judge(const rsp_request *creq)
 {
 	rsp_request *req = mut(creq);
-	if (req->query_done)
+	if (LOAD(&req->query_done))
 		return req->query_err;
 	const char *q = env_get(req, V_QUERY);
 	if (q == NULL || *q == '\0')
@@ -840,19 +913,20 @@ bool rsp_request_query_next(const rsp_request *req, size_t *pos,
 static void cookie_load(const rsp_request *creq)
 {
 	rsp_request *req = mut(creq);
-	if (req->cookie_done)
+	if (LOAD(&req->cookie_done))
 		return;
-	req->cookie_done = true;
 	const char *c = env_get(req, V_COOKIE);
-	if (c == NULL)
-		return;
-	size_t len = strnlen(c, req->lim.max_cookie + 1);
-	if (len > req->lim.max_cookie)
-		return;
-	if (rsp__cookie_parse(&req->arena, c, len, &req->cookies) != RSP_OK) {
-		req->cookies.v = NULL;
-		req->cookies.n = 0;
+	lock(req);
+	if (!req->cookie_done && c != NULL) {
+		size_t len = strnlen(c, req->lim.max_cookie + 1);
+		if (len <= req->lim.max_cookie &&
+		    rsp__cookie_parse(&req->arena, c, len, &req->cookies) != RSP_OK) {
+			req->cookies.v = NULL;
+			req->cookies.n = 0;
+		}
 	}
+	STORE(&req->cookie_done, true);
+	unlock(req);
 }
 
 const char *rsp_request_cookie(const rsp_request *req, const char *name)
@@ -1376,9 +1450,8 @@ static ptrdiff_t b64_decode(const unsigned char *s, size_t n, unsigned char *out
 	return o - out;
 }
 
-static int auth_load(rsp_request *req)
+static int auth_load(rsp_request *req, const char *h)
 {
-	const char *h = env_get(req, V_AUTH);
 	if (h == NULL)
 		return RSP_EINVAL;
 	while (*h == ' ' || *h == '\t')
@@ -1425,9 +1498,14 @@ int rsp_request_auth(const rsp_request *creq, const char **user,
 	rsp_request *req = mut(creq);
 	int rc = RSP_EINVAL;
 	if (req != NULL) {
-		if (!req->auth_done) {
-			req->auth_done = true;
-			req->auth_err = auth_load(req);
+		if (!LOAD(&req->auth_done)) {
+			const char *h = env_get(req, V_AUTH);
+			lock(req);
+			if (!req->auth_done) {
+				req->auth_err = auth_load(req, h);
+				STORE(&req->auth_done, true);
+			}
+			unlock(req);
 		}
 		rc = req->auth_err;
 	}

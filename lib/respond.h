@@ -239,7 +239,7 @@ int rsp_json_string(struct rsp_buffer *out, const void *s, ssize_t len);
  * Nothing is parsed until asked for.  Every string handed out is owned by
  * the request and lives until rsp_request_free; values are raw bytes.
  *
- *  - method: REQUEST_METHOD as sent (case kept), "GET" when unset.
+ *  - method: REQUEST_METHOD as sent (case kept), "GET" when unset or empty.
  *  - param: any variable by exact name.  header: HTTP_* by HTTP name, any
  *    case, '-' and '_' alike ("User-Agent" <- HTTP_USER_AGENT);
  *    Content-Type and Content-Length come from CONTENT_TYPE/CONTENT_LENGTH.
@@ -262,6 +262,10 @@ int rsp_json_string(struct rsp_buffer *out, const void *s, ssize_t len);
  *  - auth: HTTP Basic from HTTP_AUTHORIZATION: scheme in any case, one or
  *    more spaces, strict base64 (padding required, no stray bits), split at
  *    the first ':'; control bytes refused.
+ *
+ * The getters that take a const request may be called from several
+ * threads at once; the calls that take a non-const one need the request to
+ * themselves.
  *
  * rsp_request_status checks, and returns the worst of (RSP_EBADREQ over
  * RSP_ELIMIT over anything else): REQUEST_METHOD a token when set; the

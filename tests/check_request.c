@@ -3,6 +3,8 @@
  * status ranking, the FastCGI reader constructor, detach and reset. */
 #include "requtil.h"
 
+#include <pthread.h>
+
 static rsp_request *req_env(char *const *env)
 {
 	rsp_request *r = rsp_request_from_memory(env, NULL, 0);
@@ -972,6 +974,67 @@ START_TEST(test_part_fn_free_on_reset)
 }
 END_TEST
 
+/* const getters may be called from several threads at once on one request
+ * (the FastCGI-style environment, whose values are copied on first use). */
+static char *const conc_env[] = {
+	(char *)"REQUEST_METHOD=PUT", (char *)"QUERY_STRING=a=1&b=2&a=3",
+	(char *)"HTTP_COOKIE=c=4; d=5", (char *)"HTTP_USER_AGENT=t",
+	(char *)"HTTP_AUTHORIZATION=Basic dTpw", (char *)"X=6", NULL };
+
+static void *conc_reader(void *arg)
+{
+	rsp_request *r = arg;
+	for (int i = 0; i < 200; i++) {
+		const char *v[4], *n, *val;
+		size_t pos = 0, count = 0;
+		if (strcmp(rsp_request_method(r), "PUT") != 0 ||
+		    strcmp(rsp_request_query(r, "b"), "2") != 0 ||
+		    rsp_request_query_all(r, "a", v, 4) != 2 ||
+		    strcmp(v[1], "3") != 0 ||
+		    strcmp(rsp_request_cookie(r, "d"), "5") != 0 ||
+		    strcmp(rsp_request_header(r, "User-Agent"), "t") != 0 ||
+		    strcmp(rsp_request_param(r, "X"), "6") != 0)
+			return (void *)"a lookup differs";
+		while (rsp_request_param_next(r, &pos, &n, &val))
+			count++;
+		pos = 0;
+		while (rsp_request_header_next(r, &pos, &n, &val))
+			count++;
+		const char *u, *p;
+		if (count != 9 || rsp_request_auth(r, &u, &p) != RSP_OK ||
+		    strcmp(u, "u") != 0 || strcmp(p, "p") != 0)
+			return (void *)"an iteration or the credentials differ";
+	}
+	return NULL;
+}
+
+/* Fewer rounds under a race detector (RSP_TEST_ROUNDS). */
+static int rounds(void)
+{
+	const char *e = getenv("RSP_TEST_ROUNDS");
+	return e != NULL && atoi(e) > 0 ? atoi(e) : 50;
+}
+
+START_TEST(test_const_getters_concurrent)
+{
+	struct rsp_limits lim;
+	rsp__limits_resolve(&lim, NULL);
+	for (int round = 0; round < rounds(); round++) {
+		rsp_request *r = rsp__request_new_env(conc_env, -1, &lim);
+		ck_assert_ptr_nonnull(r);
+		pthread_t t[4];
+		for (int i = 0; i < 4; i++)
+			ck_assert_int_eq(pthread_create(&t[i], NULL, conc_reader, r), 0);
+		for (int i = 0; i < 4; i++) {
+			void *err;
+			pthread_join(t[i], &err);
+			ck_assert_msg(err == NULL, "%s", (const char *)err);
+		}
+		rsp_request_free(r);
+	}
+}
+END_TEST
+
 static Suite *request_suite(void)
 {
 	Suite *s = suite_create("request");
@@ -983,6 +1046,7 @@ static Suite *request_suite(void)
 	tcase_add_test(tc, test_headers);
 	tcase_add_test(tc, test_request_reasons);
 	tcase_add_test(tc, test_part_fn_free_on_reset);
+	tcase_add_test(tc, test_const_getters_concurrent);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("body");
