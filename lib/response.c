@@ -481,7 +481,8 @@ int rsp_write_status_headers(rsp_response *res)
 	/* Judged before the status goes out: nothing half-written. */
 	if (r->writer.status_written || r->writer.used)
 		return rsp_writer_write_status(&r->writer, r->status, r->status_msg);
-	for (size_t i = 0; i < r->headers.n; i++) {
+	for (size_t i = 0; (r->status == 204 || r->status == 205) &&
+	    i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
 		int cl = RSP__IS(h->name, h->name_len, "Content-Length") ?
 		    rsp__cl_allowed(r, r->status, h->value, h->value_len) : RSP_OK;
