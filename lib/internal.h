@@ -422,6 +422,10 @@ void rsp__refuse_request(rsp_request *req, rsp_response *res, int st);
 /* The handler returned rc != 0: log why, and when nothing went out yet,
  * answer 500 with the generic body (the detail stays in the log). */
 void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc);
+/* The handler succeeded but left a response rsp_finish would refuse
+ * before writing anything (a Content-Length on 204, or other than 0 on
+ * 205): log why and answer 500 with the generic body instead. */
+void rsp__check_response(rsp_request *req, rsp_response *res);
 /* A CGI program run by hand with a body on stdin but no CONTENT_LENGTH:
  * say on stderr, once, that the body is ignored. */
 void rsp__hint_unread_body(rsp_request *req, rsp_response *res);

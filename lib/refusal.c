@@ -64,6 +64,28 @@ void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc)
 		rsp__set_error_quiet(res, 500, rsp_status_reason(500));
 }
 
+void rsp__check_response(rsp_request *req, rsp_response *res)
+{
+	struct rsp__response *r = rsp__res(res);
+	if (r->writer.used || r->writer.finished ||
+	    (r->status != 204 && r->status != 205))
+		return;
+	/* What rsp_finish would refuse before writing a byte: answer 500 with
+	 * the reason in the log rather than nothing at all. */
+	for (size_t i = 0; i < r->headers.n; i++) {
+		const struct rsp__header *h = &r->headers.v[i];
+		if (RSP__IS(h->name, h->name_len, "Content-Length") &&
+		    rsp__cl_allowed(r, r->status, h->value, h->value_len) != RSP_OK) {
+			char reason[LOG_REASON];
+			snprintf(reason, sizeof(reason), "response refused: %s",
+			    rsp_response_errmsg(res));
+			log_line(req, res, 500, reason);
+			rsp__set_error_quiet(res, 500, rsp_status_reason(500));
+			return;
+		}
+	}
+}
+
 void rsp__hint_unread_body(rsp_request *req, rsp_response *res)
 {
 	if (rsp__request_unread_input(req))

@@ -90,6 +90,8 @@ static void call_handler(const struct runner *rn, rsp_request *req, rsp_response
 		int rc = rn->handler(req, res, rn->arg);
 		if (rc != 0)
 			rsp__handler_failed(req, res, rc);
+		else
+			rsp__check_response(req, res);
 	}
 }
 
