@@ -5,8 +5,12 @@
  */
 #include <respond.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-struct counter { int n; char buf[32]; };
+/* One counter shared by two callbacks: each registration holds a
+ * reference, and respond drops each exactly once (release), whenever the
+ * part goes.  Per request, so worker threads share nothing. */
+struct counter { int n, refs; char buf[32]; };
 
 static int next_number(void *arg, const void **data, size_t *len)
 {
@@ -17,6 +21,13 @@ static int next_number(void *arg, const void **data, size_t *len)
 	return 0;
 }
 
+static void release(void *arg)
+{
+	struct counter *c = arg;
+	if (--c->refs == 0)
+		free(c);
+}
+
 static int nothing(void *arg, const void **data, size_t *len)
 {
 	(void)arg;
@@ -25,20 +36,32 @@ static int nothing(void *arg, const void **data, size_t *len)
 	return 0;
 }
 
+static int add_counted(rsp_response *res, struct counter *c)
+{
+	c->refs++;      /* released by respond, even when it refuses */
+	return rsp_add_content_fn(res, next_number, c, release);
+}
+
 static int parts(rsp_request *req, rsp_response *res, void *arg)
 {
-	static struct counter c;
+	struct counter *c = calloc(1, sizeof(*c));
 	int rc;
 	(void)req;
 	(void)arg;
-	c.n = 0;
+	if (c == NULL)
+		return RSP_ENOMEM;
+	c->refs = 1;    /* ours, until the parts are added */
 	if ((rc = rsp_headers_set(res->headers, "Content-Type", "text/plain")) != RSP_OK ||
 	    (rc = rsp_add_content(res, "first part, a string\n", -1)) != RSP_OK ||
-	    (rc = rsp_add_content_fn(res, next_number, &c)) != RSP_OK ||
-	    (rc = rsp_add_content_fn(res, nothing, NULL)) != RSP_OK ||
-	    (rc = rsp_add_content_fn(res, next_number, &c)) != RSP_OK)
+	    (rc = add_counted(res, c)) != RSP_OK ||
+	    (rc = rsp_add_content_fn(res, nothing, NULL, NULL)) != RSP_OK ||
+	    (rc = add_counted(res, c)) != RSP_OK ||
+	    (rc = rsp_add_content(res, "last part, a string\n", -1)) != RSP_OK) {
+		release(c);
 		return rc;
-	return rsp_add_content(res, "last part, a string\n", -1);
+	}
+	release(c);
+	return RSP_OK;
 }
 
 int main(void)

@@ -101,32 +101,34 @@ static bool has_prefix_ci(const char *s, const char *prefix)
 	return strlen(s) >= n && rsp__ieqn(s, n, prefix);
 }
 
-static int check_attrs(const char *name, const char *path, const struct rsp_cookie *a)
+/* Why the attributes would make a browser drop the cookie, or NULL. */
+static const char *check_attrs(const char *name, const char *path,
+    const struct rsp_cookie *a)
 {
 	if (path != NULL && !valid_av(path, strlen(path)))
-		return RSP_EINVAL;
+		return "Path holds ';' or a control byte, or is over 1024 bytes";
 	if (a->domain != NULL && a->domain[0] != '\0' &&
 	    !valid_domain(a->domain, strlen(a->domain)))
-		return RSP_EINVAL;
+		return "Domain is not a host name of letter-digit-hyphen labels";
 	if (a->comment != NULL && !valid_comment(a->comment, strlen(a->comment)))
-		return RSP_EINVAL;
+		return "Comment holds ';' or a control byte, or is over 1024 bytes";
 	if (a->has_max_age && a->max_age < 0)
-		return RSP_EINVAL;
+		return "Max-Age is negative";
 	if (a->samesite != NULL && strcmp(a->samesite, "Strict") != 0 &&
 	    strcmp(a->samesite, "Lax") != 0 && strcmp(a->samesite, "None") != 0)
-		return RSP_EINVAL;
+		return "SameSite must be Strict, Lax or None";
 	/* Browsers drop these silently (RFC 6265bis §5.7, CHIPS). */
 	if (a->samesite != NULL && strcmp(a->samesite, "None") == 0 && !a->secure)
-		return RSP_EINVAL;
+		return "SameSite=None needs Secure";
 	if (a->partitioned && !a->secure)
-		return RSP_EINVAL;
+		return "Partitioned needs Secure";
 	if (has_prefix_ci(name, "__Secure-") && !a->secure)
-		return RSP_EINVAL;
+		return "a __Secure- cookie needs Secure";
 	if (has_prefix_ci(name, "__Host-") &&
 	    (!a->secure || (a->domain != NULL && a->domain[0] != '\0') ||
 	    path == NULL || strcmp(path, "/") != 0))
-		return RSP_EINVAL;
-	return RSP_OK;
+		return "a __Host- cookie needs Secure, Path=/ and no Domain";
+	return NULL;
 }
 
 /* ---- formatting -------------------------------------------------------- */
@@ -214,8 +216,12 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 	static const struct rsp_cookie defaults;
 	struct rsp_cookie a = attrs ? *attrs : defaults;
 
-	if (res == NULL || !valid_name(name))
+	if (res == NULL)
 		return RSP_EINVAL;
+	struct rsp__response *r = rsp__res(res);
+	if (!valid_name(name))
+		return rsp__refuse(r, RSP_EINVAL, "cookie name is not a token, or "
+		    "is an attribute name");
 	if (value == NULL) {
 		/* Deleting: an empty value that expired yesterday, as the reference. */
 		value = "";
@@ -225,34 +231,49 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 		a.expires = time(NULL) - 86400;
 	}
 	size_t vlen = strlen(value);
-	if (!valid_value(value, vlen) || strlen(name) + vlen > COOKIE_PAIR_MAX)
-		return RSP_EINVAL;
+	if (!valid_value(value, vlen))
+		return rsp__refuse(r, RSP_EINVAL, "cookie value holds a byte "
+		    "outside RFC 6265 cookie-octet");
+	if (strlen(name) + vlen > COOKIE_PAIR_MAX)
+		return rsp__refuse(r, RSP_EINVAL, "cookie name and value over "
+		    "4096 bytes");
 	const char *path = a.path ? a.path : "/";
-	int rc = check_attrs(name, path, &a);
-	if (rc != RSP_OK)
-		return rc;
+	const char *why = check_attrs(name, path, &a);
+	if (why != NULL)
+		return rsp__refuse(r, RSP_EINVAL, why);
 	if (a.has_expires) {
 		char date[30];
 		if (rsp__imf_fixdate(a.expires, date) != RSP_OK)
-			return RSP_EINVAL;
+			return rsp__refuse(r, RSP_EINVAL, "Expires outside the years "
+			    "1601..9999");
 	}
 
-	struct rsp__response *r = rsp__res(res);
 	struct rsp_buffer *b = &r->writer.scratch;
 	b->len = 0;
-	if ((rc = format_cookie(b, name, value, path, &a)) != RSP_OK)
-		return rc;
+	int rc = format_cookie(b, name, value, path, &a);
+	if (rc != RSP_OK)
+		return rsp__refuse(r, rc, "out of memory");
 	rc = rsp__headers_add(&r->headers, "Set-Cookie", 10, b->data, b->len, false);
 	b->len = 0;
 	return rc;
 }
 
+/*
+ * A browser replaces a cookie with the same name, domain and path (RFC
+ * 6265bis 5.7); a prefixed name is only accepted with what the prefix
+ * demands (Secure; for __Host- also Path=/ and no Domain), so the
+ * deletion carries that too.  SameSite and Partitioned play no part in
+ * matching an unpartitioned cookie.
+ */
 int rsp_delete_cookie(rsp_response *res, const char *name,
     const char *path, const char *domain)
 {
 	struct rsp_cookie a = { 0 };
 	a.path = path;
 	a.domain = domain;
+	if (name != NULL && (has_prefix_ci(name, "__Secure-") ||
+	    has_prefix_ci(name, "__Host-")))
+		a.secure = true;
 	return rsp_set_cookie(res, name, NULL, &a);
 }
 
@@ -274,8 +295,11 @@ static bool cookie_is(const struct rsp__header *h, const char *name, size_t nlen
 
 int rsp_unset_cookie(rsp_response *res, const char *name)
 {
-	if (res == NULL || name == NULL || !rsp__is_token(name, strlen(name)))
+	if (res == NULL)
 		return RSP_EINVAL;
+	if (name == NULL || !rsp__is_token(name, strlen(name)))
+		return rsp__refuse(rsp__res(res), RSP_EINVAL, "cookie name is not "
+		    "a token");
 	rsp_headers *h = rsp__res(res)->pub.headers;
 	size_t nlen = strlen(name), first = h->n, kept = 0, i, end;
 

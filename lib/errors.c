@@ -13,3 +13,13 @@ const char *rsp_strerror(int err)
 	}
 	return "unknown error";
 }
+
+const char *rsp_err_name(int err)
+{
+	switch (err) {
+#define ERR_NAME_(name, val, text) case name: return #name;
+	RSP_ERR_MAP(ERR_NAME_)
+#undef ERR_NAME_
+	}
+	return "RSP_UNKNOWN";
+}

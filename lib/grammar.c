@@ -84,3 +84,35 @@ bool rsp__ieqn(const char *a, size_t alen, const char *b)
 	}
 	return *b == '\0';
 }
+
+size_t rsp__escape_log(char *out, size_t cap, const void *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = data;
+	size_t o = 0;
+	if (cap == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+		bool plain = c >= 0x20 && c < 0x7f && c != '\\';
+		size_t need = plain ? 1 : 4;
+		/* Room for this byte and for "..." should the text go on. */
+		if (o + need + (i + 1 < len ? 3 : 0) >= cap) {
+			if (o + 3 < cap) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (plain) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+	return o;
+}

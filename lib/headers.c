@@ -65,34 +65,46 @@ static bool connection_specific(const char *name, size_t nlen)
 }
 
 int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
-    const char *value, size_t vlen)
+    const char *value, size_t vlen, const char **why)
 {
+	const char *w = NULL;
 	if (name == NULL || value == NULL)
-		return RSP_EINVAL;
-	if (!rsp__is_token(name, nlen) || !rsp__is_field_value(value, vlen))
-		return RSP_EINVAL;
+		w = "NULL header name or value";
+	else if (!rsp__is_token(name, nlen))
+		w = "header name is not an RFC 9110 token";
+	else if (!rsp__is_field_value(value, vlen))
+		w = "header value holds CR, LF, NUL or another control byte";
 	/* The status has its own call; a Status header would be a second one. */
-	if (RSP__IS(name, nlen, "Status"))
-		return RSP_EINVAL;
-	/* Framing belongs to the web server in CGI; HTTP/2 forbids it. */
-	if (f != RSP_NPH && RSP__IS(name, nlen, "Transfer-Encoding"))
-		return RSP_EINVAL;
+	else if (RSP__IS(name, nlen, "Status"))
+		w = "Status is set with rsp_set_status, not as a header";
+	/* Framing is the web server's in CGI, HTTP/2 forbids the field, and
+	 * the NPH writer frames by Content-Length or by closing: a
+	 * Transfer-Encoding would be a second framing (RFC 9112 6.1). */
+	else if (RSP__IS(name, nlen, "Transfer-Encoding"))
+		w = "Transfer-Encoding is never sent: respond frames the body "
+		    "with Content-Length or by closing the connection";
 	/* Orders to the web server (rsp_offload_file): no server reads an NPH
 	 * header block, so they would reach the client, naming a private
 	 * path, with no file behind them. */
-	if (f == RSP_NPH && (RSP__IS(name, nlen, "X-Accel-Redirect") ||
+	else if (f == RSP_NPH && (RSP__IS(name, nlen, "X-Accel-Redirect") ||
 	    RSP__IS(name, nlen, "X-Sendfile")))
-		return RSP_EINVAL;
-	if (f == RSP_H2) {
-		if (connection_specific(name, nlen))
-			return RSP_EINVAL;
-		if (vlen > 0 && (is_ws(value[0]) || is_ws(value[vlen - 1])))
-			return RSP_EINVAL;
-	}
-	if (RSP__IS(name, nlen, "Content-Length") &&
+		w = "X-Accel-Redirect and X-Sendfile are orders to a web server, "
+		    "which no NPH response passes through";
+	else if (f == RSP_H2 && connection_specific(name, nlen))
+		w = "connection-specific header in the H2 flavour (RFC 9113 8.2.2)";
+	else if (f == RSP_H2 && vlen > 0 && (is_ws(value[0]) || is_ws(value[vlen - 1])))
+		w = "H2 header value starts or ends with a space or tab";
+	else if (RSP__IS(name, nlen, "Content-Length") &&
 	    rsp__parse_content_length(value, vlen) < 0)
-		return RSP_EINVAL;
-	return RSP_OK;
+		w = "Content-Length is not 1*DIGIT below 2^63";
+	if (why != NULL)
+		*why = w;
+	return w == NULL ? RSP_OK : RSP_EINVAL;
+}
+
+static int refuse(rsp_headers *h, int rc, const char *why)
+{
+	return h->res != NULL ? rsp__refuse(rsp__res(h->res), rc, why) : rc;
 }
 
 static enum rsp_flavour flavour_of(const rsp_headers *h)
@@ -140,21 +152,22 @@ static int grow(rsp_headers *h)
 int rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
     const char *value, size_t vlen, bool replace)
 {
+	const char *why;
 	if (nlen > UINT32_MAX || vlen > UINT32_MAX)
-		return RSP_EINVAL;
-	int rc = rsp__header_check(flavour_of(h), name, nlen, value, vlen);
+		return refuse(h, RSP_EINVAL, "header name or value over 4 GiB");
+	int rc = rsp__header_check(flavour_of(h), name, nlen, value, vlen, &why);
 	if (rc != RSP_OK)
-		return rc;
+		return refuse(h, rc, why);
 	size_t at = find(h, name, nlen);
 	/* At most one Content-Length: set replaces it, a second is refused. */
 	if (!replace && at < h->n && RSP__IS(name, nlen, "Content-Length"))
-		return RSP_EINVAL;
+		return refuse(h, RSP_EINVAL, "a second Content-Length");
 	if ((rc = grow(h)) != RSP_OK)
-		return rc;
+		return refuse(h, rc, "out of memory");
 	char *n = rsp__arena_strndup(h->arena, name, nlen);
 	char *v = rsp__arena_strndup(h->arena, value, vlen);
 	if (n == NULL || v == NULL)
-		return RSP_ENOMEM;
+		return refuse(h, RSP_ENOMEM, "out of memory");
 	struct rsp__header e = { n, v, (uint32_t)nlen, (uint32_t)vlen };
 
 	if (at == h->n) {
@@ -177,15 +190,19 @@ int rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
 
 int rsp_headers_set(rsp_headers *h, const char *name, const char *value)
 {
-	if (h == NULL || name == NULL || value == NULL)
+	if (h == NULL)
 		return RSP_EINVAL;
+	if (name == NULL || value == NULL)
+		return refuse(h, RSP_EINVAL, "NULL header name or value");
 	return rsp__headers_add(h, name, strlen(name), value, strlen(value), true);
 }
 
 int rsp_headers_append(rsp_headers *h, const char *name, const char *value)
 {
-	if (h == NULL || name == NULL || value == NULL)
+	if (h == NULL)
 		return RSP_EINVAL;
+	if (name == NULL || value == NULL)
+		return refuse(h, RSP_EINVAL, "NULL header name or value");
 	return rsp__headers_add(h, name, strlen(name), value, strlen(value), false);
 }
 
@@ -195,8 +212,10 @@ static int headers_vaddf(rsp_headers *h, const char *name, bool replace,
 	char small[256];
 	va_list ap2;
 
-	if (h == NULL || name == NULL || fmt == NULL)
+	if (h == NULL)
 		return RSP_EINVAL;
+	if (name == NULL || fmt == NULL)
+		return refuse(h, RSP_EINVAL, "NULL header name or format");
 	va_copy(ap2, ap);
 	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy 14 bug, LLVM #40656 */
 	int n = vsnprintf(small, sizeof(small), fmt, ap);

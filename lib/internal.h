@@ -65,6 +65,11 @@ bool rsp__is_token(const char *s, size_t len);
 bool rsp__is_field_value(const char *s, size_t len);
 size_t rsp__len(const void *data, ssize_t len); /* len < 0: strlen */
 bool rsp__ieq(const char *a, const char *b);     /* ASCII case-insensitive */
+/* Copy text for a log line into out (cap bytes, NUL-terminated): control
+ * bytes, DEL, bytes over 0x7E and '\\' become \xHH, so no CR or LF from a
+ * request or a caller reaches a log; cut with "..." when it does not fit.
+ * Returns the length written. */
+size_t rsp__escape_log(char *out, size_t cap, const void *data, size_t len);
 bool rsp__ieqn(const char *a, size_t alen, const char *b);
 /* a[0..alen) equals the string literal lit, ignoring case; lengths first. */
 /* Is a (alen bytes) the literal, ignoring ASCII case?  Spelt as the literal
@@ -96,7 +101,7 @@ void rsp__headers_clear(rsp_headers *h);   /* keeps capacity */
 void rsp__headers_free(rsp_headers *h);
 /* Validate a header for a flavour; also the Content-Length rules. */
 int  rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
-    const char *value, size_t vlen);
+    const char *value, size_t vlen, const char **why);
 int  rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
     const char *value, size_t vlen, bool replace);
 /* Parse a Content-Length value: 1*DIGIT, no overflow.  -1 when invalid. */
@@ -257,6 +262,8 @@ struct rsp__sigpipe { sigset_t old; bool pending_before; };
 void rsp__sigpipe_block(struct rsp__sigpipe *st);
 void rsp__sigpipe_unblock(struct rsp__sigpipe *st, bool got_epipe);
 
+struct rsp__response;
+
 /* ---- writer.c ------------------------------------------------------- */
 
 #define RSP__FILE_CHUNK (64 * 1024)
@@ -273,6 +280,11 @@ struct rsp_writer {
 	const char *status_msg;     /* reason phrase written */
 	bool used;                  /* anything at all went through the writer */
 	bool status_written, headers_started, headers_complete;
+	bool raw;                   /* write_raw took over: no status or header
+	                               call may follow (DESIGN.md 6) */
+	unsigned char nheld;        /* raw bytes held: they may yet begin an
+	                               HTTP status line (CGI and H2 only) */
+	char held[12];
 	bool finished;
 	bool seen_server, seen_date, seen_connection;
 	bool cl_seen;               /* a Content-Length went out */
@@ -292,7 +304,11 @@ int  rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size);
 /* Read a descriptor in chunks; with whole, in one chunk.  Closes fd. */
 int  rsp__read_fd_chunks(rsp_writer *w, int fd, int64_t size, bool whole,
     int (*each)(void *arg, const void *data, size_t len), void *arg);
-bool rsp__body_forbidden(int code);   /* 1xx, 204, 304 */
+bool rsp__body_forbidden(int code);   /* 1xx, 204, 205, 304 */
+/* May a Content-Length with this value go out with status `code`?  None
+ * on 1xx and 204 (RFC 9110 8.6), only 0 on 205 (15.3.6); refusals are
+ * recorded on r. */
+int  rsp__cl_allowed(struct rsp__response *r, int code, const char *v, size_t vlen);
 
 /* ---- response.c ----------------------------------------------------- */
 
@@ -301,6 +317,7 @@ enum rsp__content_kind { RSP__C_PARTS, RSP__C_STRING, RSP__C_FILE };
 struct rsp__part {
 	const void *data; size_t len;   /* bytes, or */
 	rsp_part_fn fn; void *arg;      /* a callback */
+	void (*free_fn)(void *arg);     /* releases arg when the part goes */
 };
 
 typedef void (*rsp__log_fn)(void *ctx, const char *msg, size_t len);
@@ -324,7 +341,23 @@ struct rsp__response {
 	bool is_head;
 	rsp__log_fn log; void *log_ctx; /* stderr unless the runner says */
 	rsp__finish_fn on_finish; void *finish_ctx; /* FastCGI: end the request */
+	const char *why;                /* the last refusal's reason, or NULL */
+	char why_buf[96];               /* a reason that needed numbers in it */
 };
+
+/* Record why a call is refused (a static string) and return rc.  Only the
+ * refusal path pays: nothing is stored when a call succeeds. */
+static inline int rsp__refuse(struct rsp__response *r, int rc, const char *why)
+{
+	r->why = why;
+	return rc;
+}
+/* The same with a formatted reason (kept in r->why_buf). */
+int rsp__refusef(struct rsp__response *r, int rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 static inline struct rsp__response *rsp__res(rsp_response *r)
 {
@@ -345,6 +378,8 @@ void rsp__log(struct rsp__response *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* rsp_set_error without its log line (the runner logs its own). */
+int rsp__set_error_quiet(rsp_response *res, int code, const char *message);
 /* Runner support: reuse one response for many FastCGI requests. */
 void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink);
 void rsp__response_set_log(rsp_response *res, rsp__log_fn fn, void *ctx);
@@ -397,9 +432,9 @@ struct rsp__pairs {
 
 /*
  * WHATWG application/x-www-form-urlencoded parsing of s[0..len) (never reads
- * s[len]).  Pairs and decoded bytes go into the arena.  RSP_ELIMIT when there
+ * s[len]).  Pairs and decoded bytes go into the arena.  RSP_EBADREQ when a
+ * name or value holds a NUL byte (raw or %00), else RSP_ELIMIT when there
  * are more than max_pairs non-empty sequences (found before decoding),
- * RSP_EBADREQ when a name or value holds a NUL byte (raw or %00),
  * RSP_ENOMEM.  On error *out is empty.  Linear time.
  */
 int rsp__urlencoded_parse(struct rsp__arena *a, const char *s, size_t len,
@@ -492,6 +527,30 @@ int rsp__request_detach(rsp_request *req);
  */
 void rsp__request_reset(rsp_request *req, char *const *envp, rsp__read_fn read,
     void *ctx, const struct rsp_limits *lim);
+
+/* The HTTP status that answers a request rsp_request_status judged st
+ * (not RSP_OK): 400 malformed, 414 a query over max_query, 413 any other
+ * limit, 500 out of memory. */
+int rsp__request_refusal_status(const rsp_request *req, int st);
+/* Is the request's body descriptor holding bytes no CONTENT_LENGTH
+ * declares (RFC 3875 4.1.2: then there is no body)?  Not for a terminal. */
+bool rsp__request_unread_input(rsp_request *req);
+
+/* ---- refusal.c: what the runner says about a refused request -------- */
+
+/* The request was refused with st (rsp_request_status): log one line with
+ * the reason and answer with the generic JSON error of its status. */
+void rsp__refuse_request(rsp_request *req, rsp_response *res, int st);
+/* The handler returned rc != 0: log why, and when nothing went out yet,
+ * answer 500 with the generic body (the detail stays in the log). */
+void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc);
+/* The handler succeeded but left a response rsp_finish would refuse
+ * before writing anything (a Content-Length on 204, or other than 0 on
+ * 205): log why and answer 500 with the generic body instead. */
+void rsp__check_response(rsp_request *req, rsp_response *res);
+/* A CGI program run by hand with a body on stdin but no CONTENT_LENGTH:
+ * say on stderr, once, that the body is ignored. */
+void rsp__hint_unread_body(rsp_request *req, rsp_response *res);
 
 /* ---- end request side ---------------------------------------------- */
 

@@ -11,8 +11,9 @@
  * released together by rsp_request_free or rsp__request_reset.
  *
  * rsp_request_status judges, and reports the worst of (malformed beats over a
- * limit beats anything else):
- *   1. REQUEST_METHOD, when set, must be a token (RSP_EBADREQ; unset is GET);
+ * limit beats anything else), with the reason rsp_request_errmsg gives:
+ *   1. REQUEST_METHOD, when set and not empty, must be a token (RSP_EBADREQ;
+ *      unset or empty is GET);
  *   2. QUERY_STRING: at most max_query bytes and max_params pairs
  *      (RSP_ELIMIT), no NUL after decoding (RSP_EBADREQ);
  *   3. CONTENT_LENGTH: absent or empty is no body; otherwise 1*DIGIT not
@@ -36,8 +37,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -115,7 +119,23 @@ struct rsp_request {
 	int form_err;
 	struct rsp__pairs form;         /* urlencoded */
 	struct rsp__multipart mp;       /* multipart */
+
+	/* Why each judged part failed (static strings or the buffers below),
+	 * and the reason of the worst failure rsp_request_status found. */
+	const char *query_why, *cl_why, *body_why, *form_why, *why;
+	bool query_long;                /* the query is over max_query: 414 */
+	int worst;                      /* enum stage of the worst failure */
+	char query_msg[64], cl_msg[80], body_msg[64];
+
+	/* Held while a const getter fills a cache (the environment index,
+	 * copied values, the method, parameter, header, query and cookie
+	 * lists, credentials); a filled cache is published with a release
+	 * store of its pointer or done flag and read with an acquire load, so
+	 * concurrent readers take the lock only on a miss. */
+	pthread_mutex_t lock;
 };
+
+enum stage { ST_NONE, ST_METHOD, ST_QUERY, ST_BODY, ST_FORM };
 
 static const char *const empty_env[] = { NULL };
 
@@ -200,7 +220,9 @@ static void release(rsp_request *req)
 static void init(rsp_request *req, const struct rsp_limits *lim)
 {
 	struct rsp__arena a = req->arena;
-	memset(req, 0, sizeof(*req));
+	/* The reason buffers at the end are written before they are read. */
+	memset(req, 0, offsetof(struct rsp_request, query_msg));
+	req->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	req->arena = a;
 	req->fd = -1;
 	req->envp = (char *const *)empty_env;
@@ -393,6 +415,7 @@ void rsp_request_free(rsp_request *req)
 		return;
 	release(req);
 	rsp__arena_free(&req->arena);
+	pthread_mutex_destroy(&req->lock);
 	free(req);
 }
 
@@ -416,6 +439,19 @@ static inline rsp_request *mut(const rsp_request *req)
 	return (rsp_request *)(uintptr_t)req;
 }
 
+#define LOAD(p)     __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
+static inline void lock(const rsp_request *req)
+{
+	pthread_mutex_lock(&mut(req)->lock);
+}
+
+static inline void unlock(const rsp_request *req)
+{
+	pthread_mutex_unlock(&mut(req)->lock);
+}
+
 static const char *env_find(const rsp_request *req, const char *name,
     size_t nlen, size_t *idx)
 {
@@ -429,22 +465,39 @@ static const char *env_find(const rsp_request *req, const char *name,
 	return NULL;
 }
 
-/* A value about to be handed out: request-owned whatever the environment. */
+/* A value about to be handed out: request-owned whatever the environment
+ * (the lock is held). */
+static const char *hand_out_locked(rsp_request *req, size_t idx, const char *v)
+{
+	if (req->env_owned || v == NULL)
+		return v;
+	if (req->handed == NULL) {
+		const char **h = rsp__arena_alloc(&req->arena,
+		    env_count(req) * sizeof(*req->handed));
+		if (h == NULL)
+			return NULL;
+		memset(h, 0, req->nenv * sizeof(*h));
+		STORE(&req->handed, h);
+	}
+	if (req->handed[idx] == NULL)
+		STORE(&req->handed[idx],
+		    (const char *)rsp__arena_strndup(&req->arena, v, strlen(v)));
+	return req->handed[idx];
+}
+
 static const char *hand_out(const rsp_request *creq, size_t idx, const char *v)
 {
 	rsp_request *req = mut(creq);
 	if (req->env_owned || v == NULL)
 		return v;
-	if (req->handed == NULL) {
-		req->handed = rsp__arena_alloc(&req->arena,
-		    env_count(req) * sizeof(*req->handed));
-		if (req->handed == NULL)
-			return NULL;
-		memset(req->handed, 0, req->nenv * sizeof(*req->handed));
-	}
-	if (req->handed[idx] == NULL)
-		req->handed[idx] = rsp__arena_strndup(&req->arena, v, strlen(v));
-	return req->handed[idx];
+	const char **h = LOAD(&req->handed);
+	const char *c = h != NULL ? LOAD(&h[idx]) : NULL;
+	if (c != NULL)
+		return c;
+	lock(req);
+	c = hand_out_locked(req, idx, v);
+	unlock(req);
+	return c;
 }
 
 /* Is the name of length n (already measured, so the bytes exist) lit? */
@@ -512,21 +565,27 @@ static const char *env_scan(rsp_request *req, enum known k)
 		at++;
 		int i = known_of(e);
 		if (i >= 0 && req->kv[i] == NULL) {
-			req->kv[i] = e + skip[i];
+			STORE(&req->kv[i], e + skip[i]);
 			if (i == (int)k)
 				break;
 		}
 	}
-	req->scanned = at;
+	STORE(&req->scanned, at);
 	return req->kv[k];
 }
 
 static inline const char *env_get(const rsp_request *creq, enum known k)
 {
 	rsp_request *req = mut(creq);
-	if (req->kv[k] != NULL || req->envp[req->scanned] == NULL)
-		return req->kv[k];
-	return env_scan(req, k);
+	const char *v = LOAD(&req->kv[k]);
+	if (v != NULL)
+		return v;
+	if (req->envp[LOAD(&req->scanned)] == NULL)
+		return LOAD(&req->kv[k]);      /* all indexed: absent */
+	lock(req);
+	v = env_scan(req, k);
+	unlock(req);
+	return v;
 }
 
 const char *rsp__request_var(const rsp_request *req, enum rsp__var v)
@@ -548,13 +607,20 @@ const char *rsp_request_method(const rsp_request *req)
 {
 	if (req == NULL)
 		return "GET";
-	if (req->method == NULL) {
+	const char *m = LOAD(&req->method);
+	if (m != NULL)
+		return m;
+	lock(req);
+	if ((m = req->method) == NULL) {
 		size_t idx;
-		const char *m = env_find(req, "REQUEST_METHOD", 14, &idx);
-		m = m != NULL ? hand_out(req, idx, m) : "GET";
-		mut(req)->method = m;
+		m = env_find(req, "REQUEST_METHOD", 14, &idx);
+		/* Empty is unset, as for every meta-variable (RFC 3875 4.1). */
+		m = m != NULL && *m != '\0' ? hand_out_locked(mut(req), idx, m) : "GET";
+		if (m != NULL)
+			STORE(&mut(req)->method, m);
 	}
-	return req->method != NULL ? req->method : "GET";
+	unlock(req);
+	return m != NULL ? m : "GET";
 }
 
 static inline unsigned char upper(unsigned char c)
@@ -615,7 +681,6 @@ static bool list_next(const struct rsp__pairs *l, size_t *pos,
 static void build_params(rsp_request *req)
 {
 	struct rsp__pair *v;
-	req->par_done = true;
 	if (env_count(req) == 0 ||
 	    (v = rsp__arena_alloc(&req->arena, req->nenv * sizeof(*v))) == NULL)
 		return;
@@ -626,7 +691,7 @@ static void build_params(rsp_request *req)
 			continue;
 		v[n].nlen = (size_t)(eq - e);
 		v[n].name = rsp__arena_strndup(&req->arena, e, v[n].nlen);
-		v[n].value = hand_out(req, i, eq + 1);
+		v[n].value = hand_out_locked(req, i, eq + 1);
 		if (v[n].name == NULL || v[n].value == NULL)
 			return;
 		v[n].vlen = strlen(v[n].value);
@@ -641,15 +706,20 @@ bool rsp_request_param_next(const rsp_request *req, size_t *pos,
 {
 	if (req == NULL)
 		return false;
-	if (!req->par_done)
-		build_params(mut(req));
+	if (!LOAD(&req->par_done)) {
+		lock(req);
+		if (!req->par_done) {
+			build_params(mut(req));
+			STORE(&mut(req)->par_done, true);
+		}
+		unlock(req);
+	}
 	return list_next(&req->params, pos, name, value);
 }
 
 static void build_headers(rsp_request *req)
 {
 	struct rsp__pair *v;
-	req->hdr_done = true;
 	if (env_count(req) == 0 ||
 	    (v = rsp__arena_alloc(&req->arena, req->nenv * sizeof(*v))) == NULL)
 		return;
@@ -685,7 +755,7 @@ static void build_headers(rsp_request *req)
 		name[nl] = '\0';
 		v[n].name = name;
 		v[n].nlen = nl;
-		if ((v[n].value = hand_out(req, i, eq + 1)) == NULL)
+		if ((v[n].value = hand_out_locked(req, i, eq + 1)) == NULL)
 			return;
 		v[n].vlen = strlen(v[n].value);
 		n++;
@@ -699,8 +769,14 @@ bool rsp_request_header_next(const rsp_request *req, size_t *pos,
 {
 	if (req == NULL)
 		return false;
-	if (!req->hdr_done)
-		build_headers(mut(req));
+	if (!LOAD(&req->hdr_done)) {
+		lock(req);
+		if (!req->hdr_done) {
+			build_headers(mut(req));
+			STORE(&mut(req)->hdr_done, true);
+		}
+		unlock(req);
+	}
 	return list_next(&req->headers, pos, name, value);
 }
 
@@ -736,17 +812,46 @@ static size_t pairs_all(const struct rsp__pairs *l, const char *name,
 	return n;
 }
 
+/* The reason for a query verdict rc (not RSP_OK) on len bytes. */
+static void query_reason(rsp_request *req, int rc, size_t len)
+{
+	req->query_long = len > req->lim.max_query;
+	if (req->query_long)
+		snprintf(req->query_msg, sizeof(req->query_msg),
+		    "query over max_query (%zu bytes)", req->lim.max_query);
+	else if (rc == RSP_ELIMIT)
+		snprintf(req->query_msg, sizeof(req->query_msg),
+		    "query has more than max_params (%zu) pairs", req->lim.max_params);
+	else if (rc == RSP_EBADREQ)
+		snprintf(req->query_msg, sizeof(req->query_msg),
+		    "query holds a NUL byte (%%00)");
+	else
+		snprintf(req->query_msg, sizeof(req->query_msg), "out of memory");
+	req->query_why = req->query_msg;
+}
+
+static int query_parse(rsp_request *req, const char *q);
+
 static int query_load(const rsp_request *creq)
 {
 	rsp_request *req = mut(creq);
-	if (req->query_done)
+	if (LOAD(&req->query_done))
 		return req->query_err;
-	req->query_done = true;
 	const char *q = env_get(req, V_QUERY);
-	if (q == NULL)
-		q = "";
-	if (*q == '\0')
-		return req->query_err = RSP_OK;   /* the usual case: nothing to parse */
+	if (q == NULL || *q == '\0')
+		return RSP_OK;                  /* the usual case: nothing to parse */
+	lock(req);
+	if (!req->query_done) {
+		query_parse(req, q);
+		STORE(&req->query_done, true);
+	}
+	unlock(req);
+	return req->query_err;
+}
+
+/* Parse the query q into req->query (the lock is held). */
+static int query_parse(rsp_request *req, const char *q)
+{
 	size_t len = strnlen(q, req->lim.max_query + 1);
 	int rc = len > req->lim.max_query ? RSP_ELIMIT :
 	    rsp__urlencoded_parse(&req->arena, q, len, req->lim.max_params,
@@ -754,6 +859,7 @@ static int query_load(const rsp_request *creq)
 	if (rc != RSP_OK) {
 		req->query.v = NULL;
 		req->query.n = 0;
+		query_reason(req, rc, len);
 	}
 	return req->query_err = rc;
 }
@@ -766,15 +872,17 @@ static int query_load(const rsp_request *creq)
 static int query_judge(const rsp_request *creq)
 {
 	rsp_request *req = mut(creq);
-	if (req->query_done)
+	if (LOAD(&req->query_done))
 		return req->query_err;
 	const char *q = env_get(req, V_QUERY);
 	if (q == NULL || *q == '\0')
 		return RSP_OK;
 	size_t len = strnlen(q, req->lim.max_query + 1);
-	if (len > req->lim.max_query)
-		return RSP_ELIMIT;
-	return rsp__urlencoded_judge(q, len, req->lim.max_params);
+	int rc = len > req->lim.max_query ? RSP_ELIMIT :
+	    rsp__urlencoded_judge(q, len, req->lim.max_params);
+	if (rc != RSP_OK)
+		query_reason(req, rc, len);
+	return rc;
 }
 
 const char *rsp_request_query(const rsp_request *req, const char *name)
@@ -805,19 +913,20 @@ bool rsp_request_query_next(const rsp_request *req, size_t *pos,
 static void cookie_load(const rsp_request *creq)
 {
 	rsp_request *req = mut(creq);
-	if (req->cookie_done)
+	if (LOAD(&req->cookie_done))
 		return;
-	req->cookie_done = true;
 	const char *c = env_get(req, V_COOKIE);
-	if (c == NULL)
-		return;
-	size_t len = strnlen(c, req->lim.max_cookie + 1);
-	if (len > req->lim.max_cookie)
-		return;
-	if (rsp__cookie_parse(&req->arena, c, len, &req->cookies) != RSP_OK) {
-		req->cookies.v = NULL;
-		req->cookies.n = 0;
+	lock(req);
+	if (!req->cookie_done && c != NULL) {
+		size_t len = strnlen(c, req->lim.max_cookie + 1);
+		if (len <= req->lim.max_cookie &&
+		    rsp__cookie_parse(&req->arena, c, len, &req->cookies) != RSP_OK) {
+			req->cookies.v = NULL;
+			req->cookies.n = 0;
+		}
 	}
+	STORE(&req->cookie_done, true);
+	unlock(req);
 }
 
 const char *rsp_request_cookie(const rsp_request *req, const char *name)
@@ -845,7 +954,7 @@ bool rsp_request_cookie_next(const rsp_request *req, size_t *pos,
 static int method_check(const rsp_request *req)
 {
 	const char *m = env_get(req, V_METHOD);
-	if (m != NULL && !rsp__is_token(m, strlen(m)))
+	if (m != NULL && *m != '\0' && !rsp__is_token(m, strlen(m)))
 		return RSP_EBADREQ;
 	return RSP_OK;
 }
@@ -860,17 +969,22 @@ static int cl_check(rsp_request *req)
 		return req->cl_err = RSP_OK;
 	uint64_t v = 0;
 	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return req->cl_err = RSP_EBADREQ;
 		uint64_t d = (uint64_t)(*s - '0');
-		if (v > ((uint64_t)INT64_MAX - d) / 10)
+		if (*s < '0' || *s > '9' || v > ((uint64_t)INT64_MAX - d) / 10) {
+			req->cl_why = "CONTENT_LENGTH is not 1*DIGIT below 2^63";
 			return req->cl_err = RSP_EBADREQ;
+		}
 		v = v * 10 + d;
 	}
 	req->declared = true;
 	req->clen = v;
-	if (v > req->lim.max_body)
+	if (v > req->lim.max_body) {
+		snprintf(req->cl_msg, sizeof(req->cl_msg), "CONTENT_LENGTH %llu "
+		    "over max_body (%zu bytes)", (unsigned long long)v,
+		    req->lim.max_body);
+		req->cl_why = req->cl_msg;
 		return req->cl_err = RSP_ELIMIT;
+	}
 	return req->cl_err = RSP_OK;
 }
 
@@ -911,15 +1025,29 @@ static ptrdiff_t read_some(rsp_request *req, unsigned char *buf, size_t n)
 	}
 }
 
+/* The reason for a body that could not be read whole (got bytes of it). */
+static int body_fail(rsp_request *req, int rc, uint64_t got)
+{
+	if (rc == RSP_EBADREQ)
+		snprintf(req->body_msg, sizeof(req->body_msg), "body ended after "
+		    "%llu of %llu bytes", (unsigned long long)got,
+		    (unsigned long long)req->clen);
+	else
+		snprintf(req->body_msg, sizeof(req->body_msg), "%s after %llu of "
+		    "%llu body bytes", rc == RSP_EIO ? "read error" : "out of memory",
+		    (unsigned long long)got, (unsigned long long)req->clen);
+	req->body_why = req->body_msg;
+	return rc;
+}
+
 /* Exactly n bytes, or RSP_EBADREQ (input ended early) or RSP_EIO. */
 static int read_full(rsp_request *req, unsigned char *buf, size_t n)
 {
+	size_t want = n;
 	while (n > 0) {
 		ptrdiff_t r = read_some(req, buf, n > READ_MAX ? READ_MAX : n);
-		if (r == 0)
-			return RSP_EBADREQ;
-		if (r < 0)
-			return RSP_EIO;
+		if (r <= 0)
+			return body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO, want - n);
 		buf += r;
 		n -= (size_t)r;
 	}
@@ -972,21 +1100,26 @@ static int load_spill(rsp_request *req, size_t len)
 	int fd = tmpfile_open(), rc = RSP_OK;
 	if (buf == NULL || fd < 0) {
 		rc = buf == NULL ? RSP_ENOMEM : RSP_EIO;
+		req->body_why = buf == NULL ? "out of memory" :
+		    "no temporary file for a large body (TMPDIR)";
 		goto out;
 	}
 	for (size_t left = len; left > 0;) {
 		ptrdiff_t r = read_some(req, buf, left < READ_CHUNK ? left : READ_CHUNK);
 		if (r <= 0) {
-			rc = r == 0 ? RSP_EBADREQ : RSP_EIO;
+			rc = body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO, len - left);
 			goto out;
 		}
-		if ((rc = write_all(fd, buf, (size_t)r)) != RSP_OK)
+		if ((rc = write_all(fd, buf, (size_t)r)) != RSP_OK) {
+			req->body_why = "writing the body to a temporary file failed";
 			goto out;
+		}
 		left -= (size_t)r;
 	}
 	void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (m == MAP_FAILED) {
 		rc = RSP_ENOMEM;
+		req->body_why = "mapping the body's temporary file failed";
 		goto out;
 	}
 	req->map = m;
@@ -1007,12 +1140,15 @@ static int body_load(rsp_request *req)
 	req->body_done = true;
 
 	int rc = cl_check(req);
+	if (rc != RSP_OK)
+		req->body_why = req->cl_why;
 	if (rc == RSP_OK && req->declared && req->clen > 0) {
 		size_t len = (size_t)req->clen;
 		if (len > req->lim.spill_threshold) {
 			rc = load_spill(req, len);
 		} else if ((req->heap = malloc(len + 1)) == NULL) {
 			rc = RSP_ENOMEM;
+			req->body_why = "out of memory for the body";
 		} else if ((rc = read_full(req, req->heap, len)) == RSP_OK) {
 			req->heap[len] = '\0';
 			req->body = req->heap;
@@ -1037,6 +1173,8 @@ static int body_load(rsp_request *req)
 int rsp_request_body(rsp_request *req, const void **data, size_t *len)
 {
 	int rc = req != NULL ? body_load(req) : RSP_OK;
+	if (rc != RSP_OK)
+		req->why = req->body_why;
 	if (data != NULL)
 		*data = rc == RSP_OK ? (req != NULL ? (const void *)req->body : "") : NULL;
 	if (len != NULL)
@@ -1046,6 +1184,17 @@ int rsp_request_body(rsp_request *req, const void **data, size_t *len)
 
 /* ---------------------------------------------------------------- */
 /* Forms                                                             */
+
+static const char *form_reason(enum form_kind kind, int rc)
+{
+	if (rc == RSP_ENOMEM)
+		return "out of memory parsing the form";
+	if (kind == FORM_URLENCODED)
+		return rc == RSP_ELIMIT ? "urlencoded form has more than max_params "
+		    "pairs" : "urlencoded form holds a NUL byte (%00)";
+	return rc == RSP_ELIMIT ? "multipart form over max_parts or "
+	    "max_part_header" : "multipart form body is malformed";
+}
 
 static int form_load(rsp_request *req)
 {
@@ -1057,6 +1206,7 @@ static int form_load(rsp_request *req)
 	const char *ct = env_get(req, V_CTYPE);
 	if (ct == NULL || (rc == RSP_OK && !req->declared))
 		return req->form_err = RSP_OK;
+	req->form_why = req->cl_why;
 	size_t ctlen = strlen(ct);
 	const char *bnd = NULL;
 	size_t blen = 0;
@@ -1068,13 +1218,18 @@ static int form_load(rsp_request *req)
 		kind = FORM_MULTIPART;
 		rc = rsp__multipart_boundary(&req->arena, ct, ctlen,
 		    req->lim.max_boundary, &bnd, &blen);
-		if (rc != RSP_OK)
+		if (rc != RSP_OK) {
+			req->form_why = "multipart/form-data without one valid "
+			    "boundary parameter";
 			return req->form_err = rc;
+		}
 	}
 	if (kind == FORM_NONE)
 		return req->form_err = RSP_OK;
-	if ((rc = body_load(req)) != RSP_OK)
+	if ((rc = body_load(req)) != RSP_OK) {
+		req->form_why = req->body_why;
 		return req->form_err = rc;
+	}
 
 	if (kind == FORM_URLENCODED)
 		rc = rsp__urlencoded_parse(&req->arena, (const char *)req->body,
@@ -1085,13 +1240,23 @@ static int form_load(rsp_request *req)
 	if (rc != RSP_OK) {
 		memset(&req->form, 0, sizeof(req->form));
 		memset(&req->mp, 0, sizeof(req->mp));
+		req->form_why = form_reason(kind, rc);
 	}
 	return req->form_err = rc;
 }
 
+/* A form getter's check: on failure the reason becomes the request's. */
+static bool form_failed(rsp_request *req)
+{
+	if (form_load(req) == RSP_OK)
+		return false;
+	req->why = req->form_why;
+	return true;
+}
+
 const char *rsp_request_form(rsp_request *req, const char *name)
 {
-	if (req == NULL || name == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || name == NULL || form_failed(req))
 		return NULL;
 	if (req->form.n > 0) {
 		const struct rsp__pair *p = pairs_find(&req->form, name, NULL);
@@ -1107,7 +1272,7 @@ const char *rsp_request_form(rsp_request *req, const char *name)
 size_t rsp_request_form_all(rsp_request *req, const char *name,
     const char **values, size_t max)
 {
-	if (req == NULL || name == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || name == NULL || form_failed(req))
 		return 0;
 	if (req->form.n > 0)
 		return pairs_all(&req->form, name, values, max);
@@ -1125,7 +1290,7 @@ size_t rsp_request_form_all(rsp_request *req, const char *name,
 bool rsp_request_form_next(rsp_request *req, size_t *pos,
     const char **name, const char **value)
 {
-	if (req == NULL || pos == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || pos == NULL || form_failed(req))
 		return false;
 	if (req->form.n > 0)
 		return list_next(&req->form, pos, name, value);
@@ -1145,7 +1310,7 @@ bool rsp_request_form_next(rsp_request *req, size_t *pos,
 
 const struct rsp_upload *rsp_request_upload(rsp_request *req, const char *name)
 {
-	if (req == NULL || name == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || name == NULL || form_failed(req))
 		return NULL;
 	for (size_t i = 0; i < req->mp.n; i++)
 		if (req->mp.v[i].value == NULL &&
@@ -1156,7 +1321,7 @@ const struct rsp_upload *rsp_request_upload(rsp_request *req, const char *name)
 
 const struct rsp_upload *rsp_request_upload_next(rsp_request *req, size_t *pos)
 {
-	if (req == NULL || pos == NULL || form_load(req) != RSP_OK)
+	if (req == NULL || pos == NULL || form_failed(req))
 		return NULL;
 	for (size_t i = *pos; i < req->mp.n; i++) {
 		if (req->mp.v[i].value == NULL) {
@@ -1181,20 +1346,57 @@ static int rank(int err)
 	}
 }
 
-static int worse(int a, int b)
+/* Keep the worse of the verdict so far and stage s's rc, with its reason. */
+static int judge(rsp_request *req, int st, int rc, enum stage s, const char *why)
 {
-	return rank(b) > rank(a) ? b : a;
+	if (rank(rc) <= rank(st))
+		return st;
+	req->worst = s;
+	req->why = why != NULL ? why : rsp_strerror(rc);
+	return rc;
 }
 
 int rsp_request_status(rsp_request *req)
 {
 	if (req == NULL)
 		return RSP_OK;
-	int st = method_check(req);
-	st = worse(st, query_judge(req));
-	st = worse(st, body_load(req));
-	st = worse(st, form_load(req));
-	return st;
+	req->worst = ST_NONE;
+	req->why = NULL;
+	int st = judge(req, RSP_OK, method_check(req), ST_METHOD,
+	    "REQUEST_METHOD is not an RFC 9110 token");
+	int rc = query_judge(req);
+	st = judge(req, st, rc, ST_QUERY, req->query_why);
+	rc = body_load(req);
+	st = judge(req, st, rc, ST_BODY, req->body_why);
+	rc = form_load(req);
+	return judge(req, st, rc, ST_FORM, req->form_why);
+}
+
+const char *rsp_request_errmsg(const rsp_request *req)
+{
+	if (req == NULL)
+		return "no request (NULL)";
+	return req->why != NULL ? req->why : "";
+}
+
+bool rsp__request_unread_input(rsp_request *req)
+{
+	int n = 0;
+	if (req == NULL || req->fd < 0 || cl_check(req) != RSP_OK || req->declared)
+		return false;
+	/* One ioctl: /dev/null and closed input answer no; a pipe or a file
+	 * says how many bytes are waiting; a terminal is somebody typing. */
+	return ioctl(req->fd, FIONREAD, &n) == 0 && n > 0 && !isatty(req->fd);
+}
+
+int rsp__request_refusal_status(const rsp_request *req, int st)
+{
+	switch (st) {
+	case RSP_EBADREQ: return 400;
+	case RSP_ELIMIT:  return req->worst == ST_QUERY && req->query_long ? 414 : 413;
+	case RSP_ENOMEM:  return 500;
+	default:          return 400;
+	}
 }
 
 /* ---------------------------------------------------------------- */
@@ -1248,9 +1450,8 @@ static ptrdiff_t b64_decode(const unsigned char *s, size_t n, unsigned char *out
 	return o - out;
 }
 
-static int auth_load(rsp_request *req)
+static int auth_load(rsp_request *req, const char *h)
 {
-	const char *h = env_get(req, V_AUTH);
 	if (h == NULL)
 		return RSP_EINVAL;
 	while (*h == ' ' || *h == '\t')
@@ -1297,9 +1498,14 @@ int rsp_request_auth(const rsp_request *creq, const char **user,
 	rsp_request *req = mut(creq);
 	int rc = RSP_EINVAL;
 	if (req != NULL) {
-		if (!req->auth_done) {
-			req->auth_done = true;
-			req->auth_err = auth_load(req);
+		if (!LOAD(&req->auth_done)) {
+			const char *h = env_get(req, V_AUTH);
+			lock(req);
+			if (!req->auth_done) {
+				req->auth_err = auth_load(req, h);
+				STORE(&req->auth_done, true);
+			}
+			unlock(req);
 		}
 		rc = req->auth_err;
 	}

@@ -20,7 +20,8 @@ extern "C" {
 #define RSP_VERSION "0.1.0"
 
 /*
- * Error codes.  Every fallible call returns RSP_OK (0) or one of these.
+ * Error codes.  Every fallible call returns RSP_OK (0) or one of these,
+ * except rsp_run and rsp_run_with, which return an exit status for main.
  * One list generates the enum and the table behind rsp_strerror().
  */
 #define RSP_ERR_MAP(X)                                                   \
@@ -40,7 +41,10 @@ enum rsp_err {
 #undef RSP_ERR_ENUM_
 };
 
+/* The message for an error code, and its name ("RSP_EINVAL");
+ * "unknown error" and "RSP_UNKNOWN" for a value not in the list. */
 const char *rsp_strerror(int err);
+const char *rsp_err_name(int err);
 
 /* Standard reason phrase for a status code, "" when it has none. */
 const char *rsp_status_reason(int code);
@@ -55,6 +59,13 @@ typedef struct rsp_writer   rsp_writer;
 
 typedef int (*rsp_handler)(rsp_request *req, rsp_response *res, void *arg);
 
+/*
+ * Serve handler as a CGI program or a FastCGI application; see rsp_run(3).
+ * Returns an exit status for main, not an RSP_* code: 0 when the response
+ * went out (CGI) or the server stopped cleanly (FastCGI); 1 when the
+ * response could not be written in full, memory ran out, the FastCGI socket
+ * could not be opened or no worker started; 64 when handler is NULL.
+ */
 int rsp_run(rsp_handler handler, void *arg);
 
 struct rsp_options {
@@ -117,8 +128,13 @@ const char *rsp_encoding(const rsp_response *res);
 
 int rsp_set_content(rsp_response *res, const void *data, ssize_t len);
 int rsp_add_content(rsp_response *res, const void *data, ssize_t len);
+/* fn runs when the body is written, which may be after the handler has
+ * returned; free_fn (may be NULL) releases arg exactly once, when the part
+ * is dropped: the content replaced, the response reset or freed, or this
+ * call refused. */
 typedef int (*rsp_part_fn)(void *arg, const void **data, size_t *len);
-int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg);
+int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg,
+    void (*free_fn)(void *arg));
 int rsp_set_content_file(rsp_response *res, int fd);
 int rsp_iter_content(rsp_response *res, bool read_file,
     int (*each)(void *arg, const void *data, size_t len), void *arg);
@@ -129,6 +145,15 @@ int rsp_write(rsp_response *res);
 int rsp_finish(rsp_response *res);
 
 int rsp_set_error(rsp_response *res, int code, const char *message);
+
+/*
+ * Why the last refused call on this response (or on its headers or
+ * writer) was refused, e.g. "Content-Length 5 on a 204 response": never
+ * NULL, "" when no call has been refused yet.  Successful calls leave it
+ * as it was, so read it right after a call returns an error.  Valid until
+ * the next call on the response.
+ */
+const char *rsp_response_errmsg(const rsp_response *res);
 
 /*
  * File offload: the web server sends the file instead of the handler.
@@ -270,7 +295,7 @@ int rsp_json_string(struct rsp_buffer *out, const void *s, ssize_t len);
  * Nothing is parsed until asked for.  Every string handed out is owned by
  * the request and lives until rsp_request_free; values are raw bytes.
  *
- *  - method: REQUEST_METHOD as sent (case kept), "GET" when unset.
+ *  - method: REQUEST_METHOD as sent (case kept), "GET" when unset or empty.
  *  - param: any variable by exact name.  header: HTTP_* by HTTP name, any
  *    case, '-' and '_' alike ("User-Agent" <- HTTP_USER_AGENT);
  *    Content-Type and Content-Length come from CONTENT_TYPE/CONTENT_LENGTH.
@@ -293,6 +318,10 @@ int rsp_json_string(struct rsp_buffer *out, const void *s, ssize_t len);
  *  - auth: HTTP Basic from HTTP_AUTHORIZATION: scheme in any case, one or
  *    more spaces, strict base64 (padding required, no stray bits), split at
  *    the first ':'; control bytes refused.
+ *
+ * The getters that take a const request may be called from several
+ * threads at once; the calls that take a non-const one need the request to
+ * themselves.
  *
  * rsp_request_status checks, and returns the worst of (RSP_EBADREQ over
  * RSP_ELIMIT over anything else): REQUEST_METHOD a token when set; the
@@ -324,6 +353,12 @@ const struct rsp_upload *rsp_request_upload(rsp_request *req, const char *name);
 int rsp_request_body(rsp_request *req, const void **data, size_t *len);
 int rsp_request_auth(const rsp_request *req, const char **user, const char **password);
 int rsp_request_status(rsp_request *req);
+/*
+ * Why the request was judged bad, e.g. "body ended after 3 of 10 bytes":
+ * the reason behind the worst error rsp_request_status found (or behind the
+ * last failed body or form call); "" when none.  Owned by the request.
+ */
+const char *rsp_request_errmsg(const rsp_request *req);
 
 /*
  * Request limits.  A zero field takes the default shown.  Exceeding one makes

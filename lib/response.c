@@ -107,10 +107,21 @@ static void drop_file(struct rsp__response *r)
 	r->fd = -1;
 }
 
+/* Forget the parts; each callback's free_fn runs here, exactly once. */
+static void drop_parts(struct rsp__response *r)
+{
+	size_t n = r->nparts;
+	r->nparts = 0;
+	for (size_t i = 0; i < n; i++)
+		if (r->parts[i].free_fn != NULL)
+			r->parts[i].free_fn(r->parts[i].arg);
+}
+
 void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink)
 {
 	struct rsp__response *r = rsp__res(res);
 	drop_file(r);
+	drop_parts(r);
 	rsp__arena_reset(&r->arena);
 	rsp__headers_clear(&r->headers);
 	rsp__writer_reset(&r->writer, sink);
@@ -128,6 +139,7 @@ void rsp_response_free(rsp_response *res)
 		return;
 	struct rsp__response *r = rsp__res(res);
 	drop_file(r);
+	drop_parts(r);
 	rsp__headers_free(&r->headers);
 	rsp__writer_free(&r->writer);
 	rsp__encoding_free(&r->enc);
@@ -146,6 +158,25 @@ void rsp__response_set_finish(rsp_response *res, rsp__finish_fn fn, void *ctx)
 {
 	rsp__res(res)->on_finish = fn;
 	rsp__res(res)->finish_ctx = ctx;
+}
+
+int rsp__refusef(struct rsp__response *r, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy 14 bug, LLVM #40656 */
+	vsnprintf(r->why_buf, sizeof(r->why_buf), fmt, ap);
+	va_end(ap);
+	r->why = r->why_buf;
+	return rc;
+}
+
+const char *rsp_response_errmsg(const rsp_response *res)
+{
+	if (res == NULL)
+		return "no response (NULL)";
+	const struct rsp__response *r = rsp__cres(res);
+	return r->why != NULL ? r->why : "";
 }
 
 void rsp__log(struct rsp__response *r, const char *fmt, ...)
@@ -169,16 +200,22 @@ void rsp__log(struct rsp__response *r, const char *fmt, ...)
 
 int rsp_set_flavour(rsp_response *res, enum rsp_flavour f)
 {
-	if (res == NULL || (f != RSP_CGI && f != RSP_NPH && f != RSP_H2))
+	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
+	if (f != RSP_CGI && f != RSP_NPH && f != RSP_H2)
+		return rsp__refuse(r, RSP_EINVAL, "flavour is not RSP_CGI, RSP_NPH "
+		    "or RSP_H2");
 	if (r->writer.used)
-		return RSP_ESTATE;
+		return rsp__refuse(r, RSP_ESTATE, "the flavour cannot change after "
+		    "output began");
 	/* A header queued under the old flavour must still hold under the new. */
 	for (size_t i = 0; i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
-		if (rsp__header_check(f, h->name, h->name_len, h->value, h->value_len) != RSP_OK)
-			return RSP_EINVAL;
+		const char *why;
+		if (rsp__header_check(f, h->name, h->name_len, h->value,
+		    h->value_len, &why) != RSP_OK)
+			return rsp__refuse(r, RSP_EINVAL, why);
 	}
 	r->flavour = f;
 	return RSP_OK;
@@ -191,16 +228,19 @@ enum rsp_flavour rsp_flavour(const rsp_response *res)
 
 int rsp_set_status(rsp_response *res, int code, const char *message)
 {
-	if (res == NULL || code < 200 || code > 999)
+	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
+	if (code < 200 || code > 999)
+		return rsp__refuse(r, RSP_EINVAL, "status code outside 200..999");
 	const char *copy = NULL;
 	if (message != NULL) {
 		size_t n = strlen(message);
 		if (!rsp__is_field_value(message, n))
-			return RSP_EINVAL;
+			return rsp__refuse(r, RSP_EINVAL, "reason phrase holds a "
+			    "control byte");
 		if ((copy = rsp__arena_strndup(&r->arena, message, n)) == NULL)
-			return RSP_ENOMEM;
+			return rsp__refuse(r, RSP_ENOMEM, "out of memory");
 	}
 	r->status = code;
 	r->status_msg = copy;
@@ -226,7 +266,11 @@ int rsp_set_encoding(rsp_response *res, const char *charset)
 {
 	if (res == NULL)
 		return RSP_EINVAL;
-	return rsp__encoding_set(&rsp__res(res)->enc, charset);
+	int rc = rsp__encoding_set(&rsp__res(res)->enc, charset);
+	if (rc != RSP_OK)
+		rsp__refuse(rsp__res(res), rc, rc == RSP_ECHARSET ? "iconv does not "
+		    "know this encoding" : "out of memory or NULL charset");
+	return rc;
 }
 
 const char *rsp_encoding(const rsp_response *res)
@@ -251,7 +295,7 @@ void rsp__content_clear(struct rsp__response *r)
 	r->kind = RSP__C_PARTS;
 	r->content = NULL;
 	r->content_len = 0;
-	r->nparts = 0;
+	drop_parts(r);
 }
 
 int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
@@ -267,14 +311,15 @@ int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
 	r->kind = RSP__C_STRING;
 	r->content = copy;
 	r->content_len = n;
-	r->nparts = 0;
+	drop_parts(r);
 	return RSP_OK;
 }
 
 static int push_part(struct rsp__response *r, struct rsp__part p)
 {
 	if (r->kind == RSP__C_FILE)
-		return RSP_ESTATE;
+		return rsp__refuse(r, RSP_ESTATE, "the content is a file: parts "
+		    "cannot be added to it");
 	size_t need = r->nparts + 1 + (r->kind == RSP__C_STRING);
 	if (need > r->cap_parts) {
 		size_t cap = r->cap_parts ? r->cap_parts * 2 : 8;
@@ -282,12 +327,12 @@ static int push_part(struct rsp__response *r, struct rsp__part p)
 			cap *= 2;
 		struct rsp__part *v = realloc(r->parts, cap * sizeof(*v));
 		if (v == NULL)
-			return RSP_ENOMEM;
+			return rsp__refuse(r, RSP_ENOMEM, "out of memory");
 		r->parts = v;
 		r->cap_parts = cap;
 	}
 	if (r->kind == RSP__C_STRING) {
-		struct rsp__part first = { r->content, r->content_len, NULL, NULL };
+		struct rsp__part first = { .data = r->content, .len = r->content_len };
 		r->parts[0] = first;
 		r->nparts = 1;
 		r->kind = RSP__C_PARTS;
@@ -304,35 +349,53 @@ int rsp_add_content(rsp_response *res, const void *data, ssize_t len)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	if (r->kind == RSP__C_FILE)
-		return RSP_ESTATE;
+		return rsp__refuse(r, RSP_ESTATE, "the content is a file: parts "
+		    "cannot be added to it");
 	size_t n = rsp__len(data, len);
 	void *copy = rsp__arena_memdup(&r->arena, data, n);
 	if (copy == NULL)
 		return RSP_ENOMEM;
-	struct rsp__part p = { copy, n, NULL, NULL };
+	struct rsp__part p = { .data = copy, .len = n };
 	return push_part(r, p);
 }
 
-int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg)
+int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg,
+    void (*free_fn)(void *arg))
 {
-	if (res == NULL || fn == NULL)
-		return RSP_EINVAL;
-	struct rsp__part p = { NULL, 0, fn, arg };
-	return push_part(rsp__res(res), p);
+	int rc;
+	if (res == NULL) {
+		rc = RSP_EINVAL;
+	} else if (fn == NULL) {
+		rc = rsp__refuse(rsp__res(res), RSP_EINVAL, "NULL part callback");
+	} else {
+		struct rsp__part p = { .fn = fn, .arg = arg, .free_fn = free_fn };
+		if ((rc = push_part(rsp__res(res), p)) == RSP_OK)
+			return RSP_OK;
+	}
+	/* Refused: arg is released now, as it would have been later. */
+	if (free_fn != NULL)
+		free_fn(arg);
+	return rc;
 }
 
 int rsp_set_content_file(rsp_response *res, int fd)
 {
 	struct stat sb;
-	if (res == NULL || fd < 0 || fstat(fd, &sb) != 0)
-		return RSP_EINVAL;
+	/* The descriptor is the response's from here, refused or not. */
+	if (res == NULL || fd < 0 || fstat(fd, &sb) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return res == NULL ? RSP_EINVAL : rsp__refuse(rsp__res(res),
+		    RSP_EINVAL, fd < 0 ? "negative descriptor" :
+		    "fstat failed on the descriptor (it was closed)");
+	}
 	struct rsp__response *r = rsp__res(res);
 	if (fd == r->fd)
 		return RSP_OK;
 	drop_file(r);
 	r->kind = RSP__C_FILE;
 	r->fd = fd;
-	r->nparts = 0;
+	drop_parts(r);
 	r->content = NULL;
 	r->content_len = 0;
 	r->fd_sized = S_ISREG(sb.st_mode);
@@ -380,10 +443,18 @@ int rsp_iter_content(rsp_response *res, bool read_file,
 	case RSP__C_FILE: {
 		if (r->fd < 0)
 			return RSP_OK;          /* already read */
-		int fd = r->fd;
-		r->fd = -1;
-		return rsp__read_fd_chunks(&r->writer, fd,
+		/* A regular file is read from where the content starts and
+		 * put back there, so rsp_write still sends all of it; any
+		 * other descriptor can be read once, and the content is
+		 * then empty. */
+		off_t at = r->fd_sized ? lseek(r->fd, 0, SEEK_CUR) : -1;
+		int rc = rsp__read_fd_chunks(&r->writer, r->fd,
 		    r->fd_sized ? (int64_t)r->fd_size : -1, read_file, each, arg);
+		if (at < 0 || lseek(r->fd, at, SEEK_SET) != at) {
+			drop_file(r);
+			r->fd_sized = false;
+		}
+		return rc;
 	}
 	case RSP__C_PARTS:
 		for (size_t i = 0; i < r->nparts; i++) {
@@ -407,6 +478,17 @@ int rsp_write_status_headers(rsp_response *res)
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
+	/* Judged before the status goes out: nothing half-written. */
+	if (r->writer.status_written || r->writer.used)
+		return rsp_writer_write_status(&r->writer, r->status, r->status_msg);
+	for (size_t i = 0; (r->status == 204 || r->status == 205) &&
+	    i < r->headers.n; i++) {
+		const struct rsp__header *h = &r->headers.v[i];
+		int cl = RSP__IS(h->name, h->name_len, "Content-Length") ?
+		    rsp__cl_allowed(r, r->status, h->value, h->value_len) : RSP_OK;
+		if (cl != RSP_OK)
+			return cl;
+	}
 	int rc = rsp_writer_write_status(&r->writer, r->status, r->status_msg);
 	/* Headers were judged when they were queued (and on a flavour change). */
 	for (size_t i = 0; rc == RSP_OK && i < r->headers.n; i++) {
@@ -461,11 +543,13 @@ int rsp_write(rsp_response *res)
 
 /* ---- the JSON error ------------------------------------------------------ */
 
-int rsp_set_error(rsp_response *res, int code, const char *message)
+static int set_error(rsp_response *res, int code, const char *message, bool log)
 {
-	if (res == NULL || code < 200 || code > 999)
+	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
+	if (code < 200 || code > 999)
+		return rsp__refuse(r, RSP_EINVAL, "status code outside 200..999");
 	struct rsp_buffer *b = &r->writer.scratch;
 	char head[64], len[24];
 	const char *msg = message ? message : "";
@@ -480,10 +564,10 @@ int rsp_set_error(rsp_response *res, int code, const char *message)
 	if (rc == RSP_OK)
 		rc = rsp__buf_append(b, "}}", 2);
 	if (rc != RSP_OK)
-		return rc;
+		return rsp__refuse(r, rc, "out of memory");
 	char *body = rsp__arena_memdup(&r->arena, b->data, b->len);
 	if (body == NULL)
-		return RSP_ENOMEM;
+		return rsp__refuse(r, RSP_ENOMEM, "out of memory");
 	n = snprintf(len, sizeof(len), "%zu", b->len);
 
 	rsp__headers_clear(&r->headers);
@@ -496,11 +580,25 @@ int rsp_set_error(rsp_response *res, int code, const char *message)
 	r->kind = RSP__C_STRING;
 	r->content = body;
 	r->content_len = b->len;
-	r->nparts = 0;
+	drop_parts(r);
 	r->status = code;
 	r->status_msg = NULL;
 	b->len = 0;
-	if (code >= 500 && code < 600)
-		rsp__log(r, "respond: %d %s\n", code, msg);
+	if (log && code >= 500 && code < 600) {
+		/* The message may carry request data: escaped, one line. */
+		char esc[512];
+		rsp__escape_log(esc, sizeof(esc), msg, mlen);
+		rsp__log(r, "respond: %d %s\n", code, esc);
+	}
 	return RSP_OK;
+}
+
+int rsp_set_error(rsp_response *res, int code, const char *message)
+{
+	return set_error(res, code, message, true);
+}
+
+int rsp__set_error_quiet(rsp_response *res, int code, const char *message)
+{
+	return set_error(res, code, message, false);
 }

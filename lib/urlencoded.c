@@ -69,18 +69,26 @@ static int count_sequences(const char *s, size_t len, size_t max_pairs, size_t *
 	return RSP_OK;
 }
 
-int rsp__urlencoded_judge(const char *s, size_t len, size_t max_pairs)
+/* A NUL is a raw one, or '%', '0', '0' (decode()'s only way to make one:
+ * '=' and '&' are not hex digits, so the triple never spans a name or a
+ * sequence). */
+static bool has_nul(const char *s, size_t len)
 {
-	size_t n;
-	if (count_sequences(s, len, max_pairs, &n) != RSP_OK)
-		return RSP_ELIMIT;
-	/* A NUL is a raw one, or '%', '0', '0' (decode()'s only way to make
-	 * one: '=' and '&' are not hex digits, so the triple never spans a
-	 * name or a sequence). */
 	for (size_t i = 0; i < len; i++)
 		if (s[i] == '\0' || (s[i] == '%' && i + 2 < len && s[i + 1] == '0' &&
 		    s[i + 2] == '0'))
-			return RSP_EBADREQ;
+			return true;
+	return false;
+}
+
+/* Malformed wins over a limit: a NUL is looked for first. */
+int rsp__urlencoded_judge(const char *s, size_t len, size_t max_pairs)
+{
+	size_t n;
+	if (has_nul(s, len))
+		return RSP_EBADREQ;
+	if (count_sequences(s, len, max_pairs, &n) != RSP_OK)
+		return RSP_ELIMIT;
 	return RSP_OK;
 }
 
@@ -95,7 +103,7 @@ int rsp__urlencoded_parse(struct rsp__arena *a, const char *s, size_t len,
 	if (len == 0)
 		return RSP_OK;
 	if (count_sequences(s, len, max_pairs, &n) != RSP_OK)
-		return RSP_ELIMIT;
+		return has_nul(s, len) ? RSP_EBADREQ : RSP_ELIMIT;
 	if (n == 0)
 		return RSP_OK;
 

@@ -44,7 +44,8 @@ void rsp__writer_free(rsp_writer *w)
 
 bool rsp__body_forbidden(int code)
 {
-	return (code >= 100 && code < 200) || code == 204 || code == 304;
+	return (code >= 100 && code < 200) || code == 204 || code == 205 ||
+	    code == 304;
 }
 
 static struct rsp__response *R(rsp_writer *w)
@@ -52,12 +53,39 @@ static struct rsp__response *R(rsp_writer *w)
 	return rsp__res(w->res);
 }
 
+/* Refusals record their reason on the response (rsp_response_errmsg). */
+static int refuse(rsp_writer *w, int rc, const char *why)
+{
+	return rsp__refuse(R(w), rc, why);
+}
+
+int rsp__cl_allowed(struct rsp__response *r, int code, const char *v, size_t vlen)
+{
+	if ((code < 200 || code == 204) && vlen > 0)
+		return rsp__refusef(r, RSP_EINVAL, "Content-Length %.*s on a %d "
+		    "response", (int)(vlen < 24 ? vlen : 24), v, code);
+	if (code == 205 && !(vlen == 1 && v[0] == '0'))
+		return rsp__refusef(r, RSP_EINVAL, "Content-Length %.*s on a 205 "
+		    "response (only 0 is allowed)", (int)(vlen < 24 ? vlen : 24), v);
+	return RSP_OK;
+}
+
+/* A HEAD answer keeps its headers and loses its body (RFC 9110 9.3.2). */
+static bool body_dropped(rsp_writer *w)
+{
+	struct rsp__response *r = R(w);
+	return r->is_head && !r->pub.send_body_for_head_request;
+}
+
 /* ---- getting bytes to the sink ---------------------------------------- */
 
 static int fail(rsp_writer *w, int rc)
 {
-	if (rc == RSP_EIO)
+	if (rc == RSP_EIO) {
 		w->err = RSP_EIO;
+		R(w)->why = "output failed: the client went away or the sink "
+		    "refused the bytes";
+	}
 	return rc;
 }
 
@@ -108,23 +136,28 @@ static int emit(rsp_writer *w, const void *data, size_t len)
 
 /* ---- status and headers ------------------------------------------------ */
 
-static int check_reason(const char *msg)
-{
-	return msg == NULL || rsp__is_field_value(msg, strlen(msg)) ? RSP_OK : RSP_EINVAL;
-}
-
-static int check_code(int code)
-{
-	return code >= 200 && code <= 999 ? RSP_OK : RSP_EINVAL;
-}
-
 static int guard(rsp_writer *w)
 {
 	if (w == NULL)
 		return RSP_EINVAL;
 	if (w->finished)
-		return RSP_ESTATE;
-	return w->err;
+		return refuse(w, RSP_ESTATE, "the response was already finished");
+	if (w->err)
+		return refuse(w, w->err, "an earlier write failed: the output is "
+		    "broken");
+	return RSP_OK;
+}
+
+/* Status and header calls: not after raw bytes took over the output. */
+static int head_guard(rsp_writer *w)
+{
+	int rc = guard(w);
+	if (rc == RSP_OK && w->raw)
+		rc = refuse(w, RSP_ESTATE, "write_raw already wrote the head of "
+		    "the response");
+	if (rc == RSP_OK && w->headers_complete)
+		rc = refuse(w, RSP_ESTATE, "the header block has already ended");
+	return rc;
 }
 
 static int status_line(rsp_writer *w, int code, const char *msg)
@@ -174,13 +207,17 @@ static int status_line(rsp_writer *w, int code, const char *msg)
 
 int rsp_writer_write_status(rsp_writer *w, int code, const char *message)
 {
-	int rc = guard(w);
+	int rc = head_guard(w);
 	if (rc != RSP_OK)
 		return rc;
-	if (check_code(code) != RSP_OK || check_reason(message) != RSP_OK)
-		return RSP_EINVAL;
-	if (w->status_written || w->headers_started || w->headers_complete)
-		return RSP_ESTATE;
+	if (code < 200 || code > 999)
+		return refuse(w, RSP_EINVAL, "status code outside 200..999");
+	if (message != NULL && !rsp__is_field_value(message, strlen(message)))
+		return refuse(w, RSP_EINVAL, "reason phrase holds a control byte");
+	if (w->status_written)
+		return refuse(w, RSP_ESTATE, "a status was already written");
+	if (w->headers_started)
+		return refuse(w, RSP_ESTATE, "a header was already written");
 	return status_line(w, code, message);
 }
 
@@ -197,17 +234,19 @@ static void note_header(rsp_writer *w, const char *name, size_t nlen)
 int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
     const char *value, size_t vlen, bool checked)
 {
-	int rc = guard(w);
+	int rc = head_guard(w);
 	if (rc != RSP_OK)
 		return rc;
-	if (w->headers_complete)
-		return RSP_ESTATE;
-	if (!checked &&
-	    (rc = rsp__header_check(R(w)->flavour, name, nlen, value, vlen)) != RSP_OK)
-		return rc;
+	const char *why;
+	if (!checked && (rc = rsp__header_check(R(w)->flavour, name, nlen,
+	    value, vlen, &why)) != RSP_OK)
+		return refuse(w, rc, why);
 	bool is_cl = RSP__IS(name, nlen, "Content-Length");
 	if (is_cl && w->cl_seen)
-		return RSP_EINVAL;
+		return refuse(w, RSP_EINVAL, "a second Content-Length");
+	if (is_cl && (rc = rsp__cl_allowed(R(w), w->status_written ?
+	    w->status_code : DEFAULT_STATUS, value, vlen)) != RSP_OK)
+		return rc;
 	if (!w->status_written && (rc = status_line(w, DEFAULT_STATUS, NULL)) != RSP_OK)
 		return rc;
 	if ((rc = rsp__buf_reserve(&w->out, nlen + vlen + 4)) != RSP_OK)
@@ -261,7 +300,12 @@ static int64_t inferred_length(rsp_writer *w)
 {
 	struct rsp__response *r = R(w);
 	int code = w->status_written ? w->status_code : DEFAULT_STATUS;
-	if (w->cl_seen || !r->pub.add_required_headers || rsp__body_forbidden(code))
+	if (w->cl_seen || !r->pub.add_required_headers)
+		return -1;
+	/* 205: no content, and the server must say so (RFC 9110 15.3.6). */
+	if (code == 205)
+		return 0;
+	if (rsp__body_forbidden(code))
 		return -1;
 	if (w->first_chunk >= 0)
 		return w->first_chunk;
@@ -309,11 +353,9 @@ static int end_block(rsp_writer *w)
 
 int rsp_writer_end_headers(rsp_writer *w)
 {
-	int rc = guard(w);
+	int rc = head_guard(w);
 	if (rc != RSP_OK)
 		return rc;
-	if (w->headers_complete)
-		return RSP_ESTATE;
 	return end_block(w);
 }
 
@@ -332,16 +374,22 @@ static int body_check(rsp_writer *w, uint64_t len, int64_t first)
 		return rc;
 	int code = w->status_written ? w->status_code : DEFAULT_STATUS;
 	if (rsp__body_forbidden(code))
-		return RSP_ESTATE;
+		return rsp__refusef(R(w), RSP_ESTATE, "a body on a %d response",
+		    code);
 	if (w->cl_seen) {
 		if (len > w->cl - w->body_sent)
-			return RSP_ESTATE;
+			return rsp__refusef(R(w), RSP_ESTATE, "%llu body bytes would "
+			    "pass Content-Length %llu (%llu sent)",
+			    (unsigned long long)len, (unsigned long long)w->cl,
+			    (unsigned long long)w->body_sent);
 	} else if (!w->headers_complete) {
 		w->first_chunk = first;
 		int64_t will = inferred_length(w);
 		w->first_chunk = -1;
 		if (will >= 0 && len > (uint64_t)will)
-			return RSP_ESTATE;
+			return rsp__refusef(R(w), RSP_ESTATE, "%llu body bytes would "
+			    "pass the inferred Content-Length %lld",
+			    (unsigned long long)len, (long long)will);
 	}
 	return RSP_OK;
 }
@@ -357,10 +405,17 @@ static int body_begin(rsp_writer *w, int64_t first)
 	return rc;
 }
 
+static int release_held(rsp_writer *w);
+
 static int body_bytes(rsp_writer *w, const void *data, size_t len)
 {
+	int rc;
 	w->used = true;
 	w->body_sent += len;
+	if (w->nheld > 0 && (rc = release_held(w)) != RSP_OK)
+		return rc;
+	if (body_dropped(w))
+		return RSP_OK;
 	return emit(w, data, len);
 }
 
@@ -396,11 +451,12 @@ int rsp_writer_write(rsp_writer *w, const char *text, ssize_t len)
 		return rc;
 	if (R(w)->enc.utf8) {
 		if (!rsp__utf8_valid((const unsigned char *)text, n))
-			return RSP_ECHARSET;
+			return refuse(w, RSP_ECHARSET, "text is not valid UTF-8");
 	} else {
 		w->scratch.len = 0;
 		if ((rc = rsp__encode(&R(w)->enc, text, n, &w->scratch)) != RSP_OK)
-			return rc;
+			return refuse(w, rc, rc == RSP_ECHARSET ? "text cannot be "
+			    "represented in the response's encoding" : "out of memory");
 		bytes = w->scratch.data;
 		n = w->scratch.len;
 	}
@@ -424,27 +480,81 @@ static size_t status_line_prefix(const char *p, size_t len)
 	return i < len && p[i] == ' ' ? i + 1 : 0;
 }
 
+/* Could p[0..len) still grow into the start of a status line? */
+static bool status_line_partial(const char *p, size_t len)
+{
+	static const char shape[] = "HTTP/0.0 ";
+	if (len >= sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char k = shape[i], c = p[i];
+		if (k == '0' ? c < '0' || c > '9' : i == 6 ? c != '.' && c != ' ' : c != k)
+			return false;
+	}
+	return true;
+}
+
+static int release_held(rsp_writer *w)
+{
+	size_t n = w->nheld;
+	w->nheld = 0;
+	return emit(w, w->held, n);
+}
+
+/*
+ * The first raw bytes in CGI and H2: an HTTP status line becomes
+ * "Status:", even when it arrives in pieces; bytes that may still become
+ * one are held (at most a few) until the next raw write decides.
+ */
+static int raw_start(rsp_writer *w, const char *p, size_t n)
+{
+	char buf[sizeof w->held];
+	size_t k = w->nheld, take = n < sizeof(buf) - k ? n : sizeof(buf) - k;
+	int rc;
+
+	memcpy(buf, w->held, k);
+	memcpy(buf + k, p, take);
+	size_t skip = status_line_prefix(buf, k + take);
+	w->used = true;
+	if (skip == 0 && take == n && status_line_partial(buf, k + n)) {
+		memcpy(w->held + k, p, n);
+		w->nheld = (unsigned char)(k + n);
+		return RSP_OK;
+	}
+	w->nheld = 0;
+	if (skip == 0) {
+		if (k > 0 && (rc = emit(w, buf, k)) != RSP_OK)
+			return rc;
+		return emit(w, p, n);
+	}
+	if ((rc = emit(w, "Status: ", 8)) != RSP_OK)
+		return rc;
+	if (skip < k && (rc = emit(w, buf + skip, k - skip)) != RSP_OK)
+		return rc;
+	size_t from = skip > k ? skip - k : 0;
+	return emit(w, p + from, n - from);
+}
+
+/*
+ * Raw bytes are output the writer does not judge; they end its part of
+ * the head: after them, status, header and end_headers calls are refused,
+ * body calls append (DESIGN.md 6).
+ */
 int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len)
 {
 	int rc = guard(w);
 	if (rc != RSP_OK)
 		return rc;
 	if (data == NULL && len != 0)
-		return RSP_EINVAL;
+		return refuse(w, RSP_EINVAL, "NULL data with a non-zero length");
 	const char *p = data;
 	size_t n = rsp__len(data, len);
-	/* A parsing server ignores an HTTP status line; "Status:" it obeys.
-	 * (p == NULL only when n == 0: no status line then.) */
-	if (!w->used && R(w)->flavour != RSP_NPH && p != NULL) {
-		size_t skip = status_line_prefix(p, n);
-		if (skip > 0) {
-			if ((rc = emit(w, "Status: ", 8)) != RSP_OK)
-				return rc;
-			w->used = true;
-			p += skip;
-			n -= skip;
-		}
-	}
+	bool first = !w->used || w->nheld > 0;
+	w->raw = true;
+	w->headers_complete = true;
+	/* A parsing server ignores an HTTP status line; "Status:" it obeys. */
+	if (first && n > 0 && R(w)->flavour != RSP_NPH)
+		return raw_start(w, p, n);
 	w->used = true;
 	return emit(w, p, n);
 }
@@ -453,6 +563,8 @@ int rsp_writer_flush(rsp_writer *w)
 {
 	int rc = guard(w);
 	if (rc != RSP_OK)
+		return rc;
+	if (w->nheld > 0 && (rc = release_held(w)) != RSP_OK)
 		return rc;
 	if ((rc = send_pending(w)) != RSP_OK)
 		return rc;
@@ -520,7 +632,6 @@ int rsp__read_fd_chunks(rsp_writer *w, int fd, int64_t size, bool whole,
 	}
 	if (whole && rc == RSP_OK && b->len > 0)
 		rc = each(arg, b->data, b->len);
-	close(fd);
 	b->len = 0;
 	return rc;
 }
@@ -532,50 +643,67 @@ static int each_body(void *arg, const void *data, size_t len)
 	return rc == RSP_OK ? body_bytes(w, data, len) : rc;
 }
 
+/* The body stopped short of `size`: the framing is broken for good. */
+static int short_body(rsp_writer *w, uint64_t got, int64_t size)
+{
+	fail(w, RSP_EIO);
+	return rsp__refusef(R(w), RSP_EIO, "the file ended after %llu of %lld "
+	    "bytes", (unsigned long long)got, (long long)size);
+}
+
 /*
- * Send a descriptor as body.  A regular file whose size is known goes out
- * with sendfile when the sink is a descriptor, and is refused whole when it
- * would pass an announced Content-Length.
+ * Send a descriptor as body, and close it.  A regular file whose size is
+ * known goes out with sendfile when the sink is a descriptor, and is
+ * refused whole when it would pass an announced Content-Length.  A file
+ * that ends early (it shrank) leaves the response misframed, so the
+ * failure is sticky like a sink's.
  */
-int rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size)
+static int stream_fd(rsp_writer *w, int fd, int64_t size)
 {
 	int rc;
 	if (size < 0)
 		size = regular_remaining(fd);
-	if (size >= 0 && (rc = body_check(w, (uint64_t)size, -1)) != RSP_OK) {
-		close(fd);
+	if (size >= 0 && (rc = body_check(w, (uint64_t)size, -1)) != RSP_OK)
 		return rc;
-	}
-	if ((rc = body_check(w, 0, -1)) != RSP_OK || (rc = body_begin(w, -1)) != RSP_OK) {
-		close(fd);
+	if ((rc = body_check(w, 0, -1)) != RSP_OK || (rc = body_begin(w, -1)) != RSP_OK)
 		return rc;
-	}
 	w->used = true;
+	if (body_dropped(w)) {
+		w->body_sent += size > 0 ? (uint64_t)size : 0;
+		return RSP_OK;
+	}
 	if (size > 0 && rsp__sink_is_fd(&w->sink, NULL) &&
 	    (uint64_t)size > w->out.cap - w->out.len) {
-		if ((rc = send_pending(w)) != RSP_OK) {
-			close(fd);
+		if ((rc = send_pending(w)) != RSP_OK)
 			return rc;
-		}
 		int64_t sent = rsp__sink_sendfile(&w->sink, fd, (size_t)size);
 		if (sent >= 0) {
 			w->body_sent += (uint64_t)sent;
-			close(fd);
-			return sent == size ? RSP_OK : RSP_EIO;
+			return sent == size ? RSP_OK : short_body(w, (uint64_t)sent, size);
 		}
-		if (sent == RSP_EIO) {
-			close(fd);
+		if (sent == RSP_EIO)
 			return fail(w, RSP_EIO);
-		}
 		/* RSP_ESTATE: the kernel cannot; read and write instead. */
 	}
-	return rsp__read_fd_chunks(w, fd, size, false, each_body, w);
+	uint64_t before = w->body_sent;
+	rc = rsp__read_fd_chunks(w, fd, size, false, each_body, w);
+	if (rc == RSP_EIO && !w->err)
+		return short_body(w, w->body_sent - before, size);
+	return rc;
+}
+
+int rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size)
+{
+	int rc = stream_fd(w, fd, size);
+	close(fd);
+	return rc;
 }
 
 int rsp_writer_write_content_file(rsp_writer *w, int fd)
 {
 	if (fd < 0)
-		return RSP_EINVAL;
+		return w != NULL ? refuse(w, RSP_EINVAL, "negative descriptor") :
+		    RSP_EINVAL;
 	int rc = guard(w);
 	if (rc != RSP_OK) {
 		close(fd);
@@ -595,18 +723,22 @@ int rsp_finish(rsp_response *res)
 	int rc = RSP_OK, rc2;
 
 	if (w->finished)
-		return RSP_ESTATE;
+		return rsp__refuse(r, RSP_ESTATE, "the response was already finished");
 	if (!w->used)
 		rc = rsp_write(res);
 	else if (w->status_written && !w->headers_complete && !w->err)
 		rc = end_block(w);
+	if (w->nheld > 0 && !w->err && (rc2 = release_held(w)) != RSP_OK && rc == RSP_OK)
+		rc = rc2;
 	bool suppressed = (r->is_head && !res->send_body_for_head_request) ||
 	    rsp__body_forbidden(w->status_code);
 	if ((rc == RSP_OK || rc == RSP_ESTATE) && w->cl_seen && w->body_sent < w->cl &&
 	    !suppressed) {
 		rsp__log(r, "respond: response ended after %llu of %llu body bytes\n",
 		    (unsigned long long)w->body_sent, (unsigned long long)w->cl);
-		rc = RSP_ESTATE;
+		rc = rsp__refusef(r, RSP_ESTATE, "the body ended after %llu of "
+		    "Content-Length %llu bytes", (unsigned long long)w->body_sent,
+		    (unsigned long long)w->cl);
 	}
 	if (r->on_finish != NULL) {
 		/* The hook ends the request with the unsent bytes: under FastCGI

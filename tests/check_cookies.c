@@ -211,9 +211,19 @@ START_TEST(test_cookie_expires_range)
 }
 END_TEST
 
-/* Expires is English whatever LC_TIME says.  Without an installed non-C
- * locale one is built with localedef into a temporary LOCPATH; when that
- * is impossible too, the check is skipped. */
+/*
+ * Expires is English whatever LC_TIME says.  A non-English locale is
+ * needed: an installed one, else one built once with localedef into a
+ * temporary LOCPATH by an unchecked fixture, which runs before the tests
+ * fork and has no timeout (localedef takes many seconds on a busy
+ * machine).  No locale at all is a failure, never a skip: scripts/deps
+ * installs the locales package that localedef reads.
+ */
+static const char *locale_used;
+static char locale_dir[] = "/tmp/rsp-locale-XXXXXX";
+static bool locale_made;
+static char locale_why[200];
+
 static const char *try_locales(void)
 {
 	static const char *const locales[] = { "fr_FR.UTF-8", "fr_FR.utf8",
@@ -224,52 +234,74 @@ static const char *try_locales(void)
 	return NULL;
 }
 
+static void locale_setup(void)
+{
+	locale_used = try_locales();
+	if (locale_used == NULL) {
+		if (mkdtemp(locale_dir) == NULL) {
+			snprintf(locale_why, sizeof locale_why, "mkdtemp: %s",
+			    strerror(errno));
+			return;
+		}
+		locale_made = true;
+		char *cmd = tu_strdupf("localedef -i fr_FR -f UTF-8 %s/fr_FR.UTF-8"
+		    " >/dev/null 2>&1", locale_dir);
+		int rc = system(cmd);
+		free(cmd);
+		if (rc != 0) {
+			snprintf(locale_why, sizeof locale_why, "no fr_FR or de_DE "
+			    "locale, and localedef -i fr_FR failed (status %d): "
+			    "install the locales package (scripts/deps)", rc);
+			return;
+		}
+		setenv("LOCPATH", locale_dir, 1);
+		locale_used = try_locales();
+		if (locale_used == NULL)
+			snprintf(locale_why, sizeof locale_why, "localedef built "
+			    "fr_FR.UTF-8 in %s but setlocale refuses it", locale_dir);
+	}
+	/* the tests run in children: they set the locale again themselves */
+	setlocale(LC_ALL, "C");
+}
+
+static void locale_teardown(void)
+{
+	if (!locale_made)
+		return;
+	char *cmd = tu_strdupf("rm -rf %s", locale_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", locale_dir);
+	free(cmd);
+}
+
 START_TEST(test_cookie_expires_locale)
 {
-	char dir[] = "/tmp/rsp-locale-XXXXXX";
-	bool made = false;
-	const char *used = try_locales();
-	if (!used && mkdtemp(dir) != NULL) {
-		made = true;
-		char *cmd = tu_strdupf("localedef -i fr_FR -f UTF-8 %s/fr_FR.UTF-8"
-		    " >/dev/null 2>&1", dir);
-		if (system(cmd) == 0) {
-			setenv("LOCPATH", dir, 1);
-			used = try_locales();
-		}
-		free(cmd);
-	}
-	if (used) {
-		/* the locale really names days in another language */
-		char day[64];
-		struct tm tm;
-		time_t when = T_1994;
-		gmtime_r(&when, &tm);
-		strftime(day, sizeof day, "%a", &tm);
-		ck_assert_msg(strcmp(day, "Sun") != 0, "locale %s is English",
-		    used);
-		check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-		    .expires = T_1994 }, "a=1; Expires=" EXP_1994 "; Path=/");
-		check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-		    .expires = (time_t)1234567890 },
-		    "a=1; Expires=Fri, 13 Feb 2009 23:31:30 GMT; Path=/");
-		struct tu *t = tu_new(RSP_CGI);
-		ck_ok(rsp_set_cookie(t->res, "d", NULL, NULL));
-		check_deleted(only_cookie(t), "d=; Expires=", "; Max-Age=0; Path=/");
-		tu_free(t);
-		/* NPH's Date header too */
-		t = tu_new(RSP_NPH);
-		ck_ok(rsp_finish(t->res));
-		ck_out(t, "HTTP/1.1 200 OK\r\n" NPH_REQ "Connection: close\r\n\r\n");
-		tu_free(t);
-		setlocale(LC_ALL, "C");
-	}
-	if (made) {
-		char *cmd = tu_strdupf("rm -rf %s", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-		free(cmd);
-	}
+	ck_assert_msg(locale_used != NULL, "%s", locale_why);
+	ck_assert_msg(setlocale(LC_ALL, locale_used) != NULL, "setlocale %s",
+	    locale_used);
+	/* the locale really names days in another language */
+	char day[64];
+	struct tm tm;
+	time_t when = T_1994;
+	gmtime_r(&when, &tm);
+	strftime(day, sizeof day, "%a", &tm);
+	ck_assert_msg(strcmp(day, "Sun") != 0, "locale %s is English",
+	    locale_used);
+	check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
+	    .expires = T_1994 }, "a=1; Expires=" EXP_1994 "; Path=/");
+	check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
+	    .expires = (time_t)1234567890 },
+	    "a=1; Expires=Fri, 13 Feb 2009 23:31:30 GMT; Path=/");
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_cookie(t->res, "d", NULL, NULL));
+	check_deleted(only_cookie(t), "d=; Expires=", "; Max-Age=0; Path=/");
+	tu_free(t);
+	/* NPH's Date header too */
+	t = tu_new(RSP_NPH);
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "HTTP/1.1 200 OK\r\n" NPH_REQ "Connection: close\r\n\r\n");
+	tu_free(t);
+	setlocale(LC_ALL, "C");
 }
 END_TEST
 
@@ -486,6 +518,43 @@ START_TEST(test_cookie_delete)
 	ck_refused(t, rsp_delete_cookie(t->res, "n", NULL, "ex ample.com"),
 	    RSP_EINVAL);
 	tu_free(t);
+
+	/* prefixed names: the deletion carries what the prefix demands */
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_delete_cookie(t->res, "__Secure-id", NULL, "example.org"));
+	check_deleted(only_cookie(t), "__Secure-id=; Domain=example.org; Expires=",
+	    "; Max-Age=0; Path=/; Secure");
+	tu_free(t);
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_delete_cookie(t->res, "__Host-id", NULL, NULL));
+	check_deleted(only_cookie(t), "__Host-id=; Expires=",
+	    "; Max-Age=0; Path=/; Secure");
+	ck_refused_why(t, rsp_delete_cookie(t->res, "__Host-id", "/x", NULL),
+	    RSP_EINVAL, "a __Host- cookie needs Secure, Path=/ and no Domain");
+	ck_refused_why(t, rsp_delete_cookie(t->res, "__Host-id", NULL,
+	    "example.org"), RSP_EINVAL,
+	    "a __Host- cookie needs Secure, Path=/ and no Domain");
+	tu_free(t);
+}
+END_TEST
+
+/* Each refusal says which rule was broken. */
+START_TEST(test_cookie_reasons)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	ck_refused_why(t, rsp_set_cookie(t->res, "a", "1", &(struct rsp_cookie){
+	    .samesite = "strict" }), RSP_EINVAL, "SameSite must be Strict, Lax or None");
+	ck_refused_why(t, rsp_set_cookie(t->res, "a", "1", &(struct rsp_cookie){
+	    .samesite = "None" }), RSP_EINVAL, "SameSite=None needs Secure");
+	ck_refused_why(t, rsp_set_cookie(t->res, "a", "1", &(struct rsp_cookie){
+	    .partitioned = true }), RSP_EINVAL, "Partitioned needs Secure");
+	ck_refused_why(t, rsp_set_cookie(t->res, "__Secure-a", "1", NULL),
+	    RSP_EINVAL, "a __Secure- cookie needs Secure");
+	ck_refused_why(t, rsp_set_cookie(t->res, "a", "x y", NULL), RSP_EINVAL,
+	    "cookie value holds a byte outside RFC 6265 cookie-octet");
+	ck_refused_why(t, rsp_set_cookie(t->res, "expires", "1", NULL), RSP_EINVAL,
+	    "cookie name is not a token, or is an attribute name");
+	tu_free(t);
 }
 END_TEST
 
@@ -588,7 +657,6 @@ int main(void)
 	tcase_add_test(tc, test_cookie_each_attribute);
 	tcase_add_test(tc, test_cookie_comment_quoting);
 	tcase_add_test(tc, test_cookie_expires_range);
-	tcase_add_test(tc, test_cookie_expires_locale);
 	tcase_add_test(tc, test_cookie_value_forms);
 	tcase_add_test(tc, test_cookie_every_byte);
 	tcase_add_test(tc, test_cookie_refused_names);
@@ -597,8 +665,14 @@ int main(void)
 	tcase_add_test(tc, test_cookie_refused_domain_hyphen);
 	tcase_add_test(tc, test_cookie_size_limits);
 	tcase_add_test(tc, test_cookie_delete);
+	tcase_add_test(tc, test_cookie_reasons);
 	tcase_add_loop_test(tc, test_cookie_output_flavours, RSP_CGI, RSP_H2 + 1);
 	tcase_add_test(tc, test_unset_cookie);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("locale");
+	tcase_add_unchecked_fixture(tc, locale_setup, locale_teardown);
+	tcase_add_test(tc, test_cookie_expires_locale);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

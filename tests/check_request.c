@@ -3,6 +3,8 @@
  * status ranking, the FastCGI reader constructor, detach and reset. */
 #include "requtil.h"
 
+#include <pthread.h>
+
 static rsp_request *req_env(char *const *env)
 {
 	rsp_request *r = rsp_request_from_memory(env, NULL, 0);
@@ -54,7 +56,13 @@ START_TEST(test_method_values)
 		ck_rc(rsp_request_status(r), RSP_OK);
 		rsp_request_free(r);
 	}
-	static const char *const bad[] = { "", "GET ", "G\x01T", "GET\r\nX: y", "G T" };
+	/* empty is unset (RFC 3875 4.1): GET */
+	char *empty[] = { (char *)"REQUEST_METHOD=", NULL };
+	rsp_request *r0 = req_env(empty);
+	ck_str(rsp_request_method(r0), "GET");
+	ck_rc(rsp_request_status(r0), RSP_OK);
+	rsp_request_free(r0);
+	static const char *const bad[] = { "GET ", "G\x01T", "GET\r\nX: y", "G T" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *e = tu_strdupf("REQUEST_METHOD=%s", bad[i]);
 		char *env[] = { e, NULL };
@@ -839,6 +847,194 @@ START_TEST(test_fd_body)
 }
 END_TEST
 
+/* ---- reasons and refusal statuses ------------------------------------- */
+
+static rsp_request *req_body(char *const *env, const char *body)
+{
+	rsp_request *r = rsp_request_from_memory(env, body, strlen(body));
+	ck_assert_ptr_nonnull(r);
+	return r;
+}
+
+START_TEST(test_request_reasons)
+{
+	/* 1001 pairs and a %00: malformed wins (400), with its reason */
+	struct rsp_buffer q = { 0 };
+	rsp_buffer_append(&q, "QUERY_STRING=", -1);
+	for (int i = 0; i < 1001; i++)
+		rsp_buffer_append(&q, "a&", 2);
+	rsp_buffer_append(&q, "b=%00", 6);
+	char *env1[] = { q.data, NULL };
+	rsp_request *r = req_env(env1);
+	ck_rc(rsp_request_status(r), RSP_EBADREQ);
+	ck_str(rsp_request_errmsg(r), "query holds a NUL byte (%00)");
+	ck_assert_int_eq(rsp__request_refusal_status(r, RSP_EBADREQ), 400);
+	rsp_request_free(r);
+	rsp_buffer_free(&q);
+
+	/* too many pairs alone: 413 */
+	rsp_buffer_append(&q, "QUERY_STRING=", -1);
+	for (int i = 0; i < 1001; i++)
+		rsp_buffer_append(&q, "a&", 2);
+	rsp_buffer_append(&q, "", 1);
+	char *env2[] = { q.data, NULL };
+	r = req_env(env2);
+	ck_rc(rsp_request_status(r), RSP_ELIMIT);
+	ck_str(rsp_request_errmsg(r), "query has more than max_params (1000) pairs");
+	ck_assert_int_eq(rsp__request_refusal_status(r, RSP_ELIMIT), 413);
+	rsp_request_free(r);
+	rsp_buffer_free(&q);
+
+	/* an over-long QUERY_STRING: 414 */
+	rsp_buffer_append(&q, "QUERY_STRING=", -1);
+	for (int i = 0; i < 70000; i++)
+		rsp_buffer_append(&q, "a", 1);
+	rsp_buffer_append(&q, "", 1);
+	char *env3[] = { q.data, NULL };
+	r = req_env(env3);
+	ck_rc(rsp_request_status(r), RSP_ELIMIT);
+	ck_str(rsp_request_errmsg(r), "query over max_query (65536 bytes)");
+	ck_assert_int_eq(rsp__request_refusal_status(r, RSP_ELIMIT), 414);
+	rsp_request_free(r);
+	rsp_buffer_free(&q);
+
+	/* a short body */
+	char *env4[] = { (char *)"REQUEST_METHOD=POST",
+	    (char *)"CONTENT_LENGTH=10", NULL };
+	r = req_body(env4, "abc");
+	ck_rc(rsp_request_status(r), RSP_EBADREQ);
+	ck_str(rsp_request_errmsg(r), "body ended after 3 of 10 bytes");
+	rsp_request_free(r);
+
+	/* a body over max_body, then a malformed method: the method wins */
+	struct rsp_limits lim = { .max_body = 4 };
+	char *env5[] = { (char *)"REQUEST_METHOD=G T",
+	    (char *)"CONTENT_LENGTH=10", NULL };
+	r = rsp_request_from_memory_with(env5, "0123456789", 10, &lim);
+	ck_rc(rsp_request_status(r), RSP_EBADREQ);
+	ck_str(rsp_request_errmsg(r), "REQUEST_METHOD is not an RFC 9110 token");
+	rsp_request_free(r);
+	char *env6[] = { (char *)"CONTENT_LENGTH=10", NULL };
+	r = rsp_request_from_memory_with(env6, "0123456789", 10, &lim);
+	ck_rc(rsp_request_status(r), RSP_ELIMIT);
+	ck_str(rsp_request_errmsg(r), "CONTENT_LENGTH 10 over max_body (4 bytes)");
+	ck_assert_int_eq(rsp__request_refusal_status(r, RSP_ELIMIT), 413);
+	/* asking again gives the same reason */
+	ck_rc(rsp_request_status(r), RSP_ELIMIT);
+	ck_str(rsp_request_errmsg(r), "CONTENT_LENGTH 10 over max_body (4 bytes)");
+	rsp_request_free(r);
+
+	/* a form that is not well formed */
+	char *env7[] = { (char *)"CONTENT_TYPE=multipart/form-data",
+	    (char *)"CONTENT_LENGTH=3", NULL };
+	r = req_body(env7, "abc");
+	ck_assert_ptr_null(rsp_request_form(r, "x"));
+	ck_str(rsp_request_errmsg(r), "multipart/form-data without one valid "
+	    "boundary parameter");
+	rsp_request_free(r);
+
+	/* nothing wrong: "" */
+	char *env8[] = { (char *)"QUERY_STRING=a=1", NULL };
+	r = req_env(env8);
+	ck_rc(rsp_request_status(r), RSP_OK);
+	ck_str(rsp_request_errmsg(r), "");
+	rsp_request_free(r);
+	ck_str(rsp_request_errmsg(NULL), "no request (NULL)");
+}
+END_TEST
+
+/* A part's free_fn runs when the runner resets the response for the next
+ * FastCGI request, and not again when it is freed. */
+static int part_p(void *arg, const void **data, size_t *len)
+{
+	(void)arg;
+	*data = "p";
+	*len = 1;
+	return 0;
+}
+
+static void count_free(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+START_TEST(test_part_fn_free_on_reset)
+{
+	int frees = 0;
+	struct rsp_buffer buf = { 0 };
+	rsp_response *res = rsp_response_new(NULL, rsp_sink_buffer(&buf));
+	ck_rc(rsp_add_content_fn(res, part_p, &frees, count_free), RSP_OK);
+	rsp__response_reset(res, NULL, rsp_sink_buffer(&buf));
+	ck_assert_int_eq(frees, 1);
+	ck_rc(rsp_finish(res), RSP_OK);
+	ck_bytes(buf.data, buf.len, "Status: 200 OK\r\n\r\n", 18);
+	rsp_response_free(res);
+	ck_assert_int_eq(frees, 1);
+	rsp_buffer_free(&buf);
+}
+END_TEST
+
+/* const getters may be called from several threads at once on one request
+ * (the FastCGI-style environment, whose values are copied on first use). */
+static char *const conc_env[] = {
+	(char *)"REQUEST_METHOD=PUT", (char *)"QUERY_STRING=a=1&b=2&a=3",
+	(char *)"HTTP_COOKIE=c=4; d=5", (char *)"HTTP_USER_AGENT=t",
+	(char *)"HTTP_AUTHORIZATION=Basic dTpw", (char *)"X=6", NULL };
+
+static void *conc_reader(void *arg)
+{
+	rsp_request *r = arg;
+	for (int i = 0; i < 200; i++) {
+		const char *v[4], *n, *val;
+		size_t pos = 0, count = 0;
+		if (strcmp(rsp_request_method(r), "PUT") != 0 ||
+		    strcmp(rsp_request_query(r, "b"), "2") != 0 ||
+		    rsp_request_query_all(r, "a", v, 4) != 2 ||
+		    strcmp(v[1], "3") != 0 ||
+		    strcmp(rsp_request_cookie(r, "d"), "5") != 0 ||
+		    strcmp(rsp_request_header(r, "User-Agent"), "t") != 0 ||
+		    strcmp(rsp_request_param(r, "X"), "6") != 0)
+			return (void *)"a lookup differs";
+		while (rsp_request_param_next(r, &pos, &n, &val))
+			count++;
+		pos = 0;
+		while (rsp_request_header_next(r, &pos, &n, &val))
+			count++;
+		const char *u, *p;
+		if (count != 9 || rsp_request_auth(r, &u, &p) != RSP_OK ||
+		    strcmp(u, "u") != 0 || strcmp(p, "p") != 0)
+			return (void *)"an iteration or the credentials differ";
+	}
+	return NULL;
+}
+
+/* Fewer rounds under a race detector (RSP_TEST_ROUNDS). */
+static int rounds(void)
+{
+	const char *e = getenv("RSP_TEST_ROUNDS");
+	return e != NULL && atoi(e) > 0 ? atoi(e) : 50;
+}
+
+START_TEST(test_const_getters_concurrent)
+{
+	struct rsp_limits lim;
+	rsp__limits_resolve(&lim, NULL);
+	for (int round = 0; round < rounds(); round++) {
+		rsp_request *r = rsp__request_new_env(conc_env, -1, &lim);
+		ck_assert_ptr_nonnull(r);
+		pthread_t t[4];
+		for (int i = 0; i < 4; i++)
+			ck_assert_int_eq(pthread_create(&t[i], NULL, conc_reader, r), 0);
+		for (int i = 0; i < 4; i++) {
+			void *err;
+			pthread_join(t[i], &err);
+			ck_assert_msg(err == NULL, "%s", (const char *)err);
+		}
+		rsp_request_free(r);
+	}
+}
+END_TEST
+
 static Suite *request_suite(void)
 {
 	Suite *s = suite_create("request");
@@ -848,6 +1044,9 @@ static Suite *request_suite(void)
 	tcase_add_test(tc, test_params);
 	tcase_add_test(tc, test_env_copied);
 	tcase_add_test(tc, test_headers);
+	tcase_add_test(tc, test_request_reasons);
+	tcase_add_test(tc, test_part_fn_free_on_reset);
+	tcase_add_test(tc, test_const_getters_concurrent);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("body");

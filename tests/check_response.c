@@ -236,9 +236,9 @@ START_TEST(test_transcript_parts)
 	struct tu *t = tu_new(f);
 	ck_ok(rsp_add_content(t->res, "a", -1));
 	ck_ok(rsp_add_content(t->res, "b", 1));
-	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL, NULL));
 	ck_ok(rsp_add_content(t->res, "", 0));
-	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL, NULL));
 	ck_ok(rsp_finish(t->res));
 	static const struct by_flavour e = {
 		"Status: 200 OK\r\n\r\nabc",
@@ -381,7 +381,7 @@ START_TEST(test_content_replace_and_append)
 	/* set_content replaces parts */
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_add_content(t->res, "a", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL, NULL));
 	ck_ok(rsp_set_content(t->res, "xyz", -1));
 	ck_ok(rsp_finish(t->res));
 	ck_out(t, "Status: 200 OK\r\nContent-Length: 3\r\n\r\nxyz");
@@ -448,9 +448,9 @@ START_TEST(test_part_fn_called_when_written)
 {
 	int calls = 0;
 	struct tu *t = tu_new(RSP_CGI);
-	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls));
+	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls, NULL));
 	ck_ok(rsp_add_content(t->res, "-", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls));
+	ck_ok(rsp_add_content_fn(t->res, part_counted, &calls, NULL));
 	ck_assert_int_eq(calls, 0);
 	ck_ok(rsp_finish(t->res));
 	ck_assert_int_eq(calls, 2);
@@ -472,7 +472,7 @@ START_TEST(test_part_fn_failure)
 		/* through rsp_iter_content */
 		struct tu *t = tu_new(RSP_CGI);
 		ck_ok(rsp_add_content(t->res, "a", -1));
-		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx]));
+		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx], NULL));
 		ck_ok(rsp_add_content(t->res, "z", -1));
 		struct chunks c = { 0 };
 		ck_rc(rsp_iter_content(t->res, false, collect, &c),
@@ -485,7 +485,7 @@ START_TEST(test_part_fn_failure)
 		/* through rsp_write */
 		t = tu_new(RSP_CGI);
 		ck_ok(rsp_add_content(t->res, "a", -1));
-		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx]));
+		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx], NULL));
 		ck_ok(rsp_add_content(t->res, "z", -1));
 		ck_rc(rsp_write(t->res), cases[i].expect);
 		ck_ok(rsp_writer_flush(t->res->writer));
@@ -514,9 +514,9 @@ START_TEST(test_iter_kinds)
 	memset(&c, 0, sizeof c);
 	ck_ok(rsp_add_content(t->res, "a", -1));
 	ck_ok(rsp_add_content(t->res, "b", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL, NULL));
 	ck_ok(rsp_add_content(t->res, "", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_empty, NULL, NULL));
 	ck_ok(rsp_iter_content(t->res, true, collect, &c));
 	ck_assert_uint_eq(c.n, 3);
 	ck_bytes(c.all.data, c.all.len, "abc", 3);
@@ -569,9 +569,18 @@ START_TEST(test_iter_file)
 		}
 		ck_assert_msg(c.all.len == n && memcmp(c.all.data, data, n) == 0,
 		    "file bytes differ");
-		ck_assert_msg(tu_fd_is_closed(fd), "descriptor left open");
+		/* the file content is still all there for rsp_write */
+		ck_assert_msg(!tu_fd_is_closed(fd), "descriptor closed by iteration");
+		ck_ok(rsp_finish(t->res));
+		char *head = tu_strdupf("Status: 200 OK\r\nContent-Length: %zu\r\n\r\n", n);
+		size_t hl = strlen(head);
+		ck_assert_uint_eq(t->buf.len, hl + n);
+		ck_bytes(t->buf.data, hl, head, hl);
+		ck_assert_msg(memcmp(t->buf.data + hl, data, n) == 0, "body differs");
+		free(head);
 		free(c.all.data);
 		tu_free(t);
+		ck_assert_msg(tu_fd_is_closed(fd), "descriptor left open");
 	}
 	free(data);
 }
@@ -739,7 +748,7 @@ START_TEST(test_user_content_length)
 	t = tu_new(f);
 	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "2"));
 	ck_ok(rsp_add_content(t->res, "a", -1));
-	ck_ok(rsp_add_content_fn(t->res, part_c, NULL));
+	ck_ok(rsp_add_content_fn(t->res, part_c, NULL, NULL));
 	ck_ok(rsp_finish(t->res));
 	ck_assert(!t->res->close_connection);
 	tu_free(t);
@@ -796,7 +805,7 @@ START_TEST(test_null_arguments)
 	ck_refused(t, rsp_set_content(res, NULL, 5), RSP_EINVAL);
 	ck_refused(t, rsp_set_content(res, NULL, -1), RSP_EINVAL);
 	ck_refused(t, rsp_add_content(res, NULL, -1), RSP_EINVAL);
-	ck_refused(t, rsp_add_content_fn(res, NULL, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_add_content_fn(res, NULL, NULL, NULL), RSP_EINVAL);
 	ck_refused(t, rsp_set_content_file(res, -1), RSP_EINVAL);
 	ck_refused(t, rsp_set_cookie(res, NULL, "v", NULL), RSP_EINVAL);
 	ck_refused(t, rsp_unset_cookie(res, NULL), RSP_EINVAL);
@@ -1134,6 +1143,126 @@ START_TEST(test_offload_after_output)
 }
 END_TEST
 
+/* rsp_set_error's log line: the caller's message escaped, one line. */
+START_TEST(test_set_error_log_escaped)
+{
+	struct tu_stderr cap;
+	tu_stderr_begin(&cap);
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_error(t->res, 502, "upstream /x\r\nInjected: 1\x01\\"));
+	char *log = tu_stderr_end(&cap);
+	ck_assert_str_eq(log, "respond: 502 upstream /x\\x0d\\x0aInjected: 1\\x01\\x5c\n");
+	free(log);
+	/* the client still gets the message as JSON */
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 502 Bad Gateway\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 73\r\n\r\n{\"error\": {\"code\": 502, \"message\": "
+	    "\"upstream /x\\r\\nInjected: 1\\u0001\\\\\"}}");
+	tu_free(t);
+}
+END_TEST
+
+/* rsp_err_name beside rsp_strerror, from the same list. */
+START_TEST(test_err_names)
+{
+	ck_assert_str_eq(rsp_err_name(RSP_OK), "RSP_OK");
+	ck_assert_str_eq(rsp_err_name(RSP_EINVAL), "RSP_EINVAL");
+	ck_assert_str_eq(rsp_err_name(RSP_EBADREQ), "RSP_EBADREQ");
+	ck_assert_str_eq(rsp_err_name(RSP_ECALLBACK), "RSP_ECALLBACK");
+	ck_assert_str_eq(rsp_err_name(1), "RSP_UNKNOWN");
+	ck_assert_str_eq(rsp_err_name(-9), "RSP_UNKNOWN");
+	ck_assert_str_eq(rsp_strerror(-9), "unknown error");
+	struct tu *t = tu_new(RSP_CGI);
+	ck_assert_str_eq(rsp_response_errmsg(t->res), "");
+	ck_refused_why(t, rsp_set_status(t->res, 99, NULL), RSP_EINVAL,
+	    "status code outside 200..999");
+	ck_refused_why(t, rsp_headers_set(t->res->headers, "X A", "1"), RSP_EINVAL,
+	    "header name is not an RFC 9110 token");
+	ck_refused_why(t, rsp_headers_set(t->res->headers, "X-A", "1\r\n"),
+	    RSP_EINVAL, "header value holds CR, LF, NUL or another control byte");
+	ck_assert_str_eq(rsp_response_errmsg(NULL), "no response (NULL)");
+	tu_free(t);
+}
+END_TEST
+
+/* A part's free_fn runs exactly once, whichever way the part goes. */
+struct freed { int calls, frees; };
+
+static int part_freed(void *arg, const void **data, size_t *len)
+{
+	struct freed *f = arg;
+	ck_assert_int_eq(f->frees, 0);      /* never called after its release */
+	f->calls++;
+	*data = "p";
+	*len = 1;
+	return 0;
+}
+
+static void free_counted(void *arg)
+{
+	((struct freed *)arg)->frees++;
+}
+
+static int sink_gone(void *ctx, const void *data, size_t len)
+{
+	(void)ctx;
+	(void)data;
+	(void)len;
+	return RSP_EIO;
+}
+
+START_TEST(test_part_fn_free)
+{
+	/* written, then freed with the response */
+	struct freed f = { 0 };
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_add_content_fn(t->res, part_freed, &f, free_counted));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\n\r\np");
+	ck_assert_int_eq(f.frees, 0);
+	tu_free(t);
+	ck_assert_int_eq(f.calls, 1);
+	ck_assert_int_eq(f.frees, 1);
+
+	/* refused: a file content takes no parts */
+	struct freed g = { 0 };
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_content_file(t->res, tu_temp_file(3, NULL)));
+	ck_refused_why(t, rsp_add_content_fn(t->res, part_freed, &g, free_counted),
+	    RSP_ESTATE, "the content is a file: parts cannot be added to it");
+	ck_assert_int_eq(g.frees, 1);
+	ck_refused(t, rsp_add_content_fn(t->res, NULL, &g, free_counted), RSP_EINVAL);
+	ck_assert_int_eq(g.frees, 2);
+	tu_free(t);
+	ck_assert_int_eq(g.frees, 2);
+	ck_assert_int_eq(g.calls, 0);
+
+	/* replaced by other content, or by an error */
+	struct freed h = { 0 };
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_add_content_fn(t->res, part_freed, &h, free_counted));
+	ck_ok(rsp_add_content_fn(t->res, part_freed, &h, free_counted));
+	ck_ok(rsp_set_content(t->res, "s", 1));
+	ck_assert_int_eq(h.frees, 2);
+	ck_ok(rsp_add_content_fn(t->res, part_freed, &h, free_counted));
+	ck_ok(rsp_set_error(t->res, 404, "gone"));
+	ck_assert_int_eq(h.frees, 3);
+	tu_free(t);
+	ck_assert_int_eq(h.frees, 3);
+	ck_assert_int_eq(h.calls, 0);
+
+	/* the client is gone */
+	struct freed k = { 0 };
+	rsp_sink gone = { sink_gone, NULL, NULL };
+	rsp_response *res = rsp_response_new(NULL, gone);
+	ck_ok(rsp_add_content_fn(res, part_freed, &k, free_counted));
+	ck_rc(rsp_finish(res), RSP_EIO);
+	rsp_response_free(res);
+	ck_assert_int_eq(k.frees, 1);
+
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("response");
@@ -1187,6 +1316,9 @@ int main(void)
 	tcase_add_test(tc, test_offload_accepted);
 	tcase_add_test(tc, test_offload_refused);
 	tcase_add_test(tc, test_offload_after_output);
+	tcase_add_test(tc, test_set_error_log_escaped);
+	tcase_add_test(tc, test_err_names);
+	tcase_add_test(tc, test_part_fn_free);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -121,7 +121,9 @@ START_TEST(test_pair_limit)
 	parse_expect("a&&&b&&&c&&&", 12, 3, RSP_OK,
 	    "\"a\"=\"\"\n\"b\"=\"\"\n\"c\"=\"\"\n");
 	/* the limit wins over a NUL that comes after it */
-	parse_expect("a&b&c&d%00", 10, 3, RSP_ELIMIT, NULL);
+	/* malformed wins over the limit */
+	parse_expect("a&b&c&d%00", 10, 3, RSP_EBADREQ, NULL);
+	ck_assert_int_eq(rsp__urlencoded_judge("a&b&c&d%00", 10, 3), RSP_EBADREQ);
 }
 END_TEST
 

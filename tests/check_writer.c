@@ -641,6 +641,215 @@ START_TEST(test_flush)
 }
 END_TEST
 
+/* ---- framing: HEAD, raw bytes, bodiless statuses, files ------------------ */
+
+/* A HEAD request: the writer keeps the GET's headers and drops the body. */
+START_TEST(test_head_writer_drops_body)
+{
+	for (int f = RSP_CGI; f <= RSP_H2; f++) {
+		struct tu *t = tu_method("HEAD", (enum rsp_flavour)f);
+		rsp_writer *w = t->res->writer;
+		ck_ok(rsp_writer_write_content(w, "hello", 5));
+		ck_ok(rsp_writer_write(w, "", 0));
+		ck_ok(rsp_finish(t->res));
+		if (f == RSP_NPH)
+			ck_out(t, "HTTP/1.1 200 OK\r\n" NPH_REQ
+			    "Content-Length: 5\r\n\r\n");
+		else if (f == RSP_CGI)
+			ck_out(t, "Status: 200 OK\r\nContent-Length: 5\r\n\r\n");
+		else
+			ck_out(t, "Status: 200 OK\r\ncontent-length: 5\r\n\r\n");
+		tu_free(t);
+	}
+	/* a file, through the writer, on HEAD */
+	struct tu *t = tu_method("HEAD", RSP_NPH);
+	int fd = tu_temp_file(70000, NULL);
+	ck_ok(rsp_writer_write_header(t->res->writer, "Content-Length", "70000"));
+	ck_ok(rsp_writer_write_content_file(t->res->writer, fd));
+	ck_assert(tu_fd_is_closed(fd));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n" NPH_REQ "\r\n");
+	tu_free(t);
+	/* unless asked for; raw stays raw */
+	t = tu_method("HEAD", RSP_CGI);
+	t->res->send_body_for_head_request = true;
+	ck_ok(rsp_writer_write_content(t->res->writer, "hello", 5));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+	tu_free(t);
+	t = tu_method("HEAD", RSP_CGI);
+	ck_ok(rsp_writer_write_raw(t->res->writer, "Status: 200 OK\r\n\r\nraw", -1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\n\r\nraw");
+	tu_free(t);
+}
+END_TEST
+
+/* Raw bytes close off the status and the header block. */
+START_TEST(test_raw_closes_head)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	rsp_writer *w = t->res->writer;
+	ck_ok(rsp_writer_write_status(w, 200, NULL));
+	ck_ok(rsp_writer_write_raw(w, "RAW\r\n\r\nbody", -1));
+	ck_refused_why(t, rsp_writer_write_header(w, "X-After", "1"), RSP_ESTATE,
+	    "write_raw already wrote the head of the response");
+	ck_refused(t, rsp_writer_write_status(w, 404, NULL), RSP_ESTATE);
+	ck_refused(t, rsp_writer_end_headers(w), RSP_ESTATE);
+	ck_refused(t, rsp_write_status_headers(t->res), RSP_ESTATE);
+	/* body calls append */
+	ck_ok(rsp_writer_write_content(w, "+", 1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 200 OK\r\nRAW\r\n\r\nbody+");
+	tu_free(t);
+
+	/* a raw status line, then a second status */
+	t = tu_new(RSP_CGI);
+	w = t->res->writer;
+	ck_ok(rsp_writer_write_raw(w, "HTTP/1.1 202 Giraffe\r\n", -1));
+	ck_refused(t, rsp_writer_write_status(w, 404, NULL), RSP_ESTATE);
+	ck_refused(t, rsp_writer_write_header(w, "X-A", "1"), RSP_ESTATE);
+	ck_ok(rsp_writer_write_raw(w, "\r\n", -1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 202 Giraffe\r\n\r\n");
+	tu_free(t);
+}
+END_TEST
+
+/* A status line split over several raw writes is still rewritten. */
+START_TEST(test_raw_status_split)
+{
+	static const char *const cuts[][3] = {
+		{ "HTTP/1.", "1 202 Giraffe\r\n\r\nx", NULL },
+		{ "H", "TTP/1.1", " 202 Giraffe\r\n\r\nx" },
+		{ "HTTP/1.1", " ", "202 Giraffe\r\n\r\nx" },
+		{ "HTTP/1.1 ", "202 Giraffe\r\n\r\nx", NULL },
+	};
+	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		struct tu *t = tu_new(RSP_CGI);
+		for (int k = 0; k < 3 && cuts[i][k]; k++)
+			ck_ok(rsp_writer_write_raw(t->res->writer, cuts[i][k], -1));
+		ck_ok(rsp_finish(t->res));
+		ck_out(t, "Status: 202 Giraffe\r\n\r\nx");
+		tu_free(t);
+	}
+	/* a prefix that never becomes a status line goes out as it was */
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_writer_write_raw(t->res->writer, "HTTP/1", -1));
+	ck_ok(rsp_writer_write_raw(t->res->writer, "x", -1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "HTTP/1x");
+	tu_free(t);
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_writer_write_raw(t->res->writer, "HTTP", -1));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "HTTP");
+	tu_free(t);
+	/* NPH: never rewritten, never held */
+	t = tu_new(RSP_NPH);
+	ck_ok(rsp_writer_write_raw(t->res->writer, "HTTP/1.", -1));
+	ck_ok(rsp_writer_flush(t->res->writer));
+	ck_out(t, "HTTP/1.");
+	tu_free(t);
+}
+END_TEST
+
+/* 204 carries no Content-Length; 205 announces no content; 304 may keep a
+ * Content-Length (RFC 9110 8.6, 15.3.6) but never a body. */
+START_TEST(test_bodiless_content_length)
+{
+	struct tu *t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_status(t->res, 204, NULL));
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "5"));
+	ck_refused_why(t, rsp_finish(t->res), RSP_EINVAL,
+	    "Content-Length 5 on a 204 response");
+	tu_free(t);
+
+	t = tu_new(RSP_NPH);
+	ck_ok(rsp_writer_write_status(t->res->writer, 204, NULL));
+	ck_refused_why(t, rsp_writer_write_header(t->res->writer,
+	    "Content-Length", "5"), RSP_EINVAL, "Content-Length 5 on a 204 response");
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "HTTP/1.1 204 No Content\r\n" NPH_REQ "Connection: close\r\n\r\n");
+	tu_free(t);
+
+	/* 205: the content is dropped and Content-Length: 0 announced */
+	for (int f = RSP_CGI; f <= RSP_NPH; f++) {
+		t = tu_new((enum rsp_flavour)f);
+		ck_ok(rsp_set_status(t->res, 205, NULL));
+		ck_ok(rsp_set_content(t->res, "hello", 5));
+		ck_ok(rsp_finish(t->res));
+		if (f == RSP_CGI)
+			ck_out(t, "Status: 205 Reset Content\r\nContent-Length: 0\r\n\r\n");
+		else
+			ck_out(t, "HTTP/1.1 205 Reset Content\r\n" NPH_REQ
+			    "Content-Length: 0\r\n\r\n");
+		tu_free(t);
+	}
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_writer_write_status(t->res->writer, 205, NULL));
+	ck_refused(t, rsp_writer_write_content(t->res->writer, "x", 1), RSP_ESTATE);
+	ck_refused_why(t, rsp_writer_write_header(t->res->writer,
+	    "Content-Length", "3"), RSP_EINVAL,
+	    "Content-Length 3 on a 205 response (only 0 is allowed)");
+	ck_ok(rsp_writer_write_header(t->res->writer, "Content-Length", "0"));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 205 Reset Content\r\nContent-Length: 0\r\n\r\n");
+	tu_free(t);
+
+	/* 304 keeps the 200's Content-Length and sends no body */
+	t = tu_new(RSP_CGI);
+	ck_ok(rsp_set_status(t->res, 304, NULL));
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "5"));
+	ck_ok(rsp_set_content(t->res, "hello", 5));
+	ck_ok(rsp_finish(t->res));
+	ck_out(t, "Status: 304 Not Modified\r\nContent-Length: 5\r\n\r\n");
+	tu_free(t);
+}
+END_TEST
+
+/* A file that shrinks under sendfile: RSP_EIO, and it sticks. */
+START_TEST(test_short_sendfile_sticky)
+{
+	char out_path[] = "/tmp/rsp-out-XXXXXX";
+	int out = mkstemp(out_path);
+	ck_assert_int_ge(out, 0);
+	unlink(out_path);
+	rsp_response *res = rsp_response_new(NULL, rsp_sink_fd(out));
+	int fd = tu_temp_file(100000, NULL);
+	ck_ok(rsp_set_content_file(res, fd));
+	ck_assert_int_eq(ftruncate(fd, 50000), 0);
+	ck_rc(rsp_write(res), RSP_EIO);
+	ck_assert_str_eq(rsp_response_errmsg(res),
+	    "the file ended after 50000 of 100000 bytes");
+	ck_rc(rsp_writer_write_content(res->writer, "x", 1), RSP_EIO);
+	ck_rc(rsp_writer_write_raw(res->writer, "x", 1), RSP_EIO);
+	ck_rc(rsp_finish(res), RSP_EIO);
+	rsp_response_free(res);
+	off_t end = lseek(out, 0, SEEK_END);
+	ck_assert_int_eq(end, (off_t)strlen("Status: 200 OK\r\n"
+	    "Content-Length: 100000\r\n\r\n") + 50000);
+	close(out);
+}
+END_TEST
+
+/* rsp_set_content_file owns the descriptor even when it refuses it. */
+START_TEST(test_content_file_refused_closes)
+{
+	int fd = tu_temp_file(3, NULL);
+	ck_rc(rsp_set_content_file(NULL, fd), RSP_EINVAL);
+	ck_assert_msg(tu_fd_is_closed(fd), "descriptor left open");
+	struct tu *t = tu_new(RSP_CGI);
+	ck_refused_why(t, rsp_set_content_file(t->res, -1), RSP_EINVAL,
+	    "negative descriptor");
+	fd = tu_temp_file(3, NULL);
+	close(fd);
+	ck_refused_why(t, rsp_set_content_file(t->res, fd), RSP_EINVAL,
+	    "fstat failed on the descriptor (it was closed)");
+	tu_free(t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("writer");
@@ -674,6 +883,12 @@ int main(void)
 	tcase_add_test(tc, test_write_content_file_declared);
 	tcase_add_test(tc, test_buffering_order);
 	tcase_add_test(tc, test_flush);
+	tcase_add_test(tc, test_head_writer_drops_body);
+	tcase_add_test(tc, test_raw_closes_head);
+	tcase_add_test(tc, test_raw_status_split);
+	tcase_add_test(tc, test_bodiless_content_length);
+	tcase_add_test(tc, test_short_sendfile_sticky);
+	tcase_add_test(tc, test_content_file_refused_closes);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -438,12 +438,16 @@ static inline void tu_set_ctx(const char *what, const char *a, const char *b)
 	free(eb);
 }
 
+/* The reason the last ck_refused's call left (rsp_response_errmsg). */
+static char tu_why[300] __attribute__((unused));
+
 /* expr must return `code`, and output, headers, status, flavour, encoding
  * and close_connection must be exactly as before. */
 #define ck_refused(t, expr, code) do {                                   \
 	struct tu_snap s0_, s1_;                                         \
 	tu_snap_take((t), &s0_);                                         \
 	int rc_ = (expr);                                                \
+	snprintf(tu_why, sizeof tu_why, "%s", rsp_response_errmsg((t)->res)); \
 	tu_snap_take((t), &s1_);                                         \
 	ck_assert_msg(rc_ == (code), "%s%s returned %d (%s), expected %d (%s)", \
 	    tu_ctx, #expr, rc_, rsp_strerror(rc_), (int)(code),            \
@@ -453,6 +457,12 @@ static inline void tu_set_ctx(const char *what, const char *a, const char *b)
 	tu_snap_free(&s0_);                                              \
 	tu_snap_free(&s1_);                                              \
 	tu_count_refused();                                              \
+} while (0)
+
+/* ck_refused, and rsp_response_errmsg gives exactly `why`. */
+#define ck_refused_why(t, expr, code, why) do {                          \
+	ck_refused((t), (expr), (code));                                 \
+	ck_assert_str_eq(tu_why, (why));                                 \
 } while (0)
 
 /* ---------------------------------------------------------------- */
