@@ -106,6 +106,28 @@ int64_t rsp__parse_content_length(const char *s, size_t len);
 
 int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len);
 
+/* ---- jsonw.c: the streaming JSON writer ------------------------------ */
+
+#define RSP__JSONW_MAX_DEPTH 64
+struct rsp__jsonw {
+	struct rsp_buffer *out;     /* where the bytes go */
+	struct rsp__arena *arena;   /* non-NULL: out grows in this arena */
+	rsp_response *target;       /* content mode: end sets the content */
+	rsp_response *res;          /* stream mode: out drains to its writer */
+	const char *reason;         /* why the last call was refused */
+	uint64_t obj;               /* bit d: level d is an object */
+	uint64_t nonempty;          /* bit d: level d has a member */
+	unsigned depth;
+	int  err;                   /* sticky RSP_EIO / RSP_ENOMEM */
+	bool keyed;                 /* a key was written, its value is due */
+	bool done;                  /* the top-level value is complete */
+	bool owned;                 /* malloc'd by rsp_jsonw_new_buffer */
+};
+/* A writer over a caller's buffer (grown with realloc), without allocating. */
+void rsp__jsonw_init(struct rsp__jsonw *j, struct rsp_buffer *out);
+/* Shortest round-tripping form of a finite double; returns its length. */
+size_t rsp__json_double(char out[32], double v);
+
 /* ---- encoding.c ----------------------------------------------------- */
 
 struct rsp__encoding {

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -204,6 +205,39 @@ int rsp_writer_encode(rsp_writer *w, const char *text, ssize_t len,
  * becomes U+FFFD.
  */
 int rsp_json_string(struct rsp_buffer *out, const void *s, ssize_t len);
+
+/*
+ * A streaming JSON writer.  Output uses Python's json.dumps separators
+ * (", " and ": ") and string escaping (rsp_json_string).  CONTENT mode
+ * collects the document and rsp_jsonw_end makes it the response's content
+ * with Content-Type: application/json; STREAM mode sends it through the
+ * response's writer as it grows (status and headers go out first, no
+ * Content-Length).  A writer made for a response lives in its memory and
+ * needs no free.  Misuse (a key outside an object, a value where a key is
+ * due, an unbalanced end) is RSP_ESTATE, with rsp_jsonw_reason saying why;
+ * a refused call writes nothing.
+ */
+typedef struct rsp_jsonw rsp_jsonw;
+enum rsp_jsonw_mode { RSP_JSONW_CONTENT, RSP_JSONW_STREAM };
+rsp_jsonw *rsp_jsonw_new(rsp_response *res, enum rsp_jsonw_mode mode);
+rsp_jsonw *rsp_jsonw_new_buffer(struct rsp_buffer *out);
+void rsp_jsonw_free(rsp_jsonw *j);
+int rsp_jsonw_object_begin(rsp_jsonw *j);
+int rsp_jsonw_object_end(rsp_jsonw *j);
+int rsp_jsonw_array_begin(rsp_jsonw *j);
+int rsp_jsonw_array_end(rsp_jsonw *j);
+int rsp_jsonw_key(rsp_jsonw *j, const char *key, ssize_t len);
+int rsp_jsonw_string(rsp_jsonw *j, const char *s, ssize_t len);
+int rsp_jsonw_int(rsp_jsonw *j, int64_t v);
+int rsp_jsonw_double(rsp_jsonw *j, double v);  /* NaN, Inf: RSP_EINVAL */
+int rsp_jsonw_bool(rsp_jsonw *j, bool v);
+int rsp_jsonw_null(rsp_jsonw *j);
+int rsp_jsonw_raw(rsp_jsonw *j, const char *json, ssize_t len); /* not checked */
+int rsp_jsonw_end(rsp_jsonw *j);
+const char *rsp_jsonw_reason(const rsp_jsonw *j);
+
+/* Status, Content-Type: application/json and a copy of json as content. */
+int rsp_set_json(rsp_response *res, int status, const char *json, ssize_t len);
 
 /* ---------------------------------------------------------------- */
 /* The request                                                       */

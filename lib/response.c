@@ -467,18 +467,24 @@ int rsp_set_error(rsp_response *res, int code, const char *message)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	struct rsp_buffer *b = &r->writer.scratch;
-	char head[64], len[24];
+	struct rsp__jsonw j;
+	char len[24];
 	const char *msg = message ? message : "";
 	size_t mlen = strlen(msg);
 
 	/* json.dumps({"error": {"code": code, "message": message}}) */
 	b->len = 0;
-	int n = snprintf(head, sizeof(head), "{\"error\": {\"code\": %d, \"message\": ", code);
-	int rc = rsp__buf_append(b, head, (size_t)n);
-	if (rc == RSP_OK)
-		rc = rsp_json_string(b, msg, (ssize_t)mlen);
-	if (rc == RSP_OK)
-		rc = rsp__buf_append(b, "}}", 2);
+	rsp__jsonw_init(&j, b);
+	rsp_jsonw *jw = (rsp_jsonw *)&j;
+	int n, rc = rsp_jsonw_object_begin(jw);
+	if (rc == RSP_OK && (rc = rsp_jsonw_key(jw, "error", 5)) == RSP_OK &&
+	    (rc = rsp_jsonw_object_begin(jw)) == RSP_OK &&
+	    (rc = rsp_jsonw_key(jw, "code", 4)) == RSP_OK &&
+	    (rc = rsp_jsonw_int(jw, code)) == RSP_OK &&
+	    (rc = rsp_jsonw_key(jw, "message", 7)) == RSP_OK &&
+	    (rc = rsp_jsonw_string(jw, msg, (ssize_t)mlen)) == RSP_OK &&
+	    (rc = rsp_jsonw_object_end(jw)) == RSP_OK)
+		rc = rsp_jsonw_object_end(jw);
 	if (rc != RSP_OK)
 		return rc;
 	char *body = rsp__arena_memdup(&r->arena, b->data, b->len);
