@@ -393,6 +393,10 @@ int rsp__request_detach(rsp_request *req);
 void rsp__request_reset(rsp_request *req, char *const *envp, rsp__read_fn read,
     void *ctx, const struct rsp_limits *lim);
 
+/* The router's match for the request being dispatched (route.c), or NULL. */
+void rsp__request_set_route(rsp_request *req, const void *match);
+const void *rsp__request_route(const rsp_request *req);
+
 /* ---- end request side ---------------------------------------------- */
 
 #endif /* RESPOND_INTERNAL_H */

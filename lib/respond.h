@@ -66,6 +66,37 @@ struct rsp_options {
 int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts);
 
 /* ---------------------------------------------------------------- */
+/* Routing                                                           */
+
+/*
+ * A table of routes, compiled once by rsp_router_new (NULL and a message in
+ * err when a pattern is malformed or two routes are ambiguous).  method:
+ * "GET", "POST", ... or NULL/"*" for any; a GET route also serves HEAD.
+ * pattern: "/" then segments: literal text (compared with the decoded
+ * request segment), "{name}" (one non-empty segment) or, last, "*" (the
+ * rest, raw).  The path is REQUEST_URI's (split before decoding, so "%2F"
+ * stays in its segment) less SCRIPT_NAME, else PATH_INFO.  Trailing slashes
+ * are significant.  No match: 404; a path match with another method: 405
+ * with Allow; OPTIONS without a route: 204 with Allow.  See rsp_router_new(3).
+ */
+struct rsp_route {
+	const char *method;
+	const char *pattern;
+	rsp_handler handler;
+	void *arg;
+};
+typedef struct rsp_router rsp_router;
+rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
+    char *err, size_t errlen);
+void rsp_router_free(rsp_router *rt);
+/* An rsp_handler: pass the router as arg (rsp_run_with(rsp_router_dispatch, rt, o)). */
+int rsp_router_dispatch(rsp_request *req, rsp_response *res, void *router);
+int rsp_run_routes(const struct rsp_route *routes, size_t n,
+    const struct rsp_options *opts);
+const char *rsp_route_param(const rsp_request *req, const char *name);
+const char *rsp_route_pattern(const rsp_request *req);
+
+/* ---------------------------------------------------------------- */
 /* Buffers and sinks                                                 */
 
 struct rsp_buffer {
