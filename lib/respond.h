@@ -171,6 +171,28 @@ enum rsp_offload { RSP_OFFLOAD_NONE, RSP_OFFLOAD_NGINX, RSP_OFFLOAD_APACHE };
 int rsp_offload_file(rsp_response *res, enum rsp_offload how, const char *target);
 
 /* ---------------------------------------------------------------- */
+/* Server-Sent Events and redirects                                  */
+
+/*
+ * rsp_sse_start sends the status (rsp_set_status, default 200) and the
+ * headers with Content-Type: text/event-stream, Cache-Control: no-store and
+ * X-Accel-Buffering: no, without Content-Length.  Each rsp_sse_event (id and
+ * event may be NULL; CR or LF in them is RSP_EINVAL; data is split on every
+ * CRLF, CR and LF into "data:" lines), rsp_sse_retry and rsp_sse_comment is
+ * flushed at once; a client that went away shows as RSP_EIO.
+ */
+int rsp_sse_start(rsp_response *res);
+int rsp_sse_event(rsp_response *res, const char *id, const char *event,
+    const void *data, ssize_t len);
+int rsp_sse_retry(rsp_response *res, unsigned ms);
+int rsp_sse_comment(rsp_response *res, const char *text);
+
+/* code: 301, 302, 303, 307 or 308; location: an RFC 3986 URI reference. */
+int rsp_redirect(rsp_response *res, int code, const char *location);
+/* RFC 3875 6.2.2: "Location: /path?query" alone, for the server to serve. */
+int rsp_cgi_local_redirect(rsp_response *res, const char *path);
+
+/* ---------------------------------------------------------------- */
 /* Cookies                                                           */
 
 struct rsp_cookie {
