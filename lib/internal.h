@@ -207,6 +207,8 @@ struct rsp_writer {
 	uint64_t cl;                /* its value */
 	uint64_t body_sent;         /* counted body bytes */
 	int64_t  first_chunk;       /* write_content's first chunk, or -1 */
+	uint64_t wire_sent;         /* bytes the sink took (the access log) */
+	uint64_t head_len;          /* bytes up to the end of the header block */
 };
 
 void rsp__writer_init(rsp_writer *w, rsp_response *res, rsp_sink sink);
@@ -396,6 +398,21 @@ void rsp__request_reset(rsp_request *req, char *const *envp, rsp__read_fn read,
 /* The router's match for the request being dispatched (route.c), or NULL. */
 void rsp__request_set_route(rsp_request *req, const void *match);
 const void *rsp__request_route(const rsp_request *req);
+
+/* ---- accesslog.c: what the runner tells the access-log hook -------- */
+
+struct rsp__access {
+	rsp_access_fn fn;           /* NULL: no log, nothing measured */
+	void *arg;
+	struct timespec t0, wall;   /* monotonic and real start */
+	const char *remote, *user, *method, *uri, *proto, *referer, *agent;
+	const char *refused;
+};
+/* Before the handler: the clock and the request's fields (copies that
+ * outlive the FastCGI request). */
+struct rsp__access rsp__access_begin(const struct rsp_options *o, rsp_request *req);
+/* After the response ended: what went out, to the hook. */
+void rsp__access_end(const struct rsp__access *a, rsp_response *res);
 
 /* ---- end request side ---------------------------------------------- */
 

@@ -54,14 +54,48 @@ typedef struct rsp_response rsp_response;
 typedef struct rsp_headers  rsp_headers;
 typedef struct rsp_writer   rsp_writer;
 
+struct rsp_buffer;
 typedef int (*rsp_handler)(rsp_request *req, rsp_response *res, void *arg);
 
 int rsp_run(rsp_handler handler, void *arg);
+
+/*
+ * What one finished request sent, for an access log.  Strings are never
+ * NULL ("-" when unknown) and live only during the call.  status: the one
+ * written (0: none, e.g. raw output); header_bytes and body_bytes: what the
+ * sink accepted (raw output counts as body); refused: why the runner
+ * answered 400/413 without calling the handler, or NULL.
+ */
+struct rsp_access {
+	const char *remote_addr, *remote_user, *method, *uri, *protocol;
+	const char *referer, *user_agent;
+	int status;
+	uint64_t header_bytes, body_bytes;
+	struct timespec start;     /* CLOCK_REALTIME */
+	uint64_t duration_us;
+	bool client_gone;
+	const char *refused;
+};
+typedef void (*rsp_access_fn)(const struct rsp_access *a, void *arg);
+
+/* A ready-made hook: arg is a struct rsp_access_log; one line per request
+ * in one write(2).  Times are UTC. */
+enum rsp_log_format { RSP_LOG_COMMON, RSP_LOG_COMBINED, RSP_LOG_JSON };
+struct rsp_access_log {
+	int fd;                    /* 2 for stderr */
+	enum rsp_log_format format;
+};
+void rsp_access_log_write(const struct rsp_access *a, void *log);
+/* The line rsp_access_log_write would write, appended to out. */
+int rsp_access_log_format(const struct rsp_access *a, enum rsp_log_format f,
+    struct rsp_buffer *out);
 
 struct rsp_options {
 	size_t max_body;       /* 0: 16 MiB; also RSP_MAX_BODY in the environment */
 	int    threads;        /* FastCGI worker threads; 0: RSP_THREADS, else 1 */
 	bool   see_bad_requests;
+	rsp_access_fn access_log;  /* called once per request when it is done */
+	void  *access_arg;
 };
 int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts);
 
