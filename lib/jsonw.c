@@ -137,9 +137,9 @@ static int open_level(struct rsp__jsonw *j, bool object)
 {
 	size_t undo;
 	bool keyed = j->keyed;
-	if (j->depth >= RSP__JSONW_MAX_DEPTH && !j->err && !j->done)
-		return refuse(j, RSP_ELIMIT, "nested deeper than 64 levels");
 	int rc = before_value(j, &undo);
+	if (rc == RSP_OK && j->depth >= RSP__JSONW_MAX_DEPTH)
+		rc = refuse(j, RSP_ELIMIT, "nested deeper than 64 levels");
 	if (rc == RSP_OK && (rc = put(j, object ? "{" : "[", 1)) == RSP_OK) {
 		uint64_t bit = 1ull << j->depth;
 		j->depth++;
