@@ -278,15 +278,20 @@ static int hexval(unsigned char c)
 
 /*
  * The path to route: REQUEST_URI's path (raw: "%2F" stays inside its
- * segment), less a SCRIPT_NAME prefix ending at a segment boundary; without
+ * segment); when the server split it (PATH_INFO not empty), less the
+ * SCRIPT_NAME prefix, if it ends at a segment boundary.  Without
  * REQUEST_URI, PATH_INFO (already decoded by the server); else "/".
+ * (nginx's stock fastcgi_params make SCRIPT_NAME the whole path when
+ * there is no split: then the whole path is what routes.)
  */
 static void request_path(const rsp_request *req, const char **p, size_t *len)
 {
 	const char *uri = rsp_request_param(req, "REQUEST_URI");
+	const char *pi = rsp_request_param(req, "PATH_INFO");
 	if (uri != NULL && uri[0] == '/') {
 		size_t n = strcspn(uri, "?#");
-		const char *sn = rsp_request_param(req, "SCRIPT_NAME");
+		const char *sn = pi != NULL && pi[0] != '\0' ?
+		    rsp_request_param(req, "SCRIPT_NAME") : NULL;
 		size_t sl = sn ? strlen(sn) : 0;
 		if (sl > 0 && sn[sl - 1] == '/')
 			sl--;
@@ -299,7 +304,6 @@ static void request_path(const rsp_request *req, const char **p, size_t *len)
 		*len = n ? n : 1;
 		return;
 	}
-	const char *pi = rsp_request_param(req, "PATH_INFO");
 	*p = pi != NULL && pi[0] == '/' ? pi : "/";
 	*len = strlen(*p);
 }
