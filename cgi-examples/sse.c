@@ -3,6 +3,7 @@
  * "data: tick i") M milliseconds apart, then ends; a client that leaves
  * ends it early.  Serve it with FastCGI: fcgiwrap buffers CGI output.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <respond.h>
 
 #include <stdio.h>

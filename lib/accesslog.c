@@ -14,34 +14,45 @@ static const char *or_dash(const char *s)
 	return s != NULL && *s != '\0' ? s : "-";
 }
 
-struct rsp__access rsp__access_begin(const struct rsp_options *o, rsp_request *req)
+struct rsp__access {
+	rsp_access_fn fn;
+	void *arg;
+	struct timespec t0, wall;   /* monotonic and real start */
+	const char *remote, *user, *method, *uri, *proto, *referer, *agent;
+	const char *refused;
+};
+
+struct rsp__access *rsp__access_start(const struct rsp_options *o,
+    rsp_request *req, rsp_response *res)
 {
-	struct rsp__access a;
-	memset(&a, 0, sizeof(a));
-	if (o == NULL || o->access_log == NULL)
-		return a;
-	a.fn = o->access_log;
-	a.arg = o->access_arg;
-	clock_gettime(CLOCK_MONOTONIC, &a.t0);
-	clock_gettime(CLOCK_REALTIME, &a.wall);
-	a.remote = rsp_request_param(req, "REMOTE_ADDR");
-	a.user = rsp_request_param(req, "REMOTE_USER");
-	a.method = rsp_request_param(req, "REQUEST_METHOD");
-	a.uri = rsp_request_param(req, "REQUEST_URI");
-	if (a.uri == NULL)
-		a.uri = rsp_request_param(req, "SCRIPT_NAME");
-	a.proto = rsp_request_param(req, "SERVER_PROTOCOL");
-	a.referer = rsp_request_header(req, "Referer");
-	a.agent = rsp_request_header(req, "User-Agent");
+	if (res == NULL)
+		return NULL;
+	struct rsp__access *a = rsp__arena_alloc(&rsp__res(res)->arena, sizeof(*a));
+	if (a == NULL)
+		return NULL;
+	memset(a, 0, sizeof(*a));
+	a->fn = o->access_log;
+	a->arg = o->access_arg;
+	clock_gettime(CLOCK_MONOTONIC, &a->t0);
+	clock_gettime(CLOCK_REALTIME, &a->wall);
+	a->remote = rsp_request_param(req, "REMOTE_ADDR");
+	a->user = rsp_request_param(req, "REMOTE_USER");
+	a->method = rsp_request_param(req, "REQUEST_METHOD");
+	a->uri = rsp_request_param(req, "REQUEST_URI");
+	if (a->uri == NULL)
+		a->uri = rsp_request_param(req, "SCRIPT_NAME");
+	a->proto = rsp_request_param(req, "SERVER_PROTOCOL");
+	a->referer = rsp_request_header(req, "Referer");
+	a->agent = rsp_request_header(req, "User-Agent");
 	int st = rsp_request_status(req);
 	if (st != RSP_OK && !o->see_bad_requests)
-		a.refused = rsp_strerror(st);
+		a->refused = rsp_strerror(st);
 	return a;
 }
 
-void rsp__access_end(const struct rsp__access *a, rsp_response *res)
+void rsp__access_emit(const struct rsp__access *a, rsp_response *res)
 {
-	if (a->fn == NULL || res == NULL)
+	if (a == NULL || res == NULL)
 		return;
 	const rsp_writer *w = res->writer;
 	struct timespec t1;

@@ -401,18 +401,24 @@ const void *rsp__request_route(const rsp_request *req);
 
 /* ---- accesslog.c: what the runner tells the access-log hook -------- */
 
-struct rsp__access {
-	rsp_access_fn fn;           /* NULL: no log, nothing measured */
-	void *arg;
-	struct timespec t0, wall;   /* monotonic and real start */
-	const char *remote, *user, *method, *uri, *proto, *referer, *agent;
-	const char *refused;
-};
-/* Before the handler: the clock and the request's fields (copies that
- * outlive the FastCGI request). */
-struct rsp__access rsp__access_begin(const struct rsp_options *o, rsp_request *req);
+struct rsp__access;
+struct rsp__access *rsp__access_start(const struct rsp_options *o,
+    rsp_request *req, rsp_response *res);
+void rsp__access_emit(const struct rsp__access *a, rsp_response *res);
+/* Before the handler: without a hook, nothing (NULL); with one, the clock
+ * and the request's fields, copied (under FastCGI the environment is freed
+ * when the request ends) into the response's memory. */
+static inline struct rsp__access *rsp__access_begin(const struct rsp_options *o,
+    rsp_request *req, rsp_response *res)
+{
+	return o != NULL && o->access_log != NULL ? rsp__access_start(o, req, res) : NULL;
+}
 /* After the response ended: what went out, to the hook. */
-void rsp__access_end(const struct rsp__access *a, rsp_response *res);
+static inline void rsp__access_end(const struct rsp__access *a, rsp_response *res)
+{
+	if (a != NULL)
+		rsp__access_emit(a, res);
+}
 
 /* ---- end request side ---------------------------------------------- */
 

@@ -136,10 +136,10 @@ static int run_cgi(struct runner *rn)
 	}
 	if (program_is_nph() && rsp_flavour(res) == RSP_CGI)
 		rsp_set_flavour(res, RSP_NPH);
-	struct rsp__access acc = rsp__access_begin(&rn->opts, req);
+	struct rsp__access *acc = rsp__access_begin(&rn->opts, req, res);
 	call_handler(rn, req, res);
 	int rc = end_response(res);
-	rsp__access_end(&acc, res);
+	rsp__access_end(acc, res);
 	rsp_response_free(res);
 	rsp_request_free(req);
 	return rc == RSP_OK ? 0 : 1;
@@ -444,12 +444,12 @@ static void serve_fcgx(struct worker *wk)
 	rsp__response_set_finish(wk->res, finish_fcgx, wk);
 	wk->fcgx_done = wk->early = wk->wrote_err = false;
 	wk->in_handler = true;
-	struct rsp__access acc = rsp__access_begin(&rn->opts, wk->req);
+	struct rsp__access *acc = rsp__access_begin(&rn->opts, wk->req, wk->res);
 	call_handler(rn, wk->req, wk->res);
 	wk->in_handler = false;
 	end_response(wk->res);
 	finish_fcgx(wk, NULL, 0);
-	rsp__access_end(&acc, wk->res);
+	rsp__access_end(acc, wk->res);
 	/* Written after an early finish: the process's own stderr gets it. */
 	if (wk->early)
 		forward_stderr(wk);

@@ -27,10 +27,11 @@ START_TEST(counts_what_went_out)
 	rsp_request *req = rsp_request_from_memory(env, NULL, 0);
 	rsp_response *res = rsp_response_new(req, rsp_sink_buffer(&buf));
 	calls = 0;
-	struct rsp__access acc = rsp__access_begin(&opts, req);
+	struct rsp__access *acc = rsp__access_begin(&opts, req, res);
+	ck_assert_ptr_nonnull(acc);
 	ck_ok(rsp_set_content(res, "hello", 5));
 	ck_ok(rsp_finish(res));
-	rsp__access_end(&acc, res);
+	rsp__access_end(acc, res);
 	ck_assert_int_eq(calls, 1);
 	ck_assert_int_eq(got.status, 200);
 	ck_assert_uint_eq(got.header_bytes + got.body_bytes, buf.len);
@@ -49,10 +50,10 @@ START_TEST(no_hook)
 {
 	struct rsp_options none = { 0 };
 	calls = 0;
-	struct rsp__access acc = rsp__access_begin(&none, NULL);
-	rsp__access_end(&acc, NULL);
-	acc = rsp__access_begin(NULL, NULL);
-	rsp__access_end(&acc, NULL);
+	ck_assert_ptr_null(rsp__access_begin(&none, NULL, NULL));
+	ck_assert_ptr_null(rsp__access_begin(NULL, NULL, NULL));
+	ck_assert_ptr_null(rsp__access_begin(&opts, NULL, NULL));
+	rsp__access_end(NULL, NULL);
 	ck_assert_int_eq(calls, 0);
 }
 END_TEST
@@ -69,10 +70,10 @@ START_TEST(client_gone_and_refused)
 	rsp_request *req = rsp_request_from_memory(env, NULL, 0);
 	rsp_sink sink = { fail_write, NULL, NULL };
 	rsp_response *res = rsp_response_new(req, sink);
-	struct rsp__access acc = rsp__access_begin(&opts, req);
+	struct rsp__access *acc = rsp__access_begin(&opts, req, res);
 	ck_ok(rsp_set_error(res, 400, "bad"));
 	ck_rc(rsp_finish(res), RSP_EIO);
-	rsp__access_end(&acc, res);
+	rsp__access_end(acc, res);
 	ck_assert(got.client_gone);
 	ck_assert_uint_eq(got.header_bytes, 0);
 	ck_assert_uint_eq(got.body_bytes, 0);
