@@ -24,6 +24,9 @@ struct seg {
 struct croute {
 	const struct rsp_route *src;
 	const char *method;         /* NULL: any method */
+	size_t mlen;
+	bool get;                   /* method is GET: also serves HEAD */
+	bool star;                  /* the last segment is * */
 	struct seg *segs;
 	size_t nsegs;
 	size_t order;               /* position in the caller's table */
@@ -225,6 +228,9 @@ rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
 		c->src = r;
 		c->order = i;
 		c->method = r->method && strcmp(r->method, "*") != 0 ? r->method : NULL;
+		c->mlen = c->method ? strlen(c->method) : 0;
+		c->get = c->method && strcmp(c->method, "GET") == 0;
+		c->star = tmp[c->nsegs - 1].kind == SEG_STAR;
 		c->segs = rt->segs + total_segs;
 		memcpy(c->segs, tmp, c->nsegs * sizeof(tmp[0]));
 		total_segs += c->nsegs;
@@ -386,10 +392,19 @@ static bool match_path(const struct croute *c, struct path *ps,
 	return k == ps->n;
 }
 
-static bool method_matches(const struct croute *c, const char *method)
+/* The request's method, measured once per request. */
+struct method { const char *s; size_t len; bool head; };
+
+static bool method_matches(const struct croute *c, const struct method *m)
 {
-	return c->method == NULL || strcmp(c->method, method) == 0 ||
-	    (strcmp(method, "HEAD") == 0 && strcmp(c->method, "GET") == 0);
+	return c->method == NULL || (c->mlen == m->len &&
+	    memcmp(c->method, m->s, m->len) == 0) || (m->head && c->get);
+}
+
+/* Could the path have the route's number of segments? */
+static bool count_fits(const struct croute *c, const struct path *ps)
+{
+	return c->star ? ps->n >= c->nsegs : ps->n == c->nsegs;
 }
 
 static void allow_add(char *allow, size_t *len, const char *m)
@@ -424,7 +439,7 @@ static bool allowed(const rsp_router *rt, struct path *ps,
 	allow[0] = '\0';
 	for (size_t i = 0; i < rt->n; i++) {
 		const struct croute *c = &rt->v[i];
-		if (!match_path(c, ps, &m))
+		if (!count_fits(c, ps) || !match_path(c, ps, &m))
 			continue;
 		any = true;
 		if (c->method == NULL) {
@@ -471,9 +486,10 @@ int rsp_router_dispatch(rsp_request *req, rsp_response *res, void *router)
 		return answer_error(res, 400, "the path holds %00 or a dot segment", NULL);
 	if (bad == 414)
 		return answer_error(res, 414, "the path is too long", NULL);
+	struct method mt = { method, strlen(method), strcmp(method, "HEAD") == 0 };
 	for (size_t i = 0; i < rt->n; i++) {
 		const struct croute *c = &rt->v[i];
-		if (!method_matches(c, method) || !match_path(c, &ps, &m))
+		if (!count_fits(c, &ps) || !method_matches(c, &mt) || !match_path(c, &ps, &m))
 			continue;
 		m.route = c;
 		rsp__request_set_route(req, &m);
