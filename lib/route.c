@@ -292,24 +292,25 @@ static int hexval(unsigned char c)
  */
 static void request_path(const rsp_request *req, const char **p, size_t *len)
 {
-	const char *uri = rsp_request_param(req, "REQUEST_URI");
-	const char *pi = rsp_request_param(req, "PATH_INFO");
+	const char *uri = rsp_request_param(req, "REQUEST_URI"), *pi;
 	if (uri != NULL && uri[0] == '/') {
 		size_t n = strcspn(uri, "?#");
-		const char *sn = pi != NULL && pi[0] != '\0' ?
-		    rsp_request_param(req, "SCRIPT_NAME") : NULL;
+		const char *sn = rsp__request_var(req, RSP__V_SCRIPT);
 		size_t sl = sn ? strlen(sn) : 0;
 		if (sl > 0 && sn[sl - 1] == '/')
 			sl--;
-		if (sl > 0 && sl <= n && memcmp(uri, sn, sl) == 0 &&
-		    (sl == n || uri[sl] == '/')) {
+		/* SCRIPT_NAME as the whole path leaves no PATH_INFO to route by
+		 * (so the common case never looks PATH_INFO up). */
+		if (sl > 0 && sl < n && uri[sl] == '/' && memcmp(uri, sn, sl) == 0 &&
+		    (pi = rsp_request_param(req, "PATH_INFO")) != NULL && pi[0] != '\0') {
 			uri += sl;
 			n -= sl;
 		}
-		*p = n ? uri : "/";
+		*p = uri;
 		*len = n ? n : 1;
 		return;
 	}
+	pi = rsp_request_param(req, "PATH_INFO");
 	*p = pi != NULL && pi[0] == '/' ? pi : "/";
 	*len = strlen(*p);
 }
