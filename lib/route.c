@@ -35,6 +35,11 @@ struct croute {
 struct rsp_router {
 	struct croute *v;           /* most specific first */
 	size_t n;
+	/* by[k][0..nby[k]): the routes a path of k segments can match, in
+	 * the order of v, so a request looks only at those */
+	uint32_t *by[MAX_SEGS + 1];
+	size_t nby[MAX_SEGS + 1];
+	uint32_t *by_store;
 	struct seg *segs;           /* storage for every route's segments */
 	char *text;                 /* copies of names and literals */
 };
@@ -171,6 +176,7 @@ void rsp_router_free(rsp_router *rt)
 	free(rt->v);
 	free(rt->segs);
 	free(rt->text);
+	free(rt->by_store);
 	free(rt);
 }
 
@@ -188,6 +194,31 @@ static int own_text(rsp_router *rt, size_t total)
 			s->text = rt->text + used;
 			used += s->len + 1;
 		}
+	return RSP_OK;
+}
+
+/* Could a path of k segments match route c? */
+static bool count_fits_k(const struct croute *c, size_t k)
+{
+	return c->star ? k >= c->nsegs : k == c->nsegs;
+}
+
+static int index_counts(rsp_router *rt)
+{
+	size_t total = 0;
+	for (size_t k = 1; k <= MAX_SEGS; k++)
+		for (size_t i = 0; i < rt->n; i++)
+			total += count_fits_k(&rt->v[i], k);
+	if ((rt->by_store = calloc(total ? total : 1, sizeof(*rt->by_store))) == NULL)
+		return RSP_ENOMEM;
+	uint32_t *next = rt->by_store;
+	for (size_t k = 1; k <= MAX_SEGS; k++) {
+		rt->by[k] = next;
+		for (size_t i = 0; i < rt->n; i++)
+			if (count_fits_k(&rt->v[i], k))
+				rt->by[k][rt->nby[k]++] = (uint32_t)i;
+		next += rt->nby[k];
+	}
 	return RSP_OK;
 }
 
@@ -251,7 +282,7 @@ rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
 			return NULL;
 		}
 	}
-	if (own_text(rt, total_text) != RSP_OK)
+	if (own_text(rt, total_text) != RSP_OK || index_counts(rt) != RSP_OK)
 		goto nomem;
 	return rt;
 nomem:
@@ -402,11 +433,7 @@ static bool method_matches(const struct croute *c, const struct method *m)
 	    memcmp(c->method, m->s, m->len) == 0) || (m->head && c->get);
 }
 
-/* Could the path have the route's number of segments? */
-static bool count_fits(const struct croute *c, const struct path *ps)
-{
-	return c->star ? ps->n >= c->nsegs : ps->n == c->nsegs;
-}
+
 
 static void allow_add(char *allow, size_t *len, const char *m)
 {
@@ -438,9 +465,9 @@ static bool allowed(const rsp_router *rt, struct path *ps,
 	bool any = false, all = false;
 	*len = 0;
 	allow[0] = '\0';
-	for (size_t i = 0; i < rt->n; i++) {
-		const struct croute *c = &rt->v[i];
-		if (!count_fits(c, ps) || !match_path(c, ps, &m))
+	for (size_t i = 0; i < rt->nby[ps->n]; i++) {
+		const struct croute *c = &rt->v[rt->by[ps->n][i]];
+		if (!match_path(c, ps, &m))
 			continue;
 		any = true;
 		if (c->method == NULL) {
@@ -488,9 +515,9 @@ int rsp_router_dispatch(rsp_request *req, rsp_response *res, void *router)
 	if (bad == 414)
 		return answer_error(res, 414, "the path is too long", NULL);
 	struct method mt = { method, strlen(method), strcmp(method, "HEAD") == 0 };
-	for (size_t i = 0; i < rt->n; i++) {
-		const struct croute *c = &rt->v[i];
-		if (!count_fits(c, &ps) || !method_matches(c, &mt) || !match_path(c, &ps, &m))
+	for (size_t i = 0; i < rt->nby[ps.n]; i++) {
+		const struct croute *c = &rt->v[rt->by[ps.n][i]];
+		if (!method_matches(c, &mt) || !match_path(c, &ps, &m))
 			continue;
 		m.route = c;
 		rsp__request_set_route(req, &m);
