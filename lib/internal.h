@@ -111,6 +111,28 @@ int64_t rsp__parse_content_length(const char *s, size_t len);
 
 int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len);
 
+/* ---- jsonw.c: the streaming JSON writer ------------------------------ */
+
+#define RSP__JSONW_MAX_DEPTH 64
+struct rsp__jsonw {
+	struct rsp_buffer *out;     /* where the bytes go */
+	struct rsp__arena *arena;   /* non-NULL: out grows in this arena */
+	rsp_response *target;       /* content mode: end sets the content */
+	rsp_response *res;          /* stream mode: out drains to its writer */
+	const char *reason;         /* why the last call was refused */
+	uint64_t obj;               /* bit d: level d is an object */
+	uint64_t nonempty;          /* bit d: level d has a member */
+	unsigned depth;
+	int  err;                   /* sticky RSP_EIO / RSP_ENOMEM */
+	bool keyed;                 /* a key was written, its value is due */
+	bool done;                  /* the top-level value is complete */
+	bool owned;                 /* malloc'd by rsp_jsonw_new_buffer */
+};
+/* A writer over a caller's buffer (grown with realloc), without allocating. */
+void rsp__jsonw_init(struct rsp__jsonw *j, struct rsp_buffer *out);
+/* Shortest round-tripping form of a finite double; returns its length. */
+size_t rsp__json_double(char out[32], double v);
+
 /* ---- encoding.c ----------------------------------------------------- */
 
 struct rsp__encoding {
@@ -291,6 +313,8 @@ struct rsp_writer {
 	uint64_t cl;                /* its value */
 	uint64_t body_sent;         /* counted body bytes */
 	int64_t  first_chunk;       /* write_content's first chunk, or -1 */
+	uint64_t wire_sent;         /* bytes the sink took (the access log) */
+	uint64_t head_len;          /* bytes up to the end of the header block */
 };
 
 void rsp__writer_init(rsp_writer *w, rsp_response *res, rsp_sink sink);
@@ -551,6 +575,30 @@ void rsp__check_response(rsp_request *req, rsp_response *res);
 /* A CGI program run by hand with a body on stdin but no CONTENT_LENGTH:
  * say on stderr, once, that the body is ignored. */
 void rsp__hint_unread_body(rsp_request *req, rsp_response *res);
+/* The router's match for the request being dispatched (route.c), or NULL. */
+void rsp__request_set_route(rsp_request *req, const void *match);
+const void *rsp__request_route(const rsp_request *req);
+
+/* ---- accesslog.c: what the runner tells the access-log hook -------- */
+
+struct rsp__access;
+struct rsp__access *rsp__access_start(const struct rsp_options *o,
+    rsp_request *req, rsp_response *res);
+void rsp__access_emit(const struct rsp__access *a, rsp_response *res);
+/* Before the handler: without a hook, nothing (NULL); with one, the clock
+ * and the request's fields, copied (under FastCGI the environment is freed
+ * when the request ends) into the response's memory. */
+static inline struct rsp__access *rsp__access_begin(const struct rsp_options *o,
+    rsp_request *req, rsp_response *res)
+{
+	return o != NULL && o->access_log != NULL ? rsp__access_start(o, req, res) : NULL;
+}
+/* After the response ended: what went out, to the hook. */
+static inline void rsp__access_end(const struct rsp__access *a, rsp_response *res)
+{
+	if (a != NULL)
+		rsp__access_emit(a, res);
+}
 
 /* ---- end request side ---------------------------------------------- */
 

@@ -362,7 +362,7 @@ static int many_ranges(struct rsp__response *r, const struct content *c,
 	r->fd = fd;
 	size_t k = pieces_of(src);
 	for (size_t i = 0; i < k; i++)
-		if ((rc = rsp_add_content_fn(&r->pub, next_piece, src)) != RSP_OK)
+		if ((rc = rsp_add_content_fn(&r->pub, next_piece, src, NULL)) != RSP_OK)
 			return rc;
 	r->status = 206;
 	r->status_msg = NULL;

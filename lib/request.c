@@ -82,6 +82,7 @@ struct rsp_request {
 	size_t mem_len, mem_pos;
 
 	const char *method;
+	const void *route;              /* the router's match, while dispatching */
 
 	size_t scanned;                 /* envp entries indexed into kv so far */
 	const char *kv[V_N];
@@ -1514,4 +1515,15 @@ int rsp_request_auth(const rsp_request *creq, const char **user,
 	if (password != NULL)
 		*password = rc == RSP_OK ? req->pass : NULL;
 	return rc;
+}
+
+/* The router's per-request match (route.c), set around the handler call. */
+void rsp__request_set_route(rsp_request *req, const void *match)
+{
+	req->route = match;
+}
+
+const void *rsp__request_route(const rsp_request *req)
+{
+	return req != NULL ? req->route : NULL;
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -57,6 +58,7 @@ typedef struct rsp_response rsp_response;
 typedef struct rsp_headers  rsp_headers;
 typedef struct rsp_writer   rsp_writer;
 
+struct rsp_buffer;
 typedef int (*rsp_handler)(rsp_request *req, rsp_response *res, void *arg);
 
 /*
@@ -68,6 +70,37 @@ typedef int (*rsp_handler)(rsp_request *req, rsp_response *res, void *arg);
  */
 int rsp_run(rsp_handler handler, void *arg);
 
+/*
+ * What one finished request sent, for an access log.  Strings are never
+ * NULL ("-" when unknown) and live only during the call.  status: the one
+ * written (0: none, e.g. raw output); header_bytes and body_bytes: what the
+ * sink accepted (raw output counts as body); refused: why the runner
+ * answered 400/413 without calling the handler, or NULL.
+ */
+struct rsp_access {
+	const char *remote_addr, *remote_user, *method, *uri, *protocol;
+	const char *referer, *user_agent;
+	int status;
+	uint64_t header_bytes, body_bytes;
+	struct timespec start;     /* CLOCK_REALTIME */
+	uint64_t duration_us;
+	bool client_gone;
+	const char *refused;
+};
+typedef void (*rsp_access_fn)(const struct rsp_access *a, void *arg);
+
+/* A ready-made hook: arg is a struct rsp_access_log; one line per request
+ * in one write(2).  Times are UTC. */
+enum rsp_log_format { RSP_LOG_COMMON, RSP_LOG_COMBINED, RSP_LOG_JSON };
+struct rsp_access_log {
+	int fd;                    /* 2 for stderr */
+	enum rsp_log_format format;
+};
+void rsp_access_log_write(const struct rsp_access *a, void *log);
+/* The line rsp_access_log_write would write, appended to out. */
+int rsp_access_log_format(const struct rsp_access *a, enum rsp_log_format f,
+    struct rsp_buffer *out);
+
 struct rsp_options {
 	size_t max_body;       /* 0: 16 MiB; also RSP_MAX_BODY in the environment */
 	int    threads;        /* FastCGI worker threads; 0: RSP_THREADS, else 1 */
@@ -76,8 +109,41 @@ struct rsp_options {
 	unsigned read_timeout_ms;  /* RSP_READ_TIMEOUT: a stalled request, 5 s */
 	unsigned drain_timeout_ms; /* RSP_DRAIN_TIMEOUT: after SIGTERM, 30 s */
 	unsigned max_conns;        /* RSP_MAX_CONNS: open connections, 256 */
+	rsp_access_fn access_log;  /* called once per request when it is done */
+	void  *access_arg;
 };
 int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts);
+
+/* ---------------------------------------------------------------- */
+/* Routing                                                           */
+
+/*
+ * A table of routes, compiled once by rsp_router_new (NULL and a message in
+ * err when a pattern is malformed or two routes are ambiguous).  method:
+ * "GET", "POST", ... or NULL/"*" for any; a GET route also serves HEAD.
+ * pattern: "/" then segments: literal text (compared with the decoded
+ * request segment), "{name}" (one non-empty segment) or, last, "*" (the
+ * rest, raw).  The path is REQUEST_URI's (split before decoding, so "%2F"
+ * stays in its segment) less SCRIPT_NAME, else PATH_INFO.  Trailing slashes
+ * are significant.  No match: 404; a path match with another method: 405
+ * with Allow; OPTIONS without a route: 204 with Allow.  See rsp_router_new(3).
+ */
+struct rsp_route {
+	const char *method;
+	const char *pattern;
+	rsp_handler handler;
+	void *arg;
+};
+typedef struct rsp_router rsp_router;
+rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
+    char *err, size_t errlen);
+void rsp_router_free(rsp_router *rt);
+/* An rsp_handler: pass the router as arg (rsp_run_with(rsp_router_dispatch, rt, o)). */
+int rsp_router_dispatch(rsp_request *req, rsp_response *res, void *router);
+int rsp_run_routes(const struct rsp_route *routes, size_t n,
+    const struct rsp_options *opts);
+const char *rsp_route_param(const rsp_request *req, const char *name);
+const char *rsp_route_pattern(const rsp_request *req);
 
 /* ---------------------------------------------------------------- */
 /* Buffers and sinks                                                 */
@@ -218,6 +284,26 @@ enum rsp_file_flags {
  */
 int rsp_serve_file(rsp_response *res, int root_fd, const char *path,
     unsigned flags);
+/* Server-Sent Events and redirects                                  */
+
+/*
+ * rsp_sse_start sends the status (rsp_set_status, default 200) and the
+ * headers with Content-Type: text/event-stream, Cache-Control: no-store and
+ * X-Accel-Buffering: no, without Content-Length.  Each rsp_sse_event (id and
+ * event may be NULL; CR or LF in them is RSP_EINVAL; data is split on every
+ * CRLF, CR and LF into "data:" lines), rsp_sse_retry and rsp_sse_comment is
+ * flushed at once; a client that went away shows as RSP_EIO.
+ */
+int rsp_sse_start(rsp_response *res);
+int rsp_sse_event(rsp_response *res, const char *id, const char *event,
+    const void *data, ssize_t len);
+int rsp_sse_retry(rsp_response *res, unsigned ms);
+int rsp_sse_comment(rsp_response *res, const char *text);
+
+/* code: 301, 302, 303, 307 or 308; location: an RFC 3986 URI reference. */
+int rsp_redirect(rsp_response *res, int code, const char *location);
+/* RFC 3875 6.2.2: "Location: /path?query" alone, for the server to serve. */
+int rsp_cgi_local_redirect(rsp_response *res, const char *path);
 
 /* ---------------------------------------------------------------- */
 /* Cookies                                                           */
@@ -285,6 +371,39 @@ int rsp_writer_encode(rsp_writer *w, const char *text, ssize_t len,
  * becomes U+FFFD.
  */
 int rsp_json_string(struct rsp_buffer *out, const void *s, ssize_t len);
+
+/*
+ * A streaming JSON writer.  Output uses Python's json.dumps separators
+ * (", " and ": ") and string escaping (rsp_json_string).  CONTENT mode
+ * collects the document and rsp_jsonw_end makes it the response's content
+ * with Content-Type: application/json; STREAM mode sends it through the
+ * response's writer as it grows (status and headers go out first, no
+ * Content-Length).  A writer made for a response lives in its memory and
+ * needs no free.  Misuse (a key outside an object, a value where a key is
+ * due, an unbalanced end) is RSP_ESTATE, with rsp_jsonw_reason saying why;
+ * a refused call writes nothing.
+ */
+typedef struct rsp_jsonw rsp_jsonw;
+enum rsp_jsonw_mode { RSP_JSONW_CONTENT, RSP_JSONW_STREAM };
+rsp_jsonw *rsp_jsonw_new(rsp_response *res, enum rsp_jsonw_mode mode);
+rsp_jsonw *rsp_jsonw_new_buffer(struct rsp_buffer *out);
+void rsp_jsonw_free(rsp_jsonw *j);
+int rsp_jsonw_object_begin(rsp_jsonw *j);
+int rsp_jsonw_object_end(rsp_jsonw *j);
+int rsp_jsonw_array_begin(rsp_jsonw *j);
+int rsp_jsonw_array_end(rsp_jsonw *j);
+int rsp_jsonw_key(rsp_jsonw *j, const char *key, ssize_t len);
+int rsp_jsonw_string(rsp_jsonw *j, const char *s, ssize_t len);
+int rsp_jsonw_int(rsp_jsonw *j, int64_t v);
+int rsp_jsonw_double(rsp_jsonw *j, double v);  /* NaN, Inf: RSP_EINVAL */
+int rsp_jsonw_bool(rsp_jsonw *j, bool v);
+int rsp_jsonw_null(rsp_jsonw *j);
+int rsp_jsonw_raw(rsp_jsonw *j, const char *json, ssize_t len); /* not checked */
+int rsp_jsonw_end(rsp_jsonw *j);
+const char *rsp_jsonw_reason(const rsp_jsonw *j);
+
+/* Status, Content-Type: application/json and a copy of json as content. */
+int rsp_set_json(rsp_response *res, int status, const char *json, ssize_t len);
 
 /* ---------------------------------------------------------------- */
 /* The request                                                       */

@@ -551,18 +551,24 @@ static int set_error(rsp_response *res, int code, const char *message, bool log)
 	if (code < 200 || code > 999)
 		return rsp__refuse(r, RSP_EINVAL, "status code outside 200..999");
 	struct rsp_buffer *b = &r->writer.scratch;
-	char head[64], len[24];
+	struct rsp__jsonw j;
+	char len[24];
 	const char *msg = message ? message : "";
 	size_t mlen = strlen(msg);
 
 	/* json.dumps({"error": {"code": code, "message": message}}) */
 	b->len = 0;
-	int n = snprintf(head, sizeof(head), "{\"error\": {\"code\": %d, \"message\": ", code);
-	int rc = rsp__buf_append(b, head, (size_t)n);
-	if (rc == RSP_OK)
-		rc = rsp_json_string(b, msg, (ssize_t)mlen);
-	if (rc == RSP_OK)
-		rc = rsp__buf_append(b, "}}", 2);
+	rsp__jsonw_init(&j, b);
+	rsp_jsonw *jw = (rsp_jsonw *)&j;
+	int n, rc = rsp_jsonw_object_begin(jw);
+	if (rc == RSP_OK && (rc = rsp_jsonw_key(jw, "error", 5)) == RSP_OK &&
+	    (rc = rsp_jsonw_object_begin(jw)) == RSP_OK &&
+	    (rc = rsp_jsonw_key(jw, "code", 4)) == RSP_OK &&
+	    (rc = rsp_jsonw_int(jw, code)) == RSP_OK &&
+	    (rc = rsp_jsonw_key(jw, "message", 7)) == RSP_OK &&
+	    (rc = rsp_jsonw_string(jw, msg, (ssize_t)mlen)) == RSP_OK &&
+	    (rc = rsp_jsonw_object_end(jw)) == RSP_OK)
+		rc = rsp_jsonw_object_end(jw);
 	if (rc != RSP_OK)
 		return rsp__refuse(r, rc, "out of memory");
 	char *body = rsp__arena_memdup(&r->arena, b->data, b->len);

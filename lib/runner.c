@@ -46,8 +46,10 @@ static int run_cgi(const struct rsp__app *app)
 	}
 	if (program_is_nph() && rsp_flavour(res) == RSP_CGI)
 		rsp_set_flavour(res, RSP_NPH);
+	struct rsp__access *acc = rsp__access_begin(&app->opts, req, res);
 	rsp__handle(app, req, res);
 	int rc = rsp__handle_end(res);
+	rsp__access_end(acc, res);
 	rsp_response_free(res);
 	rsp_request_free(req);
 	return rc == RSP_OK ? 0 : 1;

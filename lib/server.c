@@ -537,6 +537,7 @@ static void serve(struct worker *wk, unsigned i)
 		rsp_set_flavour(wk->res, RSP_CGI);
 	rsp__response_set_log(wk->res, log_to_request, wk);
 	rsp__response_set_finish(wk->res, finish_request, wk);
+	struct rsp__access *acc = rsp__access_begin(&sv->app->opts, wk->req, wk->res);
 	wk->in_handler = true;
 	if (over) {
 		rsp__log(rsp__res(wk->res), "respond: 431 the request's FastCGI "
@@ -548,6 +549,7 @@ static void serve(struct worker *wk, unsigned i)
 	wk->in_handler = false;
 	rsp__handle_end(wk->res);
 	finish_request(wk, NULL, 0);
+	rsp__access_end(acc, wk->res);
 	/* Written after an early finish: the process's own stderr gets it. */
 	if (wk->early) {
 		capture_take(wk);

@@ -94,6 +94,7 @@ static int send_pending(rsp_writer *w)
 	if (w->out.len == 0)
 		return RSP_OK;
 	int rc = rsp__sink_write(&w->sink, w->out.data, w->out.len);
+	w->wire_sent += rc == RSP_OK ? w->out.len : 0;
 	w->out.len = 0;
 	return rc == RSP_OK ? RSP_OK : fail(w, rc);
 }
@@ -127,6 +128,7 @@ static int emit(rsp_writer *w, const void *data, size_t len)
 	}
 	if (len >= w->out.cap) {
 		rc = rsp__sink_write(&w->sink, p, len);
+		w->wire_sent += rc == RSP_OK ? len : 0;
 		return rc == RSP_OK ? RSP_OK : fail(w, rc);
 	}
 	memcpy(w->out.data, p, len);
@@ -347,6 +349,7 @@ static int end_block(rsp_writer *w)
 		return rc;
 	if (!w->cl_seen)
 		r->pub.close_connection = true;
+	w->head_len = w->wire_sent + w->out.len;
 	w->headers_complete = true;
 	return RSP_OK;
 }
@@ -679,6 +682,7 @@ static int stream_fd(rsp_writer *w, int fd, int64_t size)
 		int64_t sent = rsp__sink_sendfile(&w->sink, fd, (size_t)size);
 		if (sent >= 0) {
 			w->body_sent += (uint64_t)sent;
+			w->wire_sent += (uint64_t)sent;
 			return sent == size ? RSP_OK : short_body(w, (uint64_t)sent, size);
 		}
 		if (sent == RSP_EIO)
@@ -745,6 +749,7 @@ int rsp_finish(rsp_response *res)
 		 * the last output and the end records leave in one write. */
 		size_t tail = w->err ? 0 : w->out.len;
 		rc2 = r->on_finish(r->finish_ctx, w->out.data, tail);
+		w->wire_sent += rc2 == RSP_OK ? tail : 0;
 		w->out.len = 0;
 		if (rc2 == RSP_EIO)
 			w->err = RSP_EIO;
