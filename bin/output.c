@@ -1,5 +1,5 @@
 /* output.c - what PROGRAM writes: every byte through the checker
- * (common/check.c), the body to standard output or -o FILE, with -i the
+ * (common/checker.c), the body to standard output or -o FILE, with -i the
  * status line and header block first; --check-only runs the same checker
  * over standard input. */
 #define _GNU_SOURCE 1

@@ -6,7 +6,7 @@
  *   child.c      fork/exec in its own process group with a clean environment
  *   pump.c       poll(): body -> child stdin, child stdout -> output,
  *                child stderr -> our stderr; timeout; reaping; exit report
- *   output.c     the checker (common/check.c) over the output, -i, the body
+ *   output.c     the checker (common/checker.c) over the output, -i, the body
  *   diag.c       violations, warnings and errors, printed at the end
  *   util.c       allocation that cannot fail, byte buffers, small helpers
  */
@@ -18,7 +18,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "check.h"
+#include "checker.h"
 
 #ifndef RESPOND_RUN_VERSION
 #define RESPOND_RUN_VERSION "0.1.0"

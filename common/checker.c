@@ -1,9 +1,9 @@
 /*
- * check.c - the framing oracle (check.h): buffers the header block in the
+ * checker.c - the framing oracle (checker.h): buffers the header block in the
  * caller's memory, judges it when it ends, then follows the body (counted,
  * and decoded when an NPH response is chunked) without storing it.
  */
-#include "check.h"
+#include "checker.h"
 #include "internal.h"
 
 #include <stdarg.h>

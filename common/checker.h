@@ -1,5 +1,5 @@
 /*
- * check.h - the framing oracle: is a stream of bytes a well-formed CGI, NPH
+ * checker.h - the framing oracle: is a stream of bytes a well-formed CGI, NPH
  * or HTTP/2-flavour response (RFC 3875 §6, RFC 9110, RFC 9112, RFC 9113
  * §8.2)?  Shared by respond-run, the Check suite and the fuzz targets; not
  * installed.
@@ -10,8 +10,8 @@
  * a code, a line number and pointers into the caller's buffer, handed to
  * an optional callback as it is made; rsp_check_format renders one.
  */
-#ifndef RESPOND_CHECK_H
-#define RESPOND_CHECK_H
+#ifndef RESPOND_CHECKER_H
+#define RESPOND_CHECKER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -114,7 +114,7 @@ struct rsp_check_report {
 
 typedef void rsp_check_note_fn(void *arg, const struct rsp_check_note *n);
 
-/* The state; its fields are private to check.c (it is here so that a
+/* The state; its fields are private to checker.c (it is here so that a
  * caller can keep it on the stack). */
 struct rsp_check {
 	enum rsp_check_flavour flavour;
