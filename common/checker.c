@@ -361,6 +361,10 @@ static void check_status_line(struct rsp_check *c, const char *s, size_t n)
 	    s[7] <= '9' && s[8] == ' ')
 		rc = parse_code(s + 9, n - 9, &code, &c->rep.status_reason,
 		    &c->rep.status_reason_len);
+	/* reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) */
+	for (size_t i = 9; rc >= 0 && i < n; i++)
+		if (is_ctl((unsigned char)s[i]))
+			rc = -1;
 	if (rc < 0) {
 		note(c, RSP_CHECK_BAD_STATUS_LINE, 1, s, n, 0, 0);
 		return;
