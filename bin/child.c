@@ -38,8 +38,8 @@ void guard_std_fds(void)
         }
 }
 
-static void child_exec(const struct request *rq, int in_fd, int out_fd,
-                       int err_fd, int report_fd) NORETURN;
+static _Noreturn void child_exec(const struct request *rq, int in_fd,
+                                 int out_fd, int err_fd, int report_fd);
 static void child_exec(const struct request *rq, int in_fd, int out_fd,
                        int err_fd, int report_fd)
 {

@@ -12,6 +12,7 @@
 
 static const char *const help_text[] = {
 "Usage: respond-run [options] PROGRAM [URL]\n"
+"   or: respond-run --check-only [--flavour cgi|nph|h2] [-I] < RESPONSE\n"
 "Run PROGRAM as a CGI/1.1 program (RFC 3875) for one request made from\n"
 "curl-like options, check its output against RFC 3875 and HTTP, and print\n"
 "the response body (with -i also the status line and the header fields).\n"
@@ -205,8 +206,10 @@ static void opt_data(struct opts *o, const char *arg)
 static void opt_form(struct opts *o, const char *arg)
 {
     const char *eq = strchr(arg, '=');
-    if (!eq || eq == arg)
+    if (!eq || eq == arg) {
         usage_error("-F '%s' is not NAME=VALUE", arg);
+        return;                 /* (for analysers that see no _Noreturn) */
+    }
     struct form_part p = {0};
     p.name = xstrndup(arg, (size_t)(eq - arg));
     const char *v = eq + 1;

@@ -56,7 +56,7 @@ static void kill_child(struct loop *l)
 }
 
 /* Interrupted: kill the program, then die of the same signal. */
-static void die_of_signal(struct loop *l, const char *prog) NORETURN;
+static _Noreturn void die_of_signal(struct loop *l, const char *prog);
 static void die_of_signal(struct loop *l, const char *prog)
 {
     int sig = got_signal;

@@ -62,8 +62,10 @@ static void parse_url(const char *in, struct url *u)
     const char *host_end;
     if (auth[0] == '[') {
         const char *rb = memchr(auth, ']', alen);
-        if (!rb)
+        if (!rb) {
             usage_error("URL '%s': unterminated '[' in the host", in);
+            return;             /* (for analysers that see no _Noreturn) */
+        }
         host_end = rb + 1;
     } else {
         host_end = memchr(auth, ':', alen);

@@ -36,10 +36,8 @@
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
-#define NORETURN __attribute__((noreturn))
 #else
 #define PRINTF_LIKE(f, a)
-#define NORETURN
 #endif
 
 /* ---- util.c ---- */
@@ -49,7 +47,7 @@ struct buf {
     size_t len, cap;
 };
 
-void die_oom(void) NORETURN;
+_Noreturn void die_oom(void);
 void *xrealloc(void *p, size_t n);
 char *xstrndup(const char *s, size_t n);
 char *xstrdup(const char *s);
@@ -73,7 +71,7 @@ void diag_note(void *arg, const struct rsp_check_note *n);
 void diags_print(void);
 unsigned diags_violations(void);
 void error_msg(const char *fmt, ...) PRINTF_LIKE(1, 2);
-void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2) NORETURN;
+_Noreturn void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* ---- options.c ---- */
 

@@ -165,6 +165,7 @@ struct oracle {
 	struct rsp_check chk;
 	char hdr[65536];
 	bool started, judged;   /* fed at least once; not left to the handler */
+	bool nph;
 	size_t fed;             /* output bytes looked at */
 };
 
@@ -175,6 +176,17 @@ static void oracle_start(struct oracle *o, enum rsp_flavour fl, bool head)
 	rsp_check_init(&o->chk, map[fl], (head ? RSP_CHECK_HEAD : 0) |
 	    RSP_CHECK_CRLF, o->hdr, sizeof(o->hdr), NULL, NULL);
 	o->started = true;
+	o->nph = fl == RSP_NPH;
+}
+
+/* Does raw fragment f fit where the output is?  First a status (an HTTP
+ * status line, which CGI turns into Status; Status itself not in NPH),
+ * later fields or the end of the block. */
+static bool raw_fits(const struct oracle *o, int f)
+{
+	if (o->fed == 0)
+		return f == RAW_HTTP_LINE || (f == RAW_STATUS && !o->nph);
+	return f == RAW_FIELD || f == RAW_END || f == RAW_FIELD_END;
 }
 
 /* The bytes one call wrote: fed, skipped (raw body) or the end of
@@ -188,10 +200,7 @@ static void oracle_take(struct oracle *o, const struct rsp_buffer *out,
 	const char *d = out->data + o->fed;
 	if (raw >= 0 && rsp_check_in_body(&o->chk))
 		goto done;
-	if (raw >= 0 && o->fed == 0 && raw != RAW_STATUS && raw != RAW_HTTP_LINE)
-		o->judged = false;
-	if (raw >= 0 && o->fed > 0 && raw != RAW_FIELD && raw != RAW_END &&
-	    raw != RAW_FIELD_END)
+	if (raw >= 0 && !raw_fits(o, raw))
 		o->judged = false;
 	if (o->judged)
 		rsp_check_feed(&o->chk, d, n);
