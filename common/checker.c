@@ -754,230 +754,140 @@ static const char *body_section(unsigned long long st)
 	}
 }
 
-/* Messages about one header line. */
-static void format_line(struct out *o, const struct rsp_check_note *n)
-{
-	unsigned no = n->line;
-	const char *single = n->flavour == RSP_CHECK_NPH ? "RFC 9110 §5.3" :
-	    "RFC 3875 §6.3: a CGI field MUST NOT appear more than once";
+/* Each finding's words.  %l the line, %q the text quoted, %t the text as
+ * it is (%T up to a NUL), %n and %m the numbers (%3 the first as three
+ * digits, %x as two hex digits), %b the RFC 9110 section on a status
+ * without content, %s and %r the rule by flavour (a field twice; a status
+ * without a reason). */
+static const char *const messages[RSP_CHECK_NCODES] = {
+	[RSP_CHECK_OK] = "well-formed",
+	[RSP_CHECK_NO_OUTPUT] = "no output (RFC 3875 §6.1: a script MUST always "
+	    "provide a non-empty response)",
+	[RSP_CHECK_OBS_FOLD] = "line %l starts with whitespace (obsolete line "
+	    "folding, RFC 9112 §5.2): %q",
+	[RSP_CHECK_CGI_HTTP_LINE] = "line 1 is an HTTP status line, %q, but a CGI "
+	    "program must send \"Status: ddd reason\" (RFC 3875 §6.3.3; an NPH "
+	    "program needs --nph or an nph- name)",
+	[RSP_CHECK_NOT_FIELD] = "line %l is not \"name: value\": %q",
+	[RSP_CHECK_WS_BEFORE_COLON] = "line %l has whitespace between the field "
+	    "name and the colon (RFC 9112 §5.1): %q",
+	[RSP_CHECK_EMPTY_NAME] = "line %l has an empty field name: %q",
+	[RSP_CHECK_NAME_NOT_TOKEN] = "line %l: the field name is not a token (RFC "
+	    "9110 §5.1): %q",
+	[RSP_CHECK_CTL_IN_VALUE] = "line %l: the value of %q contains the control "
+	    "byte 0x%x (RFC 9110 §5.5)",
+	[RSP_CHECK_BARE_LF] = "line %l ends in a bare LF, not CRLF (RFC 9112 "
+	    "§2.2)",
+	[RSP_CHECK_STATUS_TWICE] = "line %l: a second Status field (%s)",
+	[RSP_CHECK_BAD_STATUS] = "line %l: malformed Status %q: expected \"Status: "
+	    "ddd reason\" (RFC 3875 §6.3.3)",
+	[RSP_CHECK_BAD_STATUS_LINE] = "line 1 is not an HTTP status line "
+	    "\"HTTP/1.x ddd reason\" (RFC 3875 §5.2: an NPH program sends a "
+	    "complete HTTP response): %q",
+	[RSP_CHECK_CODE_BELOW_100] = "line %l: status code %3 is below 100 (RFC "
+	    "9110 §15)",
+	[RSP_CHECK_CTYPE_TWICE] = "line %l: a second Content-Type field (%s)",
+	[RSP_CHECK_LOCATION_TWICE] = "line %l: a second Location field (%s)",
+	[RSP_CHECK_CLEN_TWICE] = "line %l: a second Content-Length field (RFC "
+	    "9110 §8.6)",
+	[RSP_CHECK_CLEN_NOT_NUMBER] = "line %l: Content-Length %q is not a decimal "
+	    "number (RFC 9110 §8.6)",
+	[RSP_CHECK_CONN_FIELD_CGI] = "line %l: %q from a CGI program (RFC 3875 "
+	    "§6.3.4: the server owns the connection; only NPH programs may send "
+	    "it)",
+	[RSP_CHECK_H2_CONN_FIELD] = "line %l: %q is connection-specific, which "
+	    "HTTP/2 forbids (RFC 9113 §8.2.2)",
+	[RSP_CHECK_H2_UPPERCASE] = "line %l: the field name %q has upper-case "
+	    "letters, which HTTP/2 forbids (RFC 9113 §8.2.1)",
+	[RSP_CHECK_H2_VALUE_WS] = "line %l: the value of %q ends in whitespace, "
+	    "which HTTP/2 forbids (RFC 9113 §8.2.1)",
+	[RSP_CHECK_NO_CGI_FIELD] = "no Status, Content-Type or Location field (RFC "
+	    "3875 §6.3: at least one CGI field MUST be supplied)",
+	[RSP_CHECK_TE_AND_CLEN] = "both Transfer-Encoding and Content-Length (RFC "
+	    "9112 §6.1)",
+	[RSP_CHECK_TE_FORBIDDEN] = "Transfer-Encoding with status %n (RFC 9112 "
+	    "§6.1)",
+	[RSP_CHECK_TE_HTTP10] = "Transfer-Encoding in an HTTP/1.0 response (RFC "
+	    "9112 §6.1)",
+	[RSP_CHECK_TE_NOT_LAST] = "line %l: in Transfer-Encoding %q, chunked is "
+	    "applied twice or is not the final coding (RFC 9112 §6.1)",
+	[RSP_CHECK_BLOCK_UNENDED] = "the header block never ends: the output "
+	    "stopped before the empty line that ends it",
+	[RSP_CHECK_BLOCK_TOO_LONG] = "the header block is longer than %n bytes (no "
+	    "empty line in the first %n bytes of output); the rest is discarded",
+	[RSP_CHECK_HEAD_BODY] = "a %n-byte body in the response to HEAD (RFC 3875 "
+	    "§4.3.3)",
+	[RSP_CHECK_BODY_FORBIDDEN] = "a %n-byte body with status %m (RFC 9110 "
+	    "§%b)",
+	[RSP_CHECK_CLEN_FORBIDDEN] = "Content-Length with status %n (RFC 9110 "
+	    "§8.6)",
+	[RSP_CHECK_CLEN_205] = "Content-Length is %t with status 205, which has "
+	    "no content (RFC 9110 §15.3.6)",
+	[RSP_CHECK_CLEN_MISMATCH] = "Content-Length is %t but the body has %m "
+	    "bytes",
+	[RSP_CHECK_CHUNK_BAD] = "chunked body: %t at body byte %n (RFC 9112 §7.1)",
+	[RSP_CHECK_CHUNK_UNENDED] = "the chunked body ends before its last chunk "
+	    "and final CRLF (RFC 9112 §7.1)",
+	[RSP_CHECK_CHUNK_AFTER_END] = "%n bytes after the end of the chunked body "
+	    "(RFC 9112 §7.1)",
+	[RSP_CHECK_LOCAL_REDIRECT] = "a local redirect (Location: %T without "
+	    "Status) with other header fields or a body (RFC 3875 §6.2.2)",
+	[RSP_CHECK_NO_REASON] = "line %l: %t %3 has no space and reason phrase "
+	    "after the code (%r)",
+	[RSP_CHECK_INFORMATIONAL] = "line %l: informational status %n as the "
+	    "final status",
+	[RSP_CHECK_ABOVE_599] = "line %l: status code %n is outside 100..599 (RFC "
+	    "9110 §15)",
+	[RSP_CHECK_RELATIVE_LOCATION] = "line %l: Location %q is neither an "
+	    "absolute URI nor an absolute path (RFC 3875 §6.3.2)",
+	[RSP_CHECK_NO_CTYPE] = "a %n-byte body without Content-Type (RFC 3875 "
+	    "§6.3.1)",
+	[RSP_CHECK_REDIRECT_BODY] = "a client redirect with a body but without "
+	    "Status (RFC 3875 §6.2.4: Status: 302 Found MUST be supplied)",
+};
 
-	switch (n->code) {
-	case RSP_CHECK_OBS_FOLD:
-		putf(o, "line %u starts with whitespace (obsolete line folding, "
-		    "RFC 9112 §5.2): ", no);
-		putq(o, n->text, n->text_len);
+/* One %-directive of a message. */
+static void directive(struct out *o, char d, const struct rsp_check_note *n)
+{
+	bool nph = n->flavour == RSP_CHECK_NPH;
+	const char *nul;
+
+	switch (d) {
+	case 'l': putf(o, "%u", n->line); break;
+	case 'q': putq(o, n->text, n->text_len); break;
+	case 't': put(o, n->text, n->text_len); break;
+	case 'T':
+		/* The value up to a NUL, as a C string would show it. */
+		nul = n->text_len ? memchr(n->text, '\0', n->text_len) : NULL;
+		put(o, n->text, nul ? (size_t)(nul - n->text) : n->text_len);
 		break;
-	case RSP_CHECK_CGI_HTTP_LINE:
-		puts_(o, "line 1 is an HTTP status line, ");
-		putq(o, n->text, n->text_len);
-		puts_(o, ", but a CGI program must send \"Status: ddd reason\" (RFC "
-		    "3875 §6.3.3; an NPH program needs --nph or an nph- name)");
+	case 'n': putf(o, "%llu", n->num); break;
+	case 'm': putf(o, "%llu", n->num2); break;
+	case '3': putf(o, "%03u", (unsigned)n->num); break;
+	case 'x': putf(o, "%02X", (unsigned)n->num); break;
+	case 'b': puts_(o, body_section(n->num2)); break;
+	case 's':
+		puts_(o, nph ? "RFC 9110 §5.3" : "RFC 3875 §6.3: a CGI field MUST "
+		    "NOT appear more than once");
 		break;
-	case RSP_CHECK_NOT_FIELD:
-		putf(o, "line %u is not \"name: value\": ", no);
-		putq(o, n->text, n->text_len);
-		break;
-	case RSP_CHECK_WS_BEFORE_COLON:
-		putf(o, "line %u has whitespace between the field name and the "
-		    "colon (RFC 9112 §5.1): ", no);
-		putq(o, n->text, n->text_len);
-		break;
-	case RSP_CHECK_EMPTY_NAME:
-		putf(o, "line %u has an empty field name: ", no);
-		putq(o, n->text, n->text_len);
-		break;
-	case RSP_CHECK_NAME_NOT_TOKEN:
-		putf(o, "line %u: the field name is not a token (RFC 9110 §5.1): ",
-		    no);
-		putq(o, n->text, n->text_len);
-		break;
-	case RSP_CHECK_CTL_IN_VALUE:
-		putf(o, "line %u: the value of ", no);
-		putq(o, n->text, n->text_len);
-		putf(o, " contains the control byte 0x%02X (RFC 9110 §5.5)",
-		    (unsigned)n->num);
-		break;
-	case RSP_CHECK_BARE_LF:
-		putf(o, "line %u ends in a bare LF, not CRLF (RFC 9112 §2.2)", no);
-		break;
-	case RSP_CHECK_STATUS_TWICE:
-		putf(o, "line %u: a second Status field (%s)", no, single);
-		break;
-	case RSP_CHECK_BAD_STATUS:
-		putf(o, "line %u: malformed Status ", no);
-		putq(o, n->text, n->text_len);
-		puts_(o, ": expected \"Status: ddd reason\" (RFC 3875 §6.3.3)");
-		break;
-	case RSP_CHECK_BAD_STATUS_LINE:
-		puts_(o, "line 1 is not an HTTP status line \"HTTP/1.x ddd reason\" "
-		    "(RFC 3875 §5.2: an NPH program sends a complete HTTP "
-		    "response): ");
-		putq(o, n->text, n->text_len);
-		break;
-	case RSP_CHECK_CODE_BELOW_100:
-		putf(o, "line %u: status code %03u is below 100 (RFC 9110 §15)", no,
-		    (unsigned)n->num);
-		break;
-	case RSP_CHECK_CTYPE_TWICE:
-		putf(o, "line %u: a second Content-Type field (%s)", no, single);
-		break;
-	case RSP_CHECK_LOCATION_TWICE:
-		putf(o, "line %u: a second Location field (%s)", no, single);
-		break;
-	case RSP_CHECK_CLEN_TWICE:
-		putf(o, "line %u: a second Content-Length field (RFC 9110 §8.6)",
-		    no);
-		break;
-	case RSP_CHECK_CLEN_NOT_NUMBER:
-		putf(o, "line %u: Content-Length ", no);
-		putq(o, n->text, n->text_len);
-		puts_(o, " is not a decimal number (RFC 9110 §8.6)");
-		break;
-	case RSP_CHECK_CONN_FIELD_CGI:
-		putf(o, "line %u: ", no);
-		putq(o, n->text, n->text_len);
-		puts_(o, " from a CGI program (RFC 3875 §6.3.4: the server owns the "
-		    "connection; only NPH programs may send it)");
-		break;
-	case RSP_CHECK_H2_CONN_FIELD:
-		putf(o, "line %u: ", no);
-		putq(o, n->text, n->text_len);
-		puts_(o, " is connection-specific, which HTTP/2 forbids (RFC 9113 "
-		    "§8.2.2)");
-		break;
-	case RSP_CHECK_H2_UPPERCASE:
-		putf(o, "line %u: the field name ", no);
-		putq(o, n->text, n->text_len);
-		puts_(o, " has upper-case letters, which HTTP/2 forbids (RFC 9113 "
-		    "§8.2.1)");
-		break;
-	case RSP_CHECK_H2_VALUE_WS:
-		putf(o, "line %u: the value of ", no);
-		putq(o, n->text, n->text_len);
-		puts_(o, " ends in whitespace, which HTTP/2 forbids (RFC 9113 "
-		    "§8.2.1)");
-		break;
-	case RSP_CHECK_TE_NOT_LAST:
-		putf(o, "line %u: in Transfer-Encoding ", no);
-		putq(o, n->text, n->text_len);
-		puts_(o, ", chunked is applied twice or is not the final coding "
-		    "(RFC 9112 §6.1)");
-		break;
-	case RSP_CHECK_NO_REASON:
-		putf(o, "line %u: %.*s %03u has no space and reason phrase after "
-		    "the code (%s)", no, (int)n->text_len, n->text,
-		    (unsigned)n->num, n->flavour == RSP_CHECK_NPH ?
-		    "RFC 9112 §4" : "RFC 3875 §6.3.3");
-		break;
-	case RSP_CHECK_INFORMATIONAL:
-		putf(o, "line %u: informational status %u as the final status", no,
-		    (unsigned)n->num);
-		break;
-	case RSP_CHECK_ABOVE_599:
-		putf(o, "line %u: status code %u is outside 100..599 (RFC 9110 §15)",
-		    no, (unsigned)n->num);
-		break;
-	case RSP_CHECK_RELATIVE_LOCATION:
-		putf(o, "line %u: Location ", no);
-		putq(o, n->text, n->text_len);
-		puts_(o, " is neither an absolute URI nor an absolute path (RFC 3875 "
-		    "§6.3.2)");
-		break;
-	default:
-		puts_(o, rsp_check_reason(n->code));
-		break;
+	case 'r': puts_(o, nph ? "RFC 9112 §4" : "RFC 3875 §6.3.3"); break;
+	default: break;
 	}
 }
 
 int rsp_check_format(const struct rsp_check_note *n, char *buf, size_t size)
 {
 	struct out o = { buf, size, 0 };
-	size_t raw;
+	const char *m = (unsigned)n->code < RSP_CHECK_NCODES &&
+	    messages[n->code] != NULL ? messages[n->code] : "?";
 
-	switch (n->code) {
-	case RSP_CHECK_NO_OUTPUT:
-		puts_(&o, "no output (RFC 3875 §6.1: a script MUST always provide a "
-		    "non-empty response)");
-		break;
-	case RSP_CHECK_NO_CGI_FIELD:
-		puts_(&o, "no Status, Content-Type or Location field (RFC 3875 §6.3: "
-		    "at least one CGI field MUST be supplied)");
-		break;
-	case RSP_CHECK_TE_AND_CLEN:
-		puts_(&o, "both Transfer-Encoding and Content-Length (RFC 9112 §6.1)");
-		break;
-	case RSP_CHECK_TE_FORBIDDEN:
-		putf(&o, "Transfer-Encoding with status %u (RFC 9112 §6.1)",
-		    (unsigned)n->num);
-		break;
-	case RSP_CHECK_TE_HTTP10:
-		puts_(&o, "Transfer-Encoding in an HTTP/1.0 response (RFC 9112 §6.1)");
-		break;
-	case RSP_CHECK_BLOCK_UNENDED:
-		puts_(&o, "the header block never ends: the output stopped before the "
-		    "empty line that ends it");
-		break;
-	case RSP_CHECK_BLOCK_TOO_LONG:
-		putf(&o, "the header block is longer than %llu bytes (no empty line "
-		    "in the first %llu bytes of output); the rest is discarded",
-		    n->num, n->num);
-		break;
-	case RSP_CHECK_HEAD_BODY:
-		putf(&o, "a %llu-byte body in the response to HEAD (RFC 3875 "
-		    "§4.3.3)", n->num);
-		break;
-	case RSP_CHECK_BODY_FORBIDDEN:
-		putf(&o, "a %llu-byte body with status %llu (RFC 9110 §%s)", n->num,
-		    n->num2, body_section(n->num2));
-		break;
-	case RSP_CHECK_CLEN_FORBIDDEN:
-		putf(&o, "Content-Length with status %llu (RFC 9110 §8.6)", n->num);
-		break;
-	case RSP_CHECK_CLEN_205:
-		puts_(&o, "Content-Length is ");
-		put(&o, n->text, n->text_len);
-		puts_(&o, " with status 205, which has no content (RFC 9110 "
-		    "§15.3.6)");
-		break;
-	case RSP_CHECK_CLEN_MISMATCH:
-		puts_(&o, "Content-Length is ");
-		put(&o, n->text, n->text_len);
-		putf(&o, " but the body has %llu bytes", n->num2);
-		break;
-	case RSP_CHECK_CHUNK_BAD:
-		puts_(&o, "chunked body: ");
-		put(&o, n->text, n->text_len);
-		putf(&o, " at body byte %llu (RFC 9112 §7.1)", n->num);
-		break;
-	case RSP_CHECK_CHUNK_UNENDED:
-		puts_(&o, "the chunked body ends before its last chunk and final "
-		    "CRLF (RFC 9112 §7.1)");
-		break;
-	case RSP_CHECK_CHUNK_AFTER_END:
-		putf(&o, "%llu bytes after the end of the chunked body (RFC 9112 "
-		    "§7.1)", n->num);
-		break;
-	case RSP_CHECK_LOCAL_REDIRECT:
-		/* The value up to a NUL, as a C string would show it. */
-		raw = n->text_len;
-		if (memchr(n->text, '\0', raw) != NULL)
-			raw = (size_t)((const char *)memchr(n->text, '\0', raw) - n->text);
-		puts_(&o, "a local redirect (Location: ");
-		put(&o, n->text, raw);
-		puts_(&o, " without Status) with other header fields or a body (RFC "
-		    "3875 §6.2.2)");
-		break;
-	case RSP_CHECK_NO_CTYPE:
-		putf(&o, "a %llu-byte body without Content-Type (RFC 3875 §6.3.1)",
-		    n->num);
-		break;
-	case RSP_CHECK_REDIRECT_BODY:
-		puts_(&o, "a client redirect with a body but without Status (RFC 3875 "
-		    "§6.2.4: Status: 302 Found MUST be supplied)");
-		break;
-	default:
-		format_line(&o, n);
-		break;
+	for (; *m != '\0'; m++) {
+		if (*m != '%')
+			put(&o, m, 1);
+		else if (*++m != '\0')
+			directive(&o, *m, n);
+		else
+			break;
 	}
 	if (o.size > 0)
 		o.p[o.len < o.size ? o.len : o.size - 1] = '\0';

@@ -576,11 +576,16 @@ START_TEST(test_format_truncates)
 }
 END_TEST
 
-/* Every code has a distinct name and a reason; OK alone is no violation
- * among the first, the warnings come last. */
+/* Every code has a distinct name, a reason and a message. */
 START_TEST(test_code_table)
 {
 	for (int i = 0; i < RSP_CHECK_NCODES; i++) {
+		struct rsp_check_note n = { (enum rsp_check_code)i, CGI, 1, "x", 1,
+			200, 0 };
+		char msg[400];
+		rsp_check_format(&n, msg, sizeof(msg));
+		ck_assert_msg(strlen(msg) > 10, "%s: \"%s\"",
+		    rsp_check_name((enum rsp_check_code)i), msg);
 		ck_assert_ptr_nonnull(rsp_check_reason((enum rsp_check_code)i));
 		ck_assert_uint_gt(strlen(rsp_check_reason((enum rsp_check_code)i)), 0);
 		for (int j = 0; j < i; j++)
