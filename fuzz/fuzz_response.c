@@ -4,9 +4,13 @@
  * fed as it grows; only header lines the API accepted may appear; a refused
  * call writes nothing.  Any finding aborts.
  */
+#define _GNU_SOURCE 1           /* memfd_create */
+
 #include "internal.h"
 #include "checker.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +152,31 @@ static void nolog(void *ctx, const char *msg, size_t len)
 	(void)ctx; (void)msg; (void)len;
 }
 
+/* A file of n bytes as the content (the response owns the descriptor). */
+static int set_file(rsp_response *res, size_t n)
+{
+	static const char block[1200] = { 'f' };
+	int fd = memfd_create("fuzz_response", MFD_CLOEXEC);
+	if (fd < 0)
+		abort();
+	for (size_t done = 0; done < n; done += sizeof(block))
+		if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
+			abort();
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	int rc = rsp_set_content_file(res, fd);
+	if (rc != RSP_OK)
+		close(fd);
+	return rc;
+}
+
+static int count_bytes(void *arg, const void *data, size_t len)
+{
+	(void)data;
+	*(size_t *)arg += len;
+	return RSP_OK;
+}
+
 /* ---- the oracle, fed as the output grows ------------------------------ */
 
 /* Raw bytes the handler may write (op 12) that keep a response judgeable
@@ -249,6 +278,16 @@ static bool allowed(const struct accepted *acc, const char *name, size_t nlen,
 	return false;
 }
 
+/* A call that writes a response may fail once output has begun for a
+ * cause outside the response's state (a content callback, memory, a
+ * conversion, the sink); what it leaves need only be a well-formed start.
+ * Any other failure must come before the first byte. */
+static bool midway(int rc)
+{
+	return rc == RSP_ECALLBACK || rc == RSP_ENOMEM || rc == RSP_ECHARSET ||
+	    rc == RSP_EIO;
+}
+
 /* The judgement of a whole output: the oracle's (of what was written so
  * far only, when a call failed after writing: the rest never came), a
  * final status, and header lines that were asked for. */
@@ -317,7 +356,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		head = false;
 
 	enum rsp_flavour fl = rsp_flavour(res);
-	bool uncertain = false;      /* a call failed after writing */
+	bool uncertain = false;      /* a call failed midway, for a cause */
 	int last_finish = RSP_OK;
 	struct oracle *orc = calloc(1, sizeof(*orc));
 	if (orc == NULL)
@@ -472,7 +511,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default: {
 			static const char *const cs[] = { "utf-8", "ISO-8859-1",
 				"no-such-charset", "UTF-16" };
-			rc = rsp_set_encoding(res, cs[byte(&in) % 4]);
+			uint8_t b = byte(&in);
+			size_t seen = 0;
+			if (b < 0xF0)
+				rc = rsp_set_encoding(res, cs[b % 4]);
+			else if (b < 0xF8)
+				rc = set_file(res, (size_t)byte(&in) * 1200);
+			else
+				rc = rsp_iter_content(res, (b & 1) != 0, count_bytes,
+				    &seen);
 			writes = false;
 			break;
 		}
@@ -487,7 +534,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    orc->started && rsp_check_in_body(&orc->chk))
 			FAIL("op %u returned 0 after the end of the header block", op);
 		if (exempt) {
-			if (rc != RSP_OK)
+			if (midway(rc))
 				uncertain = true;
 		} else if ((!writes || rc != RSP_OK) && out.len != before) {
 			FAIL("op %u (rc %d) changed the output from %zu to %zu bytes",
@@ -500,7 +547,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)rsp_writer_flush(res->writer);
 		size_t before = out.len;
 		last_finish = rsp_finish(res);
-		if (last_finish != RSP_OK)
+		if (midway(last_finish))
 			uncertain = true;
 		if (out.len != before && !orc->started)
 			oracle_start(orc, fl, head);
