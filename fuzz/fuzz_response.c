@@ -1,10 +1,16 @@
 /*
  * fuzz_response.c - libFuzzer target for the response side: input -> API calls
- * on a memory sink; an independent checker wants a well-formed CGI/NPH response.
+ * on a memory sink; the framing oracle (common/checker.c) judges every output,
+ * fed as it grows; only header lines the API accepted may appear; a refused
+ * call writes nothing.  Any finding aborts.
  */
-/* Only header lines the API accepted may appear; a refused call writes nothing. */
-#include "internal.h"
+#define _GNU_SOURCE 1           /* memfd_create */
 
+#include "internal.h"
+#include "checker.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,28 +152,96 @@ static void nolog(void *ctx, const char *msg, size_t len)
 	(void)ctx; (void)msg; (void)len;
 }
 
-/* ---- the independent checker ------------------------------------------- */
-
-static bool is_tchar(uint8_t c)
+/* A file of n bytes as the content (the response owns the descriptor). */
+static int set_file(rsp_response *res, size_t n)
 {
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-		return true;
-	return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+	static const char block[1200] = { 'f' };
+	int fd = memfd_create("fuzz_response", MFD_CLOEXEC);
+	if (fd < 0)
+		abort();
+	for (size_t done = 0; done < n; done += sizeof(block))
+		if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block))
+			abort();
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	int rc = rsp_set_content_file(res, fd);
+	if (rc != RSP_OK)
+		close(fd);
+	return rc;
 }
 
-static bool is_ctl(uint8_t c)
+static int count_bytes(void *arg, const void *data, size_t len)
 {
-	return (c < 0x20 && c != '\t') || c == 0x7F;
+	(void)data;
+	*(size_t *)arg += len;
+	return RSP_OK;
 }
 
-static bool all_digits(const char *s, size_t n)
+/* ---- the oracle, fed as the output grows ------------------------------ */
+
+/* Raw bytes the handler may write (op 12) that keep a response judgeable
+ * when they come where they fit; anything else written raw inside the
+ * header block leaves the output to the handler, and raw bytes in the body
+ * are the handler's and not fed. */
+enum { RAW_STATUS, RAW_HTTP_LINE, RAW_FIELD, RAW_END, RAW_BODY, RAW_FIELD_END,
+	RAW_NFRAGS, RAW_ARBITRARY = RAW_NFRAGS };
+static const char *const raw_frags[] = {
+	"Status: 202 Accepted\r\n", "HTTP/1.1 202 Giraffe\r\n", "x-raw: 1\r\n",
+	"\r\n", "raw body", "x-raw: 1\r\n\r\nraw body",
+};
+
+struct oracle {
+	struct rsp_check chk;
+	char hdr[65536];
+	bool started, judged;   /* fed at least once; not left to the handler */
+	bool nph;
+	size_t fed;             /* output bytes looked at */
+};
+
+static void oracle_start(struct oracle *o, enum rsp_flavour fl, bool head)
 {
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
+	static const enum rsp_check_flavour map[] = { RSP_CHECK_CGI,
+		RSP_CHECK_NPH, RSP_CHECK_H2 };
+	rsp_check_init(&o->chk, map[fl], (head ? RSP_CHECK_HEAD : 0) |
+	    RSP_CHECK_CRLF, o->hdr, sizeof(o->hdr), NULL, NULL);
+	o->started = true;
+	o->nph = fl == RSP_NPH;
+}
+
+/* Does raw fragment f fit where the output is?  First a status (an HTTP
+ * status line, which CGI turns into Status; Status itself not in NPH),
+ * later fields or the end of the block. */
+static bool raw_fits(const struct oracle *o, int f)
+{
+	if (o->fed == 0)
+		return f == RAW_HTTP_LINE || (f == RAW_STATUS && !o->nph);
+	return f == RAW_FIELD || f == RAW_END || f == RAW_FIELD_END;
+}
+
+/* The bytes one call wrote: fed, skipped (raw body) or the end of
+ * judging (raw bytes that do not fit the header block). */
+static void oracle_take(struct oracle *o, const struct rsp_buffer *out,
+    int raw)
+{
+	size_t n = out->len - o->fed;
+	if (n == 0 || !o->judged)
+		goto done;
+	const char *d = out->data + o->fed;
+	if (raw >= 0 && rsp_check_in_body(&o->chk))
+		goto done;
+	if (raw >= 0 && !raw_fits(o, raw))
+		o->judged = false;
+	if (o->judged)
+		rsp_check_feed(&o->chk, d, n);
+done:
+	o->fed = out->len;
+}
+
+static void oracle_fail(const struct rsp_check_report *r)
+{
+	char msg[512];
+	rsp_check_format(&r->first, msg, sizeof(msg));
+	FAIL("oracle: %s: %s", rsp_check_name(r->verdict), msg);
 }
 
 /* Is the line name: value one the API accepted, or one respond adds? */
@@ -185,7 +259,7 @@ static bool allowed(const struct accepted *acc, const char *name, size_t nlen,
 		    memcmp(acc->value[i], value, vlen) == 0)
 			return true;
 	if (strcmp(ln, "content-length") == 0)
-		return all_digits(value, vlen);
+		return true;            /* the oracle has judged it */
 	if (strcmp(ln, "server") == 0)
 		return vlen == 13 && memcmp(value, "respond/0.1.0", 13) == 0;
 	if (strcmp(ln, "date") == 0)
@@ -204,82 +278,47 @@ static bool allowed(const struct accepted *acc, const char *name, size_t nlen,
 	return false;
 }
 
-static void check_output(const char *out, size_t len, enum rsp_flavour fl,
-    const struct accepted *acc, bool may_be_partial, bool raw_body,
-    bool head_request)
+/* A call that writes a response may fail once output has begun for a
+ * cause outside the response's state (a content callback, memory, a
+ * conversion, the sink); what it leaves need only be a well-formed start.
+ * Any other failure must come before the first byte. */
+static bool midway(int rc)
 {
-	size_t i = 0;
-	int code = 0;
-	if (fl == RSP_NPH) {
-		if (len < 9 || (memcmp(out, "HTTP/1.1 ", 9) != 0 &&
-		    memcmp(out, "HTTP/1.0 ", 9) != 0))
-			FAIL("NPH output does not start with an HTTP/1.x status line");
-		i = 9;
-	} else {
-		if (len < 8 || memcmp(out, "Status: ", 8) != 0)
-			FAIL("CGI output does not start with Status:");
-		i = 8;
-	}
-	if (len - i < 4 || !all_digits(out + i, 3) || out[i + 3] != ' ')
-		FAIL("status line: no 3-digit code and space");
-	code = (out[i] - '0') * 100 + (out[i + 1] - '0') * 10 + (out[i + 2] - '0');
-	if (code < 200)
-		FAIL("status code %d below 200", code);
-	for (i += 4; i < len && out[i] != '\r'; i++)
-		if (is_ctl((uint8_t)out[i]))
-			FAIL("control byte 0x%02x in the reason phrase", (uint8_t)out[i]);
-	if (len - i < 2 || out[i + 1] != '\n') {
-		if (may_be_partial && i == len)
-			return;
-		FAIL("status line not ended by CRLF");
-	}
-	i += 2;
+	return rc == RSP_ECALLBACK || rc == RSP_ENOMEM || rc == RSP_ECHARSET ||
+	    rc == RSP_EIO;
+}
 
-	long long clen = -1;
-	for (;;) {
-		if (i == len) {
-			if (may_be_partial)
-				return;
-			FAIL("header block not ended by an empty line");
-		}
-		if (len - i >= 2 && out[i] == '\r' && out[i + 1] == '\n') {
-			i += 2;
-			break;
-		}
-		size_t nb = i;
-		while (i < len && is_tchar((uint8_t)out[i])) {
-			if (fl == RSP_H2 && out[i] >= 'A' && out[i] <= 'Z')
-				FAIL("upper-case header name in H2 output");
-			i++;
-		}
-		size_t nlen = i - nb;
-		if (nlen == 0 || i == len || out[i] != ':')
-			FAIL("header line at %zu: not token \":\"", nb);
-		i++;
-		if (i < len && out[i] == ' ')
-			i++;
-		size_t vb = i;
-		while (i < len && !is_ctl((uint8_t)out[i]))
-			i++;
-		if (len - i < 2 || out[i] != '\r' || out[i + 1] != '\n') {
-			if (may_be_partial && i == len)
-				return;
-			FAIL("header line at %zu: control byte or no CRLF", nb);
-		}
-		if (!allowed(acc, out + nb, nlen, out + vb, i - vb))
-			FAIL("header line %.*s: %.*s was never accepted", (int)nlen,
-			    out + nb, (int)(i - vb), out + vb);
-		if (nlen == 14 && strncasecmp(out + nb, "content-length", 14) == 0) {
-			if (clen >= 0)
-				FAIL("two Content-Length lines");
-			clen = strtoll(out + vb, NULL, 10);
-		}
-		i += 2;
+/* The judgement of a whole output: the oracle's (of what was written so
+ * far only, when a call failed after writing: the rest never came), a
+ * final status, and header lines that were asked for. */
+static void check_output(struct oracle *o, enum rsp_flavour fl,
+    const struct accepted *acc, bool may_be_partial)
+{
+	struct rsp_check_report r;
+	struct rsp_check_line l;
+	size_t pos = 0;
+
+	if (may_be_partial)
+		rsp_check_peek(&o->chk, &r);
+	else
+		rsp_check_finish(&o->chk, &r);
+	if (r.verdict != RSP_CHECK_OK)
+		oracle_fail(&r);
+	if (!r.header_ended)
+		return;
+	if (r.status < 200)
+		FAIL("final status %d below 200", r.status);
+	for (unsigned no = 1; rsp_check_next_line(&o->chk, &pos, &l); no++) {
+		if (l.len == 0 || (no == 1 && fl == RSP_NPH) ||
+		    (fl != RSP_NPH && rsp__ieqn(l.p, l.name_len, "status")))
+			continue;
+		/* The writer puts one SP after the colon; the rest is value. */
+		const char *v = l.p + l.name_len + 1, *end = l.p + l.len;
+		if (v < end && *v == ' ')
+			v++;
+		if (!allowed(acc, l.p, l.name_len, v, (size_t)(end - v)))
+			FAIL("header line %.*s was never accepted", (int)l.len, l.p);
 	}
-	/* The body matches a declared length when nothing else was in play. */
-	if (!may_be_partial && !raw_body && !head_request && clen >= 0 &&
-	    code != 204 && code != 304 && (size_t)clen != len - i)
-		FAIL("Content-Length %lld but %zu body bytes", clen, len - i);
 }
 
 /* ---- the driver -------------------------------------------------------- */
@@ -317,11 +356,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		head = false;
 
 	enum rsp_flavour fl = rsp_flavour(res);
-	bool wrote = false;          /* a writer call has succeeded */
-	bool complete = false;       /* the header block has surely ended */
-	bool uncertain = false;      /* a call failed after writing */
-	bool raw_first = false, raw_body = false;
+	bool uncertain = false;      /* a call failed midway, for a cause */
 	int last_finish = RSP_OK;
+	struct oracle *orc = calloc(1, sizeof(*orc));
+	if (orc == NULL)
+		abort();
+	orc->judged = true;
 	bool finished = false;
 
 	for (int op_i = 0; op_i < MAX_OPS && in.n > 0; op_i++) {
@@ -333,7 +373,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *name, *value, *msg;
 		size_t len;
 		const uint8_t *p;
-		int code, rc;
+		int code, rc, raw = -1;
 
 		switch (op) {
 		case 0:
@@ -402,33 +442,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 9:
 			rc = rsp_writer_end_headers(w);
-			if (rc == RSP_OK)
-				complete = true;
 			break;
 		case 10: case 11:
 			p = bytes(&in, &len);
 			rc = op == 10 ? rsp_writer_write_content(w, p, (ssize_t)len) :
 			    rsp_writer_write(w, (const char *)p, (ssize_t)len);
-			if (rc == RSP_OK)
-				complete = true;
 			break;
-		case 12:
-			p = bytes(&in, &len);
-			/* Raw bytes only first (then the output is ours, not
-			 * checked) or in the body. */
-			if (wrote && (!complete || uncertain)) {
-				rc = RSP_OK;
-				writes = false;
-				break;
+		case 12: {
+			uint8_t b = byte(&in);
+			if (b < 0xC0) {
+				raw = b % RAW_NFRAGS;
+				p = (const uint8_t *)raw_frags[raw];
+				len = strlen(raw_frags[raw]);
+			} else {
+				raw = RAW_ARBITRARY;
+				p = bytes(&in, &len);
 			}
 			rc = rsp_writer_write_raw(w, p, (ssize_t)len);
-			if (rc == RSP_OK) {
-				if (!wrote)
-					raw_first = true;
-				else
-					raw_body = true;
-			}
+			if (rc == RSP_OK && (raw == RAW_FIELD || raw == RAW_FIELD_END))
+				accept_header(acc, "x-raw", "1");
 			break;
+		}
 		case 13:
 			code = pick_code(&in);
 			msg = pick_msg(&in, &k);
@@ -449,19 +483,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = last_finish = rsp_finish(res);
 			exempt = !finished;
 			finished = true;
-			complete = true;
 			break;
 		case 16:
 			rc = rsp_write(res);
 			exempt = true;
-			if (rc == RSP_OK)
-				complete = true;
 			break;
 		case 17:
 			rc = rsp_write_status_headers(res);
 			exempt = true;
-			if (rc == RSP_OK)
-				complete = true;
 			break;
 		case 18:
 			name = pick(&in, &k, names + 1, 3);
@@ -482,45 +511,60 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default: {
 			static const char *const cs[] = { "utf-8", "ISO-8859-1",
 				"no-such-charset", "UTF-16" };
-			rc = rsp_set_encoding(res, cs[byte(&in) % 4]);
+			uint8_t b = byte(&in);
+			size_t seen = 0;
+			if (b < 0xF0)
+				rc = rsp_set_encoding(res, cs[b % 4]);
+			else if (b < 0xF8)
+				rc = set_file(res, (size_t)byte(&in) * 1200);
+			else
+				rc = rsp_iter_content(res, (b & 1) != 0, count_bytes,
+				    &seen);
 			writes = false;
 			break;
 		}
 		}
 		(void)rsp_writer_flush(w);
+		if (out.len != before && !orc->started)
+			oracle_start(orc, fl, head);
+		oracle_take(orc, &out, raw);
+		/* A status or field accepted after the header block ended went
+		 * into the body. */
+		if ((op == 7 || op == 8) && rc == RSP_OK && orc->judged &&
+		    orc->started && rsp_check_in_body(&orc->chk))
+			FAIL("op %u returned 0 after the end of the header block", op);
 		if (exempt) {
-			if (rc != RSP_OK)
+			if (midway(rc))
 				uncertain = true;
-			if (out.len != before)
-				wrote = true;
-		} else if (!writes || rc != RSP_OK) {
-			if (out.len != before)
-				FAIL("op %u (rc %d) changed the output from %zu to %zu bytes",
-				    op, rc, before, out.len);
-		} else {
-			wrote = true;
+		} else if ((!writes || rc != RSP_OK) && out.len != before) {
+			FAIL("op %u (rc %d) changed the output from %zu to %zu bytes",
+			    op, rc, before, out.len);
 		}
 		if (rsp_flavour(res) != fl)
 			FAIL("flavour %d, expected %d", rsp_flavour(res), fl);
 	}
 	if (!finished) {
+		(void)rsp_writer_flush(res->writer);
+		size_t before = out.len;
 		last_finish = rsp_finish(res);
-		if (last_finish != RSP_OK)
+		if (midway(last_finish))
 			uncertain = true;
+		if (out.len != before && !orc->started)
+			oracle_start(orc, fl, head);
+		oracle_take(orc, &out, -1);
 	} else if (rsp_finish(res) != RSP_ESTATE) {
 		FAIL("a second rsp_finish is not RSP_ESTATE");
 	}
 	if (getenv("FUZZ_RESPONSE_DUMP") != NULL) {
 		fprintf(stderr, "[flavour %d, finish %d%s]\n", (int)fl, last_finish,
-		    raw_first ? ", raw first: not checked" : "");
+		    orc->judged ? "" : ", raw bytes in the header: not judged");
 		fwrite(out.data, 1, out.len, stderr);
 		fputs("\n[end]\n", stderr);
 	}
-	if (!raw_first) {
-		if (out.len == 0)
-			FAIL("rsp_finish left no output");
-		check_output(out.data, out.len, fl, acc, uncertain, raw_body, head);
-	}
+	if (out.len == 0)
+		FAIL("rsp_finish left no output");
+	if (orc->judged)
+		check_output(orc, fl, acc, uncertain);
 
 	rsp_response_free(res);
 	rsp_request_free(req);
@@ -528,5 +572,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < k.n; i++)
 		free(k.v[i]);
 	free(acc);
+	free(orc);
 	return 0;
 }
