@@ -67,7 +67,8 @@ struct server {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned *ready, ready_head, ready_n;
-	unsigned *back, back_n;
+	unsigned *back, back_n;        /* handed back, under the lock */
+	unsigned *back_spare;          /* swapped with back to read it unlocked */
 	int wake[2];
 	bool quit;
 	struct worker *workers;
@@ -627,13 +628,15 @@ static void take_back(struct server *sv)
 	char buf[64];
 	while (read(sv->wake[0], buf, sizeof(buf)) > 0)
 		;
+	/* The two arrays swap under the lock: the workers append to the other
+	 * one while this one is read. */
 	pthread_mutex_lock(&sv->lock);
 	unsigned n = sv->back_n;
 	unsigned *v = sv->back;
+	sv->back = sv->back_spare;
+	sv->back_spare = v;
 	sv->back_n = 0;
 	pthread_mutex_unlock(&sv->lock);
-	/* Only the dispatcher touches back[0..n) until the workers are given
-	 * these slots again, which happens below, after the copy is read. */
 	for (unsigned k = 0; k < n; k++)
 		slot_reclaim(sv, v[k]);
 }
@@ -845,8 +848,10 @@ static bool server_alloc(struct server *sv)
 	sv->slots = calloc(sv->nslots, sizeof(*sv->slots));
 	sv->ready = calloc(sv->nslots, sizeof(*sv->ready));
 	sv->back = calloc(sv->nslots, sizeof(*sv->back));
+	sv->back_spare = calloc(sv->nslots, sizeof(*sv->back_spare));
 	sv->workers = calloc((size_t)sv->nworkers, sizeof(*sv->workers));
-	if (sv->slots == NULL || sv->ready == NULL || sv->back == NULL || sv->workers == NULL)
+	if (sv->slots == NULL || sv->ready == NULL || sv->back == NULL ||
+	    sv->back_spare == NULL || sv->workers == NULL)
 		return false;
 	for (int i = 0; i < sv->nworkers; i++)
 		sv->workers[i].sv = sv;
@@ -862,6 +867,7 @@ static void server_free(struct server *sv)
 	free(sv->slots);
 	free(sv->ready);
 	free(sv->back);
+	free(sv->back_spare);
 	free(sv->workers);
 }
 
