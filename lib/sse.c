@@ -64,17 +64,25 @@ static bool one_line(const char *s)
 	return s == NULL || strpbrk(s, "\r\n") == NULL;
 }
 
+/* May an event go out now?  RSP_OK; 1 when the body is dropped (HEAD,
+ * a bodiless status), so the call succeeds writing nothing; or an error. */
+static int ready(rsp_response *res)
+{
+	if (!started(res))
+		return RSP_ESTATE;
+	if (res->writer->err)
+		return res->writer->err;
+	return no_body(res) ? 1 : RSP_OK;
+}
+
 int rsp_sse_event(rsp_response *res, const char *id, const char *event,
     const void *data, ssize_t len)
 {
 	if (res == NULL || (data == NULL && len > 0) || !one_line(id) || !one_line(event))
 		return RSP_EINVAL;
-	if (!started(res))
-		return RSP_ESTATE;
-	if (res->writer->err)
-		return res->writer->err;
-	if (no_body(res))
-		return RSP_OK;
+	int st = ready(res);
+	if (st != RSP_OK)
+		return st > 0 ? RSP_OK : st;
 	const char *p = data ? data : "";
 	size_t n = data ? rsp__len(data, len) : 0;
 	int rc = RSP_OK;
@@ -105,12 +113,9 @@ int rsp_sse_retry(rsp_response *res, unsigned ms)
 {
 	if (res == NULL)
 		return RSP_EINVAL;
-	if (!started(res))
-		return RSP_ESTATE;
-	if (res->writer->err)
-		return res->writer->err;
-	if (no_body(res))
-		return RSP_OK;
+	int st = ready(res);
+	if (st != RSP_OK)
+		return st > 0 ? RSP_OK : st;
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "retry: %u\n\n", ms);
 	int rc = put(res, buf, (size_t)n);
@@ -121,12 +126,9 @@ int rsp_sse_comment(rsp_response *res, const char *text)
 {
 	if (res == NULL || !one_line(text))
 		return RSP_EINVAL;
-	if (!started(res))
-		return RSP_ESTATE;
-	if (res->writer->err)
-		return res->writer->err;
-	if (no_body(res))
-		return RSP_OK;
+	int st = ready(res);
+	if (st != RSP_OK)
+		return st > 0 ? RSP_OK : st;
 	int rc = field(res, ":", text ? text : "", text ? strlen(text) : 0);
 	return rc == RSP_OK ? rsp_writer_flush(res->writer) : rc;
 }

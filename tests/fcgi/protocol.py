@@ -280,6 +280,7 @@ def bad_version(s):
 def stop_case(name, srv, setup, limit=1.0):
     held = setup(srv)
     rc, secs = srv.stop()
+    print("# sigterm-%s: exit %r after %.3f s" % (name, rc, secs))
     check("sigterm-" + name, rc == 0 and secs < limit,
           "exit %r after %.2f s" % (rc, secs))
     return held
