@@ -119,7 +119,7 @@ static char *dump(struct tu *t)
 	return tu_headers_dump(t->res->headers);
 }
 
-/* wptserve-behaviour.md 1.3's verified example. */
+/* The headers example wptserve's documentation gives, verified there. */
 START_TEST(test_order_reference_example)
 {
 	struct tu *t = tu_new(RSP_CGI);

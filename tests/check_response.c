@@ -99,7 +99,7 @@ START_TEST(test_seed_example)
 }
 END_TEST
 
-/* ---- wptserve-behaviour.md 2.9, carried to CGI, NPH and H2 ------------- */
+/* ---- wptserve's transcripts, carried to CGI, NPH and H2 ----------------- */
 
 START_TEST(test_transcript_string)
 {

@@ -4,7 +4,7 @@
 
 struct reason_row { int code; const char *reason; };
 
-/* The reference's complete table (wptserve-behaviour.md 5.1). */
+/* The reason phrases of wptserve, the model of the response API. */
 static const struct reason_row reference_table[] = {
 	{ 100, "Continue" }, { 101, "Switching Protocols" },
 	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
