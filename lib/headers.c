@@ -90,8 +90,13 @@ int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
 	    RSP__IS(name, nlen, "X-Sendfile")))
 		w = "X-Accel-Redirect and X-Sendfile are orders to a web server, "
 		    "which no NPH response passes through";
+	/* Only an NPH program talks to the client's connection itself: in
+	 * CGI it is the server's (RFC 3875 6.3), and HTTP/2 forbids them. */
 	else if (f == RSP_H2 && connection_specific(name, nlen))
 		w = "connection-specific header in the H2 flavour (RFC 9113 8.2.2)";
+	else if (f == RSP_CGI && connection_specific(name, nlen))
+		w = "connection-specific header in a CGI response: the web "
+		    "server's own (RFC 3875 6.3)";
 	else if (f == RSP_H2 && vlen > 0 && (is_ws(value[0]) || is_ws(value[vlen - 1])))
 		w = "H2 header value starts or ends with a space or tab";
 	else if (RSP__IS(name, nlen, "Content-Length") &&
@@ -159,9 +164,14 @@ int rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
 	if (rc != RSP_OK)
 		return refuse(h, rc, why);
 	size_t at = find(h, name, nlen);
-	/* At most one Content-Length: set replaces it, a second is refused. */
+	/* Fields with one value (RFC 9110 5.3): set replaces it, a second is
+	 * refused, as a receiver could not tell which one counts. */
 	if (!replace && at < h->n && RSP__IS(name, nlen, "Content-Length"))
 		return refuse(h, RSP_EINVAL, "a second Content-Length");
+	if (!replace && at < h->n && RSP__IS(name, nlen, "Content-Type"))
+		return refuse(h, RSP_EINVAL, "a second Content-Type");
+	if (!replace && at < h->n && RSP__IS(name, nlen, "Location"))
+		return refuse(h, RSP_EINVAL, "a second Location");
 	if ((rc = grow(h)) != RSP_OK)
 		return refuse(h, rc, "out of memory");
 	char *n = rsp__arena_strndup(h->arena, name, nlen);

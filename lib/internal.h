@@ -309,6 +309,7 @@ struct rsp_writer {
 	char held[12];
 	bool finished;
 	bool seen_server, seen_date, seen_connection;
+	bool seen_ctype, seen_location;   /* fields with one value */
 	bool cl_seen;               /* a Content-Length went out */
 	uint64_t cl;                /* its value */
 	uint64_t body_sent;         /* counted body bytes */

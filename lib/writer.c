@@ -231,6 +231,10 @@ static void note_header(rsp_writer *w, const char *name, size_t nlen)
 		w->seen_date = true;
 	else if (RSP__IS(name, nlen, "Connection"))
 		w->seen_connection = true;
+	else if (RSP__IS(name, nlen, "Content-Type"))
+		w->seen_ctype = true;
+	else if (RSP__IS(name, nlen, "Location"))
+		w->seen_location = true;
 }
 
 int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
@@ -246,6 +250,10 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 	bool is_cl = RSP__IS(name, nlen, "Content-Length");
 	if (is_cl && w->cl_seen)
 		return refuse(w, RSP_EINVAL, "a second Content-Length");
+	if (w->seen_ctype && RSP__IS(name, nlen, "Content-Type"))
+		return refuse(w, RSP_EINVAL, "a second Content-Type");
+	if (w->seen_location && RSP__IS(name, nlen, "Location"))
+		return refuse(w, RSP_EINVAL, "a second Location");
 	if (is_cl && (rc = rsp__cl_allowed(R(w), w->status_written ?
 	    w->status_code : DEFAULT_STATUS, value, vlen)) != RSP_OK)
 		return rc;
@@ -552,6 +560,9 @@ int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len)
 		return refuse(w, RSP_EINVAL, "NULL data with a non-zero length");
 	const char *p = data;
 	size_t n = rsp__len(data, len);
+	/* Nothing written is nothing decided: the head stays the library's. */
+	if (n == 0)
+		return RSP_OK;
 	bool first = !w->used || w->nheld > 0;
 	w->raw = true;
 	w->headers_complete = true;
@@ -728,9 +739,13 @@ int rsp_finish(rsp_response *res)
 
 	if (w->finished)
 		return rsp__refuse(r, RSP_ESTATE, "the response was already finished");
-	if (!w->used)
+	if (!w->used) {
 		rc = rsp_write(res);
-	else if (w->status_written && !w->headers_complete && !w->err)
+		/* Refused whole, nothing written: not finished either, so that
+		 * the caller (the runner: a 500) can still answer. */
+		if (rc == RSP_EINVAL && !w->used)
+			return rc;
+	} else if (w->status_written && !w->headers_complete && !w->err)
 		rc = end_block(w);
 	if (w->nheld > 0 && !w->err && (rc2 = release_held(w)) != RSP_OK && rc == RSP_OK)
 		rc = rc2;
