@@ -45,7 +45,8 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 int rsp__imf_fixdate(time_t t, char out[30])
 {
 	int64_t v = (int64_t)t;
-	int64_t days = v >= 0 ? v / 86400 : -((-v + 86399) / 86400);
+	/* Floor division without negating v (INT64_MIN has no negation). */
+	int64_t days = v / 86400 - (v % 86400 < 0);
 	int64_t secs = v - days * 86400, y;
 	int mon, mday;
 	civil_from_days(days, &y, &mon, &mday);
