@@ -45,7 +45,10 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 int rsp__imf_fixdate(time_t t, char out[30])
 {
 	int64_t v = (int64_t)t;
-	/* Floor division without negating v (INT64_MIN has no negation). */
+	/* 1601-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, checked first: no
+	 * arithmetic below can then overflow, whatever time_t holds. */
+	if (v < -11644473600LL || v > 253402300799LL)
+		return RSP_EINVAL;
 	int64_t days = v / 86400 - (v % 86400 < 0);
 	int64_t secs = v - days * 86400, y;
 	int mon, mday;
