@@ -561,7 +561,7 @@ int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len)
 	const char *p = data;
 	size_t n = rsp__len(data, len);
 	/* Nothing written is nothing decided: the head stays the library's. */
-	if (n == 0)
+	if (n == 0 || p == NULL)
 		return RSP_OK;
 	bool first = !w->used || w->nheld > 0;
 	w->raw = true;
