@@ -271,6 +271,9 @@ void rsp__allow_free(struct rsp__allow *a);
 
 /* ---- sinks.c -------------------------------------------------------- */
 
+/* write() until all of data is out (EINTR retried); RSP_OK or RSP_EIO.
+ * For descriptors whose SIGPIPE is not a concern (files, our pipes). */
+int  rsp__write_all(int fd, const void *data, size_t len);
 bool rsp__sink_is_fd(const rsp_sink *s, int *fd);
 int  rsp__sink_write(const rsp_sink *s, const void *data, size_t len);
 int  rsp__sink_flush(const rsp_sink *s);

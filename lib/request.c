@@ -1080,20 +1080,6 @@ static int tmpfile_open(void)
 	return tfd;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return RSP_EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return RSP_OK;
-}
-
 /* A large body: copied to an unlinked temporary file, then mapped. */
 static int load_spill(rsp_request *req, size_t len)
 {
@@ -1111,7 +1097,7 @@ static int load_spill(rsp_request *req, size_t len)
 			rc = body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO, len - left);
 			goto out;
 		}
-		if ((rc = write_all(fd, buf, (size_t)r)) != RSP_OK) {
+		if ((rc = rsp__write_all(fd, buf, (size_t)r)) != RSP_OK) {
 			req->body_why = "writing the body to a temporary file failed";
 			goto out;
 		}

@@ -175,17 +175,10 @@ static void signals_stop(struct saved_signals *ss)
 
 /* ---- the handlers' stderr ------------------------------------------------------- */
 
-static void write_all(int fd, const char *p, size_t len)
+/* The process's own stderr (fd 2 is the capture while serving). */
+static void own_stderr(const struct server *sv, const void *p, size_t len)
 {
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
+	(void)rsp__write_all(sv->err_fd >= 0 ? sv->err_fd : 2, p, len);
 }
 
 /* Keep at most ERR_KEEP bytes; count the rest. */
@@ -302,7 +295,7 @@ static void capture_stop(struct server *sv)
 		return;
 	capture_take(&none);
 	note_dropped(&none);
-	write_all(sv->err_fd, none.err.data, none.err.len);
+	(void)rsp__write_all(sv->err_fd, none.err.data, none.err.len);
 	rsp_buffer_free(&none.err);
 	dup2(sv->err_fd, 2);
 	sig_err_fd = 2;
@@ -320,7 +313,7 @@ static void log_to_request(void *ctx, const char *msg, size_t len)
 {
 	struct worker *wk = ctx;
 	if (wk->released) {
-		write_all(wk->sv->err_fd >= 0 ? wk->sv->err_fd : 2, msg, len);
+		own_stderr(wk->sv, msg, len);
 		return;
 	}
 	keep(&wk->err, &wk->err_dropped, msg, len);
@@ -440,7 +433,7 @@ static void log_line(struct server *sv, const char *msg, const char *why)
 	int n = snprintf(line, sizeof(line), "respond: %s%s%s\n", msg,
 	    why != NULL ? ": " : "", why != NULL ? why : "");
 	if (n > 0)
-		write_all(sv->err_fd >= 0 ? sv->err_fd : 2, line,
+		own_stderr(sv, line,
 		    (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
@@ -496,7 +489,7 @@ static int finish_request(void *ctx, const void *tail, size_t len)
 	int out = rsp__conn_end(wk->conn, wk->err.data, wk->err.len, tail, len);
 	/* Not delivered to the web server: the process's own stderr has it. */
 	if (out != RSP_OK && wk->err.len > 0)
-		write_all(wk->sv->err_fd >= 0 ? wk->sv->err_fd : 2, wk->err.data, wk->err.len);
+		own_stderr(wk->sv, wk->err.data, wk->err.len);
 	wk->err.len = 0;
 	release(wk);
 	return out != RSP_OK ? out : rc;
@@ -555,7 +548,7 @@ static void serve(struct worker *wk, unsigned i)
 	if (wk->early) {
 		capture_take(wk);
 		note_dropped(wk);
-		write_all(sv->err_fd >= 0 ? sv->err_fd : 2, wk->err.data, wk->err.len);
+		own_stderr(sv, wk->err.data, wk->err.len);
 		wk->err.len = 0;
 	}
 }
@@ -597,7 +590,7 @@ static void release(struct worker *wk)
 	pthread_mutex_lock(&sv->lock);
 	sv->back[sv->back_n++] = wk->slot;
 	pthread_mutex_unlock(&sv->lock);
-	write_all(sv->wake[1], "x", 1);
+	(void)rsp__write_all(sv->wake[1], "x", 1);
 }
 
 static void *worker_main(void *arg)

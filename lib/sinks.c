@@ -245,6 +245,23 @@ rsp_sink rsp_sink_buffer(struct rsp_buffer *buf)
 	return s;
 }
 
+/* ---- plain descriptors ------------------------------------------------ */
+
+int rsp__write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return RSP_EIO;
+		p += w;
+		len -= (size_t)w;
+	}
+	return RSP_OK;
+}
+
 /* ---- dispatch --------------------------------------------------------- */
 
 int rsp__sink_write(const rsp_sink *s, const void *data, size_t len)
