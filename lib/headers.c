@@ -17,6 +17,7 @@ void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena, rsp_response *r
 	h->cap = RSP__HEADERS_INLINE;
 	h->arena = arena;
 	h->res = res;
+	h->flavour = RSP_CGI;
 }
 
 void rsp__headers_clear(rsp_headers *h)
@@ -114,7 +115,7 @@ static int refuse(rsp_headers *h, int rc, const char *why)
 
 static enum rsp_flavour flavour_of(const rsp_headers *h)
 {
-	return h->res ? rsp_flavour(h->res) : RSP_CGI;
+	return h->flavour;
 }
 
 /* Index of the first value of `name`, or h->n. */

@@ -93,7 +93,8 @@ struct rsp_headers {
 	 * (v points at this array until it overflows; never copy the struct). */
 	struct rsp__header inline_v[RSP__HEADERS_INLINE];
 	struct rsp__arena *arena;
-	rsp_response *res;      /* whose flavour judges the names, or NULL */
+	rsp_response *res;      /* where a refusal's reason goes, or NULL */
+	enum rsp_flavour flavour; /* judges the names; the response keeps it */
 };
 
 void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena, rsp_response *res);

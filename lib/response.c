@@ -65,6 +65,7 @@ static void take_request(struct rsp__response *r, rsp_request *req)
 		if (starts_with(basename_of(script), "nph-"))
 			r->flavour = RSP_NPH;
 	}
+	r->headers.flavour = r->flavour;
 	r->is_head = method != NULL && method[0] == 'H' && equals(method, "HEAD");
 }
 
@@ -218,6 +219,7 @@ int rsp_set_flavour(rsp_response *res, enum rsp_flavour f)
 			return rsp__refuse(r, RSP_EINVAL, why);
 	}
 	r->flavour = f;
+	r->headers.flavour = f;
 	return RSP_OK;
 }
 
