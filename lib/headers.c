@@ -93,7 +93,8 @@ int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
 		    "which no NPH response passes through";
 	/* Only an NPH program talks to the client's connection itself: in
 	 * CGI it is the server's (RFC 3875 6.3), and HTTP/2 forbids them. */
-	else if (f == RSP_H2 && connection_specific(name, nlen))
+	else if (f == RSP_H2 && (connection_specific(name, nlen) ||
+	    (RSP__IS(name, nlen, "TE") && !RSP__IS(value, vlen, "trailers"))))
 		w = "connection-specific header in the H2 flavour (RFC 9113 8.2.2)";
 	else if (f == RSP_CGI && connection_specific(name, nlen))
 		w = "connection-specific header in a CGI response: the web "

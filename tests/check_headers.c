@@ -510,7 +510,6 @@ START_TEST(test_transfer_encoding)
 }
 END_TEST
 
-/* RFC 9113 8.2.2: connection-specific fields are refused in H2 only. */
 /* Connection-specific fields: HTTP/2 forbids them (RFC 9113 8.2.2) and
  * in CGI they are the web server's (RFC 3875 6.3); only an NPH program
  * speaks to the client's connection itself. */
@@ -525,6 +524,11 @@ START_TEST(test_h2_connection_specific)
 	}
 	for (size_t i = 0; i < 8; i++)
 		accept_everywhere(RSP_NPH, names[i], "close");
+	/* TE is connection-specific too; HTTP/2 lets only "trailers" through. */
+	refuse_everywhere(RSP_H2, "te", "gzip", RSP_EINVAL);
+	refuse_everywhere(RSP_H2, "TE", "trailers, gzip", RSP_EINVAL);
+	accept_everywhere(RSP_H2, "te", "trailers");
+	accept_everywhere(RSP_NPH, "TE", "gzip");
 }
 END_TEST
 
@@ -606,6 +610,7 @@ START_TEST(test_flavour_change_refused)
 		{ RSP_NPH, RSP_H2, "keep-alive", "timeout=5" },
 		{ RSP_NPH, RSP_H2, "Proxy-Connection", "close" },
 		{ RSP_NPH, RSP_H2, "Upgrade", "h2c" },
+		{ RSP_NPH, RSP_H2, "TE", "gzip" },
 		{ RSP_NPH, RSP_CGI, "Connection", "close" },
 		{ RSP_CGI, RSP_H2, "X-A", " padded" },
 		{ RSP_NPH, RSP_H2, "X-A", "padded\t" },
