@@ -55,8 +55,10 @@ void rsp__access_emit(const struct rsp__access *a, rsp_response *res)
 	if (a == NULL || res == NULL)
 		return;
 	const rsp_writer *w = res->writer;
+	uint64_t head, wire;
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rsp__writer_sent(w, &head, &wire);
 	int64_t us = (int64_t)(t1.tv_sec - a->t0.tv_sec) * 1000000 +
 	    (t1.tv_nsec - a->t0.tv_nsec) / 1000;
 	struct rsp_access e = {
@@ -64,14 +66,14 @@ void rsp__access_emit(const struct rsp__access *a, rsp_response *res)
 		.method = or_dash(a->method), .uri = or_dash(a->uri),
 		.protocol = or_dash(a->proto), .referer = or_dash(a->referer),
 		.user_agent = or_dash(a->agent),
-		.status = w->status_written ? w->status_code : 0,
-		.header_bytes = w->head_len < w->wire_sent ? w->head_len : w->wire_sent,
+		.status = rsp__writer_status(w, NULL),
+		.header_bytes = head < wire ? head : wire,
 		.start = a->wall,
 		.duration_us = us > 0 ? (uint64_t)us : 0,
-		.client_gone = w->err == RSP_EIO,
+		.client_gone = rsp__writer_error(w) == RSP_EIO,
 		.refused = a->refused,
 	};
-	e.body_bytes = w->wire_sent - e.header_bytes;
+	e.body_bytes = wire - e.header_bytes;
 	a->fn(&e, a->arg);
 }
 

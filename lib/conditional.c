@@ -194,7 +194,7 @@ int rsp__check_preconditions(rsp_response *res, const char *etag,
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
-	if (r->writer.used)
+	if (rsp__writer_used(res->writer))
 		return RSP_ESTATE;
 	int rc = set_validators(r, etag, last_modified, trusted);
 	if (rc != RSP_OK)

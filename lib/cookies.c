@@ -248,7 +248,7 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 			    "1601..9999");
 	}
 
-	struct rsp_buffer *b = &r->writer.scratch;
+	struct rsp_buffer *b = rsp__writer_scratch(res->writer);
 	b->len = 0;
 	int rc = format_cookie(b, name, value, path, &a);
 	if (rc != RSP_OK)

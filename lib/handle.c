@@ -24,8 +24,7 @@ void rsp__handle(const struct rsp__app *app, rsp_request *req, rsp_response *res
 
 int rsp__handle_end(rsp_response *res)
 {
-	struct rsp__response *r = rsp__res(res);
-	if (r->writer.finished)
-		return r->writer.err ? r->writer.err : RSP_OK;
+	if (rsp__writer_finished(res->writer))
+		return rsp__writer_error(res->writer);
 	return rsp_finish(res);
 }

@@ -10,13 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena, rsp_response *res)
+void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena,
+    struct rsp__why *why)
 {
 	h->v = h->inline_v;
 	h->n = 0;
 	h->cap = RSP__HEADERS_INLINE;
 	h->arena = arena;
-	h->res = res;
+	h->why = why;
 	h->flavour = RSP_CGI;
 }
 
@@ -111,7 +112,7 @@ int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
 
 static int refuse(rsp_headers *h, int rc, const char *why)
 {
-	return h->res != NULL ? rsp__refuse(rsp__res(h->res), rc, why) : rc;
+	return h->why != NULL ? rsp__why_set(h->why, rc, why) : rc;
 }
 
 static enum rsp_flavour flavour_of(const rsp_headers *h)

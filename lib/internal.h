@@ -47,6 +47,39 @@ void  rsp__arena_free(struct rsp__arena *a);
 int rsp__buf_reserve(struct rsp_buffer *b, size_t extra);
 int rsp__buf_append(struct rsp_buffer *b, const void *data, size_t len);
 
+/* ---- log.c: log lines and refusal reasons -------------------------- */
+
+typedef void (*rsp__log_fn)(void *ctx, const char *msg, size_t len);
+/* Where log lines go: fn(ctx, line), or stderr when fn is NULL. */
+struct rsp__logger {
+	rsp__log_fn fn;
+	void *ctx;
+};
+void rsp__logf(const struct rsp__logger *l, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void rsp__vlogf(const struct rsp__logger *l, const char *fmt, va_list ap);
+
+/* Why the last refused call was refused (NULL: nothing was): a static
+ * string, or one with numbers formatted into buf.  Only the refusal path
+ * pays: nothing is stored when a call succeeds. */
+struct rsp__why {
+	const char *text;
+	char buf[96];
+};
+static inline int rsp__why_set(struct rsp__why *w, int rc, const char *why)
+{
+	w->text = why;
+	return rc;
+}
+int rsp__why_setf(struct rsp__why *w, int rc, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* ---- status.c ------------------------------------------------------ */
 
 const char *rsp__status_description(int code);
@@ -93,11 +126,12 @@ struct rsp_headers {
 	 * (v points at this array until it overflows; never copy the struct). */
 	struct rsp__header inline_v[RSP__HEADERS_INLINE];
 	struct rsp__arena *arena;
-	rsp_response *res;      /* where a refusal's reason goes, or NULL */
+	struct rsp__why *why;   /* where a refusal's reason goes, or NULL */
 	enum rsp_flavour flavour; /* judges the names; the response keeps it */
 };
 
-void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena, rsp_response *res);
+void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena,
+    struct rsp__why *why);
 void rsp__headers_clear(rsp_headers *h);   /* keeps capacity */
 void rsp__headers_free(rsp_headers *h);
 /* Validate a header for a flavour; also the Content-Length rules. */
@@ -288,43 +322,42 @@ struct rsp__sigpipe { sigset_t old; bool pending_before; };
 void rsp__sigpipe_block(struct rsp__sigpipe *st);
 void rsp__sigpipe_unblock(struct rsp__sigpipe *st, bool got_epipe);
 
-struct rsp__response;
-
 /* ---- writer.c ------------------------------------------------------- */
+
+/* Ends the request, sending `tail`: the writer bytes not yet sent. */
+typedef int (*rsp__finish_fn)(void *ctx, const void *tail, size_t len);
+
+/*
+ * What the writer knows of the response it writes for.  The response owns
+ * it and keeps it up to date; the writer only reads it (and writes through
+ * its pointers), so writer.c never calls or reads the response.
+ */
+struct rsp__wcfg {
+	enum rsp_flavour flavour;
+	const char *protocol;       /* NPH status line: "HTTP/1.1" or "HTTP/1.0" */
+	bool is_head;               /* answering a HEAD request */
+	int64_t content_length;     /* the content's known length, or -1 */
+	/* The caller's switches (struct rsp_response), read when used: the
+	 * caller may change them at any time. */
+	const bool *add_required_headers, *send_body_for_head;
+	bool *close_connection;     /* set when no Content-Length went out */
+	struct rsp__arena *arena;   /* copies of reason phrases */
+	struct rsp__encoding *enc;  /* what rsp_writer_write encodes to */
+	struct rsp__why *why;       /* where refusals' reasons go */
+	struct rsp__logger log;
+	rsp__finish_fn on_finish;   /* NULL: the end flushes the sink */
+	void *finish_ctx;
+};
 
 #define RSP__FILE_CHUNK (64 * 1024)
 #define RSP__WBUF_SIZE  (16 * 1024)
 
-struct rsp_writer {
-	rsp_response *res;
-	rsp_sink sink;
-	struct rsp_buffer out;      /* pending bytes; kept across requests */
-	struct rsp_buffer scratch;  /* encoded text, kept across requests */
-	struct rsp_buffer chunk;    /* file chunks, kept across requests */
-	int  err;                   /* sticky sink failure */
-	int  status_code;           /* written status, 0 if none */
-	const char *status_msg;     /* reason phrase written */
-	bool used;                  /* anything at all went through the writer */
-	bool status_written, headers_started, headers_complete;
-	bool raw;                   /* write_raw took over: no status or header
-	                               call may follow (DESIGN.md 6) */
-	unsigned char nheld;        /* raw bytes held: they may yet begin an
-	                               HTTP status line (CGI and H2 only) */
-	char held[12];
-	bool finished;
-	bool seen_server, seen_date, seen_connection;
-	bool seen_ctype, seen_location;   /* fields with one value */
-	bool cl_seen;               /* a Content-Length went out */
-	uint64_t cl;                /* its value */
-	uint64_t body_sent;         /* counted body bytes */
-	int64_t  first_chunk;       /* write_content's first chunk, or -1 */
-	uint64_t wire_sent;         /* bytes the sink took (the access log) */
-	uint64_t head_len;          /* bytes up to the end of the header block */
-};
-
-void rsp__writer_init(rsp_writer *w, rsp_response *res, rsp_sink sink);
+/* The layout is writer.c's: the response sets aside rsp__writer_size()
+ * bytes (suitably aligned) for one. */
+size_t rsp__writer_size(void);
+void rsp__writer_init(rsp_writer *w, const struct rsp__wcfg *cfg, rsp_sink sink);
 void rsp__writer_reset(rsp_writer *w, rsp_sink sink);
-void rsp__writer_free(rsp_writer *w);
+void rsp__writer_free(rsp_writer *w);   /* its buffers; not w itself */
 /* The header entry point; `checked` skips re-validating name and value. */
 int  rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
     const char *value, size_t vlen, bool checked);
@@ -333,11 +366,29 @@ int  rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size);
 /* Read a descriptor in chunks; with whole, in one chunk.  Closes fd. */
 int  rsp__read_fd_chunks(rsp_writer *w, int fd, int64_t size, bool whole,
     int (*each)(void *arg, const void *data, size_t len), void *arg);
+/* rsp_finish's end, with rc the result so far: end a header block left
+ * open (with close_head), release held bytes, check the body against its
+ * Content-Length, hand the unsent bytes to cfg->on_finish or flush. */
+int  rsp__writer_finish(rsp_writer *w, int rc, bool close_head);
 bool rsp__body_forbidden(int code);   /* 1xx, 204, 205, 304 */
 /* May a Content-Length with this value go out with status `code`?  None
  * on 1xx and 204 (RFC 9110 8.6), only 0 on 205 (15.3.6); refusals are
- * recorded on r. */
-int  rsp__cl_allowed(struct rsp__response *r, int code, const char *v, size_t vlen);
+ * recorded in why. */
+int  rsp__cl_allowed(struct rsp__why *why, int code, const char *v, size_t vlen);
+
+/* What the layers above may know of a writer. */
+bool rsp__writer_used(const rsp_writer *w);      /* anything went through */
+bool rsp__writer_finished(const rsp_writer *w);
+bool rsp__writer_in_body(const rsp_writer *w);   /* head ended, not finished */
+int  rsp__writer_error(const rsp_writer *w);     /* sticky sink failure, or 0 */
+/* The status written (0: none yet) and, with msg, its reason phrase. */
+int  rsp__writer_status(const rsp_writer *w, const char **msg);
+bool rsp__writer_drops_body(const rsp_writer *w); /* HEAD: headers only */
+/* Bytes the sink took: the header block's, and all of them. */
+void rsp__writer_sent(const rsp_writer *w, uint64_t *head, uint64_t *total);
+/* A buffer to build short texts in (cookies, redirects, the JSON error),
+ * kept across requests; rsp_writer_write uses it too, so empty it after. */
+struct rsp_buffer *rsp__writer_scratch(rsp_writer *w);
 
 /* ---- response.c ----------------------------------------------------- */
 
@@ -349,16 +400,12 @@ struct rsp__part {
 	void (*free_fn)(void *arg);     /* releases arg when the part goes */
 };
 
-typedef void (*rsp__log_fn)(void *ctx, const char *msg, size_t len);
-/* Ends the request, sending `tail`: the writer bytes not yet sent. */
-typedef int (*rsp__finish_fn)(void *ctx, const void *tail, size_t len);
-
+/* pub.writer points just past this struct, in the same allocation. */
 struct rsp__response {
 	struct rsp_response pub;        /* first: the public view */
 	struct rsp__arena arena;
 	struct rsp_headers headers;
-	struct rsp_writer writer;
-	enum rsp_flavour flavour;
+	struct rsp__wcfg out;           /* what the writer knows of us */
 	int status;
 	const char *status_msg;         /* NULL: the table's */
 	struct rsp__encoding enc;
@@ -366,27 +413,14 @@ struct rsp__response {
 	const void *content; size_t content_len;        /* string */
 	struct rsp__part *parts; size_t nparts, cap_parts;
 	int fd; bool fd_sized; uint64_t fd_size;        /* file */
-	const char *protocol;           /* "HTTP/1.1" or "HTTP/1.0" for NPH */
-	bool is_head;
-	rsp__log_fn log; void *log_ctx; /* stderr unless the runner says */
-	rsp__finish_fn on_finish; void *finish_ctx; /* FastCGI: end the request */
-	const char *why;                /* the last refusal's reason, or NULL */
-	char why_buf[96];               /* a reason that needed numbers in it */
+	struct rsp__why why;            /* the last refusal's reason */
 };
 
-/* Record why a call is refused (a static string) and return rc.  Only the
- * refusal path pays: nothing is stored when a call succeeds. */
+/* Record why a call is refused (a static string) and return rc. */
 static inline int rsp__refuse(struct rsp__response *r, int rc, const char *why)
 {
-	r->why = why;
-	return rc;
+	return rsp__why_set(&r->why, rc, why);
 }
-/* The same with a formatted reason (kept in r->why_buf). */
-int rsp__refusef(struct rsp__response *r, int rc, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 static inline struct rsp__response *rsp__res(rsp_response *r)
 {
@@ -397,22 +431,29 @@ static inline const struct rsp__response *rsp__cres(const rsp_response *r)
 	return (const struct rsp__response *)r;
 }
 
-/* Known body length for Content-Length inference, or -1. */
-int64_t rsp__content_length(const struct rsp__response *r);
 /* Make the content an empty list of parts (length unknown: no
  * Content-Length is inferred), closing a file content's descriptor. */
 void rsp__content_clear(struct rsp__response *r);
+/* Make the content `data`, which already lives in the response's arena. */
+void rsp__content_take(struct rsp__response *r, const void *data, size_t len);
+/* Keep len bytes of a string or sized file content, from `first` on (a
+ * file's descriptor must already be there: range.c moves it). */
+void rsp__content_narrow(struct rsp__response *r, uint64_t first, uint64_t len);
+/* A line to the response's log (the runner's hook, else stderr). */
 void rsp__log(struct rsp__response *r, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-/* rsp_set_error without its log line (the runner logs its own). */
-int rsp__set_error_quiet(rsp_response *res, int code, const char *message);
 /* Runner support: reuse one response for many FastCGI requests. */
 void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink);
 void rsp__response_set_log(rsp_response *res, rsp__log_fn fn, void *ctx);
 void rsp__response_set_finish(rsp_response *res, rsp__finish_fn fn, void *ctx);
+
+/* ---- error.c: the JSON error ----------------------------------------- */
+
+/* rsp_set_error without its log line (the runner logs its own). */
+int rsp__set_error_quiet(rsp_response *res, int code, const char *message);
 
 /* ---- httpdate.c ----------------------------------------------------- */
 

@@ -64,16 +64,17 @@ static int drain(struct rsp__jsonw *j)
 	if (j->res == NULL || j->out->len == 0)
 		return RSP_OK;
 	struct rsp__response *r = rsp__res(j->res);
+	rsp_writer *w = j->res->writer;
 	int rc = RSP_OK;
-	if (!r->writer.used) {
+	if (!rsp__writer_used(w)) {
 		rsp__content_clear(r);
 		rc = rsp__headers_add(&r->headers, "Content-Type", 12,
 		    "application/json", 16, true);
 		if (rc == RSP_OK)
 			rc = rsp_write_status_headers(j->res);
 	}
-	if (rc == RSP_OK && !(r->is_head && !j->res->send_body_for_head_request))
-		rc = rsp_writer_write_content(&r->writer, j->out->data,
+	if (rc == RSP_OK && !rsp__writer_drops_body(w))
+		rc = rsp_writer_write_content(w, j->out->data,
 		    (ssize_t)j->out->len);
 	j->out->len = 0;
 	return rc;

@@ -56,7 +56,7 @@ int rsp_offload_file(rsp_response *res, enum rsp_offload how, const char *target
 	    check_target(how, target, &len) != RSP_OK)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
-	if (r->writer.used)
+	if (rsp__writer_used(res->writer))
 		return RSP_ESTATE;
 	const char *name = how == RSP_OFFLOAD_NGINX ? nginx : apache;
 	const char *other = how == RSP_OFFLOAD_NGINX ? apache : nginx;

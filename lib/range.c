@@ -293,16 +293,11 @@ static int one_range(struct rsp__response *r, const struct content *c,
 		rc = set_u64(&r->headers, "Content-Length", len);
 	if (rc != RSP_OK)
 		return rc;
-	if (c->mem != NULL) {
-		r->content = c->mem + rg->first;
-		r->content_len = (size_t)len;
-	} else {
-		/* The writer sends from the file position: sendfile to a
-		 * descriptor, reads otherwise; nothing outside the range. */
-		if (lseek(c->fd, c->base + (off_t)rg->first, SEEK_SET) < 0)
-			return RSP_EIO;
-		r->fd_size = len;
-	}
+	/* The writer sends a file from its position: sendfile to a
+	 * descriptor, reads otherwise; nothing outside the range. */
+	if (c->mem == NULL && lseek(c->fd, c->base + (off_t)rg->first, SEEK_SET) < 0)
+		return RSP_EIO;
+	rsp__content_narrow(r, rg->first, len);
 	r->status = 206;
 	r->status_msg = NULL;
 	return 206;
@@ -384,7 +379,7 @@ int rsp_apply_range(rsp_response *res)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	struct content c;
-	if (r->writer.used)
+	if (rsp__writer_used(res->writer))
 		return RSP_ESTATE;
 	if (r->status != 200 || !rangeable(r, &c))
 		return 0;

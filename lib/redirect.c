@@ -41,7 +41,7 @@ int rsp_redirect(rsp_response *res, int code, const char *location)
 	if (!uri_reference(location, n, true))
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
-	struct rsp_buffer *b = &r->writer.scratch;
+	struct rsp_buffer *b = rsp__writer_scratch(res->writer);
 	b->len = 0;
 	int rc = rsp__buf_append(b, "Redirecting to ", 15);
 	if (rc == RSP_OK)
@@ -69,11 +69,10 @@ int rsp_cgi_local_redirect(rsp_response *res, const char *path)
 	/* local-pathquery = abs-path [ "?" query-string ] */
 	if (path[0] != '/' || (n > 1 && path[1] == '/') || !uri_reference(path, n, false))
 		return RSP_EINVAL;
-	struct rsp__response *r = rsp__res(res);
-	if (r->flavour != RSP_CGI || r->writer.used)
+	if (rsp_flavour(res) != RSP_CGI || rsp__writer_used(res->writer))
 		return RSP_ESTATE;
 	/* The whole response: one header line, no status, no body. */
-	struct rsp_buffer *b = &r->writer.scratch;
+	struct rsp_buffer *b = rsp__writer_scratch(res->writer);
 	b->len = 0;
 	int rc = rsp__buf_append(b, "Location: ", 10);
 	if (rc == RSP_OK)
@@ -84,6 +83,6 @@ int rsp_cgi_local_redirect(rsp_response *res, const char *path)
 		rc = rsp_writer_write_raw(res->writer, b->data, (ssize_t)b->len);
 	b->len = 0;
 	if (rc == RSP_OK)
-		rsp__content_clear(r);
+		rsp__content_clear(rsp__res(res));
 	return rc;
 }

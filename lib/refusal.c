@@ -48,7 +48,6 @@ void rsp__refuse_request(rsp_request *req, rsp_response *res, int st)
 
 void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc)
 {
-	const struct rsp__response *r = rsp__res(res);
 	const char *detail = rsp_response_errmsg(res);
 	char reason[LOG_REASON];
 	if (*detail == '\0')
@@ -58,7 +57,8 @@ void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc)
 		    rsp_err_name(rc), detail);
 	else
 		snprintf(reason, sizeof(reason), "handler returned %d", rc);
-	bool silent = r->writer.used || r->writer.finished;
+	bool silent = rsp__writer_used(res->writer) ||
+	    rsp__writer_finished(res->writer);
 	log_line(req, res, 500, reason);
 	if (!silent)
 		rsp__set_error_quiet(res, 500, rsp_status_reason(500));
@@ -67,7 +67,7 @@ void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc)
 void rsp__check_response(rsp_request *req, rsp_response *res)
 {
 	struct rsp__response *r = rsp__res(res);
-	if (r->writer.used || r->writer.finished ||
+	if (rsp__writer_used(res->writer) || rsp__writer_finished(res->writer) ||
 	    (r->status != 204 && r->status != 205))
 		return;
 	/* What rsp_finish would refuse before writing a byte: answer 500 with
@@ -75,7 +75,7 @@ void rsp__check_response(rsp_request *req, rsp_response *res)
 	for (size_t i = 0; i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
 		if (RSP__IS(h->name, h->name_len, "Content-Length") &&
-		    rsp__cl_allowed(r, r->status, h->value, h->value_len) != RSP_OK) {
+		    rsp__cl_allowed(&r->why, r->status, h->value, h->value_len) != RSP_OK) {
 			char reason[LOG_REASON];
 			snprintf(reason, sizeof(reason), "response refused: %s",
 			    rsp_response_errmsg(res));

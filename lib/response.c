@@ -1,12 +1,13 @@
 /*
  * response.c - the Response: status, content (a string, parts and part
- * callbacks, or a file), encoding, flavour, the JSON error, and rsp_write,
- * which serialises all of it through the writer.  A response's memory lives
+ * callbacks, or a file), encoding, flavour, and rsp_write and rsp_finish,
+ * which serialise all of it through the writer.  A response's memory lives
  * in its arena and goes in one place, rsp_response_free or the reset between
  * FastCGI requests.
  */
 #include "internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,23 +51,40 @@ static void take_request(struct rsp__response *r, rsp_request *req)
 	const char *method = rsp__request_var(req, RSP__V_METHOD);
 
 	r->pub.request = req;
-	r->flavour = RSP_CGI;
-	r->protocol = "HTTP/1.1";
+	r->out.flavour = RSP_CGI;
+	r->out.protocol = "HTTP/1.1";
 	if (starts_with(proto, "HTTP/")) {
 		if (proto[5] == '2' || proto[5] == '3')
-			r->flavour = RSP_H2;
+			r->out.flavour = RSP_H2;
 		else if (equals(proto + 5, "1.0"))
-			r->protocol = "HTTP/1.0";
+			r->out.protocol = "HTTP/1.0";
 	}
-	if (r->flavour == RSP_CGI) {
+	if (r->out.flavour == RSP_CGI) {
 		const char *script = rsp__request_var(req, RSP__V_SCRIPT);
 		if (script == NULL || *script == '\0')
 			script = rsp__request_var(req, RSP__V_SCRIPT_FILE);
 		if (starts_with(basename_of(script), "nph-"))
-			r->flavour = RSP_NPH;
+			r->out.flavour = RSP_NPH;
 	}
-	r->headers.flavour = r->flavour;
-	r->is_head = method != NULL && method[0] == 'H' && equals(method, "HEAD");
+	r->headers.flavour = r->out.flavour;
+	r->out.is_head = method != NULL && method[0] == 'H' && equals(method, "HEAD");
+}
+
+/* The content's length when it is known (DESIGN.md 5), else -1. */
+static int64_t known_length(const struct rsp__response *r)
+{
+	if (r->kind == RSP__C_STRING)
+		return (int64_t)r->content_len;
+	if (r->kind == RSP__C_FILE && r->fd_sized)
+		return (int64_t)r->fd_size;
+	return -1;
+}
+
+/* Every change of the content ends here: the writer infers Content-Length
+ * from what it is told. */
+static void content_changed(struct rsp__response *r)
+{
+	r->out.content_length = known_length(r);
 }
 
 static void set_defaults(struct rsp__response *r)
@@ -83,19 +101,38 @@ static void set_defaults(struct rsp__response *r)
 	r->fd = -1;
 	r->fd_sized = false;
 	r->fd_size = 0;
+	content_changed(r);
 }
+
+/* What the writer reads of the response, all in place. */
+static void wire_writer(struct rsp__response *r)
+{
+	r->out.add_required_headers = &r->pub.add_required_headers;
+	r->out.send_body_for_head = &r->pub.send_body_for_head_request;
+	r->out.close_connection = &r->pub.close_connection;
+	r->out.arena = &r->arena;
+	r->out.enc = &r->enc;
+	r->out.why = &r->why;
+}
+
+/* The writer's layout is writer.c's: it lives in the same allocation, just
+ * past the response, so a response is still one calloc. */
+#define WRITER_AT \
+	((sizeof(struct rsp__response) + _Alignof(max_align_t) - 1) & \
+	 ~(_Alignof(max_align_t) - 1))
 
 rsp_response *rsp_response_new(rsp_request *req, rsp_sink sink)
 {
-	struct rsp__response *r = calloc(1, sizeof(*r));
+	struct rsp__response *r = calloc(1, WRITER_AT + rsp__writer_size());
 	if (r == NULL)
 		return NULL;
 	rsp__arena_init(&r->arena);
-	rsp__headers_init(&r->headers, &r->arena, &r->pub);
-	rsp__writer_init(&r->writer, &r->pub, sink);
+	rsp__headers_init(&r->headers, &r->arena, &r->why);
 	rsp__encoding_init(&r->enc);
+	wire_writer(r);
 	r->pub.headers = &r->headers;
-	r->pub.writer = &r->writer;
+	r->pub.writer = (rsp_writer *)((char *)r + WRITER_AT);
+	rsp__writer_init(r->pub.writer, &r->out, sink);
 	set_defaults(r);
 	take_request(r, req);
 	return &r->pub;
@@ -125,12 +162,12 @@ void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink)
 	drop_parts(r);
 	rsp__arena_reset(&r->arena);
 	rsp__headers_clear(&r->headers);
-	rsp__writer_reset(&r->writer, sink);
+	rsp__writer_reset(r->pub.writer, sink);
 	if (!r->enc.utf8)
 		rsp__encoding_free(&r->enc);
 	set_defaults(r);
-	r->on_finish = NULL;
-	r->finish_ctx = NULL;
+	r->out.on_finish = NULL;
+	r->out.finish_ctx = NULL;
 	take_request(r, req);
 }
 
@@ -142,7 +179,7 @@ void rsp_response_free(rsp_response *res)
 	drop_file(r);
 	drop_parts(r);
 	rsp__headers_free(&r->headers);
-	rsp__writer_free(&r->writer);
+	rsp__writer_free(r->pub.writer);
 	rsp__encoding_free(&r->enc);
 	free(r->parts);
 	rsp__arena_free(&r->arena);
@@ -151,25 +188,14 @@ void rsp_response_free(rsp_response *res)
 
 void rsp__response_set_log(rsp_response *res, rsp__log_fn fn, void *ctx)
 {
-	rsp__res(res)->log = fn;
-	rsp__res(res)->log_ctx = ctx;
+	rsp__res(res)->out.log.fn = fn;
+	rsp__res(res)->out.log.ctx = ctx;
 }
 
 void rsp__response_set_finish(rsp_response *res, rsp__finish_fn fn, void *ctx)
 {
-	rsp__res(res)->on_finish = fn;
-	rsp__res(res)->finish_ctx = ctx;
-}
-
-int rsp__refusef(struct rsp__response *r, int rc, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy 14 bug, LLVM #40656 */
-	vsnprintf(r->why_buf, sizeof(r->why_buf), fmt, ap);
-	va_end(ap);
-	r->why = r->why_buf;
-	return rc;
+	rsp__res(res)->out.on_finish = fn;
+	rsp__res(res)->out.finish_ctx = ctx;
 }
 
 const char *rsp_response_errmsg(const rsp_response *res)
@@ -177,24 +203,16 @@ const char *rsp_response_errmsg(const rsp_response *res)
 	if (res == NULL)
 		return "no response (NULL)";
 	const struct rsp__response *r = rsp__cres(res);
-	return r->why != NULL ? r->why : "";
+	return r->why.text != NULL ? r->why.text : "";
 }
 
 void rsp__log(struct rsp__response *r, const char *fmt, ...)
 {
-	char msg[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): clang-tidy 14 bug, LLVM #40656 */
-	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	rsp__vlogf(&r->out.log, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	size_t len = (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1;
-	if (r->log != NULL)
-		r->log(r->log_ctx, msg, len);
-	else
-		fwrite(msg, 1, len, stderr);
 }
 
 /* ---- flavour, status, encoding ------------------------------------------- */
@@ -207,7 +225,7 @@ int rsp_set_flavour(rsp_response *res, enum rsp_flavour f)
 	if (f != RSP_CGI && f != RSP_NPH && f != RSP_H2)
 		return rsp__refuse(r, RSP_EINVAL, "flavour is not RSP_CGI, RSP_NPH "
 		    "or RSP_H2");
-	if (r->writer.used)
+	if (rsp__writer_used(r->pub.writer))
 		return rsp__refuse(r, RSP_ESTATE, "the flavour cannot change after "
 		    "output began");
 	/* A header queued under the old flavour must still hold under the new. */
@@ -218,14 +236,14 @@ int rsp_set_flavour(rsp_response *res, enum rsp_flavour f)
 		    h->value_len, &why) != RSP_OK)
 			return rsp__refuse(r, RSP_EINVAL, why);
 	}
-	r->flavour = f;
+	r->out.flavour = f;
 	r->headers.flavour = f;
 	return RSP_OK;
 }
 
 enum rsp_flavour rsp_flavour(const rsp_response *res)
 {
-	return res ? rsp__cres(res)->flavour : RSP_CGI;
+	return res ? rsp__cres(res)->out.flavour : RSP_CGI;
 }
 
 int rsp_set_status(rsp_response *res, int code, const char *message)
@@ -254,14 +272,16 @@ int rsp_status(const rsp_response *res, const char **message)
 	if (res == NULL)
 		return RSP_EINVAL;
 	const struct rsp__response *r = rsp__cres(res);
-	int code = r->writer.status_written ? r->writer.status_code : r->status;
-	if (message != NULL) {
-		if (r->writer.status_written)
-			*message = r->writer.status_msg;
-		else
-			*message = r->status_msg ? r->status_msg : rsp_status_reason(code);
+	const char *written;
+	int code = rsp__writer_status(r->pub.writer, &written);
+	if (code != 0) {
+		if (message != NULL)
+			*message = written;
+		return code;
 	}
-	return code;
+	if (message != NULL)
+		*message = r->status_msg ? r->status_msg : rsp_status_reason(r->status);
+	return r->status;
 }
 
 int rsp_set_encoding(rsp_response *res, const char *charset)
@@ -282,15 +302,6 @@ const char *rsp_encoding(const rsp_response *res)
 
 /* ---- content ----------------------------------------------------------- */
 
-int64_t rsp__content_length(const struct rsp__response *r)
-{
-	if (r->kind == RSP__C_STRING)
-		return (int64_t)r->content_len;
-	if (r->kind == RSP__C_FILE && r->fd_sized)
-		return (int64_t)r->fd_size;
-	return -1;
-}
-
 void rsp__content_clear(struct rsp__response *r)
 {
 	drop_file(r);
@@ -298,6 +309,28 @@ void rsp__content_clear(struct rsp__response *r)
 	r->content = NULL;
 	r->content_len = 0;
 	drop_parts(r);
+	content_changed(r);
+}
+
+void rsp__content_take(struct rsp__response *r, const void *data, size_t len)
+{
+	drop_file(r);
+	r->kind = RSP__C_STRING;
+	r->content = data;
+	r->content_len = len;
+	drop_parts(r);
+	content_changed(r);
+}
+
+void rsp__content_narrow(struct rsp__response *r, uint64_t first, uint64_t len)
+{
+	if (r->kind == RSP__C_STRING) {
+		r->content = (const char *)r->content + first;
+		r->content_len = (size_t)len;
+	} else {
+		r->fd_size = len;
+	}
+	content_changed(r);
 }
 
 int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
@@ -309,11 +342,7 @@ int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
 	void *copy = rsp__arena_memdup(&r->arena, data, n);
 	if (copy == NULL)
 		return RSP_ENOMEM;
-	drop_file(r);
-	r->kind = RSP__C_STRING;
-	r->content = copy;
-	r->content_len = n;
-	drop_parts(r);
+	rsp__content_take(r, copy, n);
 	return RSP_OK;
 }
 
@@ -340,6 +369,7 @@ static int push_part(struct rsp__response *r, struct rsp__part p)
 		r->kind = RSP__C_PARTS;
 		r->content = NULL;
 		r->content_len = 0;
+		content_changed(r);
 	}
 	r->parts[r->nparts++] = p;
 	return RSP_OK;
@@ -407,6 +437,7 @@ int rsp_set_content_file(rsp_response *res, int fd)
 			at = 0;
 		r->fd_size = sb.st_size > at ? (uint64_t)(sb.st_size - at) : 0;
 	}
+	content_changed(r);
 	return RSP_OK;
 }
 
@@ -450,11 +481,12 @@ int rsp_iter_content(rsp_response *res, bool read_file,
 		 * other descriptor can be read once, and the content is
 		 * then empty. */
 		off_t at = r->fd_sized ? lseek(r->fd, 0, SEEK_CUR) : -1;
-		int rc = rsp__read_fd_chunks(&r->writer, r->fd,
+		int rc = rsp__read_fd_chunks(r->pub.writer, r->fd,
 		    r->fd_sized ? (int64_t)r->fd_size : -1, read_file, each, arg);
 		if (at < 0 || lseek(r->fd, at, SEEK_SET) != at) {
 			drop_file(r);
 			r->fd_sized = false;
+			content_changed(r);
 		}
 		return rc;
 	}
@@ -480,26 +512,28 @@ int rsp_write_status_headers(rsp_response *res)
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
-	/* Judged before the status goes out: nothing half-written. */
-	if (r->writer.status_written || r->writer.used)
-		return rsp_writer_write_status(&r->writer, r->status, r->status_msg);
+	rsp_writer *w = res->writer;
+	/* Judged before the status goes out: nothing half-written.  (A
+	 * written status counts as use.) */
+	if (rsp__writer_used(w))
+		return rsp_writer_write_status(w, r->status, r->status_msg);
 	for (size_t i = 0; (r->status == 204 || r->status == 205) &&
 	    i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
 		int cl = RSP__IS(h->name, h->name_len, "Content-Length") ?
-		    rsp__cl_allowed(r, r->status, h->value, h->value_len) : RSP_OK;
+		    rsp__cl_allowed(&r->why, r->status, h->value, h->value_len) : RSP_OK;
 		if (cl != RSP_OK)
 			return cl;
 	}
-	int rc = rsp_writer_write_status(&r->writer, r->status, r->status_msg);
+	int rc = rsp_writer_write_status(w, r->status, r->status_msg);
 	/* Headers were judged when they were queued (and on a flavour change). */
 	for (size_t i = 0; rc == RSP_OK && i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
-		rc = rsp__writer_header(&r->writer, h->name, h->name_len,
+		rc = rsp__writer_header(w, h->name, h->name_len,
 		    h->value, h->value_len, true);
 	}
 	if (rc == RSP_OK)
-		rc = rsp_writer_end_headers(&r->writer);
+		rc = rsp_writer_end_headers(w);
 	return rc;
 }
 
@@ -513,13 +547,14 @@ int rsp_write_content(rsp_response *res)
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
-	rsp_writer *w = &r->writer;
-	int code = w->status_written ? w->status_code : r->status;
+	rsp_writer *w = res->writer;
+	int code = rsp__writer_status(w, NULL);
 
-	if (w->finished)
+	if (code == 0)
+		code = r->status;
+	if (rsp__writer_finished(w))
 		return RSP_ESTATE;
-	if ((r->is_head && !res->send_body_for_head_request) ||
-	    rsp__body_forbidden(code))
+	if (rsp__writer_drops_body(w) || rsp__body_forbidden(code))
 		return RSP_OK;
 	switch (r->kind) {
 	case RSP__C_STRING:
@@ -543,70 +578,20 @@ int rsp_write(rsp_response *res)
 	return rc == RSP_OK ? rsp_write_content(res) : rc;
 }
 
-/* ---- the JSON error ------------------------------------------------------ */
-
-static int set_error(rsp_response *res, int code, const char *message, bool log)
+int rsp_finish(rsp_response *res)
 {
 	if (res == NULL)
 		return RSP_EINVAL;
-	struct rsp__response *r = rsp__res(res);
-	if (code < 200 || code > 999)
-		return rsp__refuse(r, RSP_EINVAL, "status code outside 200..999");
-	struct rsp_buffer *b = &r->writer.scratch;
-	struct rsp__jsonw j;
-	char len[24];
-	const char *msg = message ? message : "";
-	size_t mlen = strlen(msg);
-
-	/* json.dumps({"error": {"code": code, "message": message}}) */
-	b->len = 0;
-	rsp__jsonw_init(&j, b);
-	rsp_jsonw *jw = (rsp_jsonw *)&j;
-	int n, rc = rsp_jsonw_object_begin(jw);
-	if (rc == RSP_OK && (rc = rsp_jsonw_key(jw, "error", 5)) == RSP_OK &&
-	    (rc = rsp_jsonw_object_begin(jw)) == RSP_OK &&
-	    (rc = rsp_jsonw_key(jw, "code", 4)) == RSP_OK &&
-	    (rc = rsp_jsonw_int(jw, code)) == RSP_OK &&
-	    (rc = rsp_jsonw_key(jw, "message", 7)) == RSP_OK &&
-	    (rc = rsp_jsonw_string(jw, msg, (ssize_t)mlen)) == RSP_OK &&
-	    (rc = rsp_jsonw_object_end(jw)) == RSP_OK)
-		rc = rsp_jsonw_object_end(jw);
-	if (rc != RSP_OK)
-		return rsp__refuse(r, rc, "out of memory");
-	char *body = rsp__arena_memdup(&r->arena, b->data, b->len);
-	if (body == NULL)
-		return rsp__refuse(r, RSP_ENOMEM, "out of memory");
-	n = snprintf(len, sizeof(len), "%zu", b->len);
-
-	rsp__headers_clear(&r->headers);
-	if ((rc = rsp__headers_add(&r->headers, "Content-Type", 12,
-	    "application/json", 16, false)) != RSP_OK ||
-	    (rc = rsp__headers_add(&r->headers, "Content-Length", 14, len,
-	    (size_t)n, false)) != RSP_OK)
+	rsp_writer *w = res->writer;
+	if (rsp__writer_finished(w))
+		return rsp__refuse(rsp__res(res), RSP_ESTATE, "the response was "
+		    "already finished");
+	if (rsp__writer_used(w))
+		return rsp__writer_finish(w, RSP_OK, true);
+	int rc = rsp_write(res);
+	/* Refused whole, nothing written: not finished either, so that the
+	 * caller (the runner: a 500) can still answer. */
+	if (rc == RSP_EINVAL && !rsp__writer_used(w))
 		return rc;
-	drop_file(r);
-	r->kind = RSP__C_STRING;
-	r->content = body;
-	r->content_len = b->len;
-	drop_parts(r);
-	r->status = code;
-	r->status_msg = NULL;
-	b->len = 0;
-	if (log && code >= 500 && code < 600) {
-		/* The message may carry request data: escaped, one line. */
-		char esc[512];
-		rsp__escape_log(esc, sizeof(esc), msg, mlen);
-		rsp__log(r, "respond: %d %s\n", code, esc);
-	}
-	return RSP_OK;
-}
-
-int rsp_set_error(rsp_response *res, int code, const char *message)
-{
-	return set_error(res, code, message, true);
-}
-
-int rsp__set_error_quiet(rsp_response *res, int code, const char *message)
-{
-	return set_error(res, code, message, false);
+	return rsp__writer_finish(w, rc, false);
 }

@@ -272,7 +272,7 @@ int rsp_serve_file(rsp_response *res, int root_fd, const char *path,
 {
 	if (res == NULL || root_fd < 0 || path == NULL)
 		return RSP_EINVAL;
-	if (rsp__res(res)->writer.used)
+	if (rsp__writer_used(res->writer))
 		return RSP_ESTATE;
 	struct looked l;
 	int rc = look(root_fd, path, &l);

@@ -9,14 +9,13 @@
 
 static bool started(rsp_response *res)
 {
-	rsp_writer *w = res->writer;
-	return w->headers_complete && !w->finished;
+	return rsp__writer_in_body(res->writer);
 }
 
 /* A HEAD request gets the headers only. */
 static bool no_body(rsp_response *res)
 {
-	return rsp__res(res)->is_head && !res->send_body_for_head_request;
+	return rsp__writer_drops_body(res->writer);
 }
 
 int rsp_sse_start(rsp_response *res)
@@ -24,7 +23,7 @@ int rsp_sse_start(rsp_response *res)
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
-	if (r->writer.used || r->writer.finished)
+	if (rsp__writer_used(res->writer) || rsp__writer_finished(res->writer))
 		return RSP_ESTATE;
 	if (rsp__body_forbidden(r->status))
 		return RSP_ESTATE;
@@ -40,7 +39,7 @@ int rsp_sse_start(rsp_response *res)
 	rsp__content_clear(r);
 	if ((rc = rsp_write_status_headers(res)) != RSP_OK)
 		return rc;
-	return rsp_writer_flush(&r->writer);
+	return rsp_writer_flush(res->writer);
 }
 
 static int put(rsp_response *res, const char *s, size_t n)
@@ -70,8 +69,9 @@ static int ready(rsp_response *res)
 {
 	if (!started(res))
 		return RSP_ESTATE;
-	if (res->writer->err)
-		return res->writer->err;
+	int err = rsp__writer_error(res->writer);
+	if (err != RSP_OK)
+		return err;
 	return no_body(res) ? 1 : RSP_OK;
 }
 

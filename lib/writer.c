@@ -16,10 +16,42 @@
 /* What the writer sends when a header or body comes before any status. */
 #define DEFAULT_STATUS 200
 
-void rsp__writer_init(rsp_writer *w, rsp_response *res, rsp_sink sink)
+struct rsp_writer {
+	const struct rsp__wcfg *cfg; /* the response's side, read-only */
+	rsp_sink sink;
+	struct rsp_buffer out;      /* pending bytes; kept across requests */
+	struct rsp_buffer scratch;  /* encoded text, kept across requests */
+	struct rsp_buffer chunk;    /* file chunks, kept across requests */
+	int  err;                   /* sticky sink failure */
+	int  status_code;           /* written status, 0 if none */
+	const char *status_msg;     /* reason phrase written */
+	bool used;                  /* anything at all went through the writer */
+	bool status_written, headers_started, headers_complete;
+	bool raw;                   /* write_raw took over: no status or header
+	                               call may follow (DESIGN.md 6) */
+	unsigned char nheld;        /* raw bytes held: they may yet begin an
+	                               HTTP status line (CGI and H2 only) */
+	char held[12];
+	bool finished;
+	bool seen_server, seen_date, seen_connection;
+	bool seen_ctype, seen_location;   /* fields with one value */
+	bool cl_seen;               /* a Content-Length went out */
+	uint64_t cl;                /* its value */
+	uint64_t body_sent;         /* counted body bytes */
+	int64_t  first_chunk;       /* write_content's first chunk, or -1 */
+	uint64_t wire_sent;         /* bytes the sink took (the access log) */
+	uint64_t head_len;          /* bytes up to the end of the header block */
+};
+
+size_t rsp__writer_size(void)
+{
+	return sizeof(struct rsp_writer);
+}
+
+void rsp__writer_init(rsp_writer *w, const struct rsp__wcfg *cfg, rsp_sink sink)
 {
 	memset(w, 0, sizeof(*w));
-	w->res = res;
+	w->cfg = cfg;
 	w->sink = sink;
 	w->first_chunk = -1;
 }
@@ -27,8 +59,7 @@ void rsp__writer_init(rsp_writer *w, rsp_response *res, rsp_sink sink)
 void rsp__writer_reset(rsp_writer *w, rsp_sink sink)
 {
 	struct rsp_buffer out = w->out, scratch = w->scratch, chunk = w->chunk;
-	rsp_response *res = w->res;
-	rsp__writer_init(w, res, sink);
+	rsp__writer_init(w, w->cfg, sink);
 	w->out = out;
 	w->scratch = scratch;
 	w->chunk = chunk;
@@ -48,33 +79,72 @@ bool rsp__body_forbidden(int code)
 	    code == 304;
 }
 
-static struct rsp__response *R(rsp_writer *w)
-{
-	return rsp__res(w->res);
-}
-
 /* Refusals record their reason on the response (rsp_response_errmsg). */
 static int refuse(rsp_writer *w, int rc, const char *why)
 {
-	return rsp__refuse(R(w), rc, why);
+	return rsp__why_set(w->cfg->why, rc, why);
 }
 
-int rsp__cl_allowed(struct rsp__response *r, int code, const char *v, size_t vlen)
+int rsp__cl_allowed(struct rsp__why *why, int code, const char *v, size_t vlen)
 {
 	if ((code < 200 || code == 204) && vlen > 0)
-		return rsp__refusef(r, RSP_EINVAL, "Content-Length %.*s on a %d "
+		return rsp__why_setf(why, RSP_EINVAL, "Content-Length %.*s on a %d "
 		    "response", (int)(vlen < 24 ? vlen : 24), v, code);
 	if (code == 205 && !(vlen == 1 && v[0] == '0'))
-		return rsp__refusef(r, RSP_EINVAL, "Content-Length %.*s on a 205 "
+		return rsp__why_setf(why, RSP_EINVAL, "Content-Length %.*s on a 205 "
 		    "response (only 0 is allowed)", (int)(vlen < 24 ? vlen : 24), v);
 	return RSP_OK;
 }
 
 /* A HEAD answer keeps its headers and loses its body (RFC 9110 9.3.2). */
-static bool body_dropped(rsp_writer *w)
+static bool body_dropped(const rsp_writer *w)
 {
-	struct rsp__response *r = R(w);
-	return r->is_head && !r->pub.send_body_for_head_request;
+	return w->cfg->is_head && !*w->cfg->send_body_for_head;
+}
+
+/* ---- what the layers above may know ------------------------------------ */
+
+bool rsp__writer_used(const rsp_writer *w)
+{
+	return w->used;
+}
+
+bool rsp__writer_finished(const rsp_writer *w)
+{
+	return w->finished;
+}
+
+bool rsp__writer_in_body(const rsp_writer *w)
+{
+	return w->headers_complete && !w->finished;
+}
+
+int rsp__writer_error(const rsp_writer *w)
+{
+	return w->err;
+}
+
+int rsp__writer_status(const rsp_writer *w, const char **msg)
+{
+	if (msg != NULL)
+		*msg = w->status_written ? w->status_msg : NULL;
+	return w->status_written ? w->status_code : 0;
+}
+
+bool rsp__writer_drops_body(const rsp_writer *w)
+{
+	return body_dropped(w);
+}
+
+void rsp__writer_sent(const rsp_writer *w, uint64_t *head, uint64_t *total)
+{
+	*head = w->head_len;
+	*total = w->wire_sent;
+}
+
+struct rsp_buffer *rsp__writer_scratch(rsp_writer *w)
+{
+	return &w->scratch;
 }
 
 /* ---- getting bytes to the sink ---------------------------------------- */
@@ -83,8 +153,8 @@ static int fail(rsp_writer *w, int rc)
 {
 	if (rc == RSP_EIO) {
 		w->err = RSP_EIO;
-		R(w)->why = "output failed: the client went away or the sink "
-		    "refused the bytes";
+		rsp__why_set(w->cfg->why, rc, "output failed: the client went away "
+		    "or the sink refused the bytes");
 	}
 	return rc;
 }
@@ -164,18 +234,18 @@ static int head_guard(rsp_writer *w)
 
 static int status_line(rsp_writer *w, int code, const char *msg)
 {
-	struct rsp__response *r = R(w);
+	const struct rsp__wcfg *cfg = w->cfg;
 	char line[64];
 	int n;
 
 	if (msg == NULL)
 		msg = rsp_status_reason(code);
-	else if ((msg = rsp__arena_strndup(&r->arena, msg, strlen(msg))) == NULL)
+	else if ((msg = rsp__arena_strndup(cfg->arena, msg, strlen(msg))) == NULL)
 		return RSP_ENOMEM;
 	/* Hot path: no printf.  The code has three digits (200..999). */
-	/* r->protocol is "HTTP/1.1" or "HTTP/1.0": eight bytes. */
-	size_t ll = r->flavour == RSP_NPH ? 8 : 7;
-	memcpy(line, r->flavour == RSP_NPH ? r->protocol : "Status:", ll);
+	/* cfg->protocol is "HTTP/1.1" or "HTTP/1.0": eight bytes. */
+	size_t ll = cfg->flavour == RSP_NPH ? 8 : 7;
+	memcpy(line, cfg->flavour == RSP_NPH ? cfg->protocol : "Status:", ll);
 	line[ll] = ' ';
 	line[ll + 1] = (char)('0' + code / 100);
 	line[ll + 2] = (char)('0' + code / 10 % 10);
@@ -244,7 +314,7 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 	if (rc != RSP_OK)
 		return rc;
 	const char *why;
-	if (!checked && (rc = rsp__header_check(R(w)->flavour, name, nlen,
+	if (!checked && (rc = rsp__header_check(w->cfg->flavour, name, nlen,
 	    value, vlen, &why)) != RSP_OK)
 		return refuse(w, rc, why);
 	bool is_cl = RSP__IS(name, nlen, "Content-Length");
@@ -254,7 +324,7 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 		return refuse(w, RSP_EINVAL, "a second Content-Type");
 	if (w->seen_location && RSP__IS(name, nlen, "Location"))
 		return refuse(w, RSP_EINVAL, "a second Location");
-	if (is_cl && (rc = rsp__cl_allowed(R(w), w->status_written ?
+	if (is_cl && (rc = rsp__cl_allowed(w->cfg->why, w->status_written ?
 	    w->status_code : DEFAULT_STATUS, value, vlen)) != RSP_OK)
 		return rc;
 	if (!w->status_written && (rc = status_line(w, DEFAULT_STATUS, NULL)) != RSP_OK)
@@ -263,7 +333,7 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 		return rc;
 	char *p = w->out.data + w->out.len;
 	memcpy(p, name, nlen);
-	if (R(w)->flavour == RSP_H2)
+	if (w->cfg->flavour == RSP_H2)
 		for (size_t i = 0; i < nlen; i++)
 			if (p[i] >= 'A' && p[i] <= 'Z')
 				p[i] = (char)(p[i] | 0x20);
@@ -308,9 +378,8 @@ static size_t format_u64(char *buf, uint64_t v)
 /* The length a Content-Length would announce if the block ended now, or -1. */
 static int64_t inferred_length(rsp_writer *w)
 {
-	struct rsp__response *r = R(w);
 	int code = w->status_written ? w->status_code : DEFAULT_STATUS;
-	if (w->cl_seen || !r->pub.add_required_headers)
+	if (w->cl_seen || !*w->cfg->add_required_headers)
 		return -1;
 	/* 205: no content, and the server must say so (RFC 9110 15.3.6). */
 	if (code == 205)
@@ -319,24 +388,24 @@ static int64_t inferred_length(rsp_writer *w)
 		return -1;
 	if (w->first_chunk >= 0)
 		return w->first_chunk;
-	return rsp__content_length(r);
+	return w->cfg->content_length;
 }
 
 static int end_block(rsp_writer *w)
 {
-	struct rsp__response *r = R(w);
+	const struct rsp__wcfg *cfg = w->cfg;
 	int64_t len = inferred_length(w);
 	char num[24];
 	int rc;
 
 	if (!w->status_written && (rc = status_line(w, DEFAULT_STATUS, NULL)) != RSP_OK)
 		return rc;
-	if (r->pub.add_required_headers) {
-		if (r->flavour == RSP_NPH && !w->seen_server &&
+	if (*cfg->add_required_headers) {
+		if (cfg->flavour == RSP_NPH && !w->seen_server &&
 		    (rc = rsp__writer_header(w, "Server", 6, "respond/" RSP_VERSION,
 		    strlen("respond/" RSP_VERSION), true)) != RSP_OK)
 			return rc;
-		if (r->flavour == RSP_NPH && !w->seen_date) {
+		if (cfg->flavour == RSP_NPH && !w->seen_date) {
 			char date[30];
 			if (rsp__imf_fixdate(time(NULL), date) != RSP_OK)
 				return RSP_EINVAL;
@@ -349,14 +418,14 @@ static int end_block(rsp_writer *w)
 			    n, true)) != RSP_OK)
 				return rc;
 		}
-		if (r->flavour == RSP_NPH && !w->cl_seen && !w->seen_connection &&
+		if (cfg->flavour == RSP_NPH && !w->cl_seen && !w->seen_connection &&
 		    (rc = rsp__writer_header(w, "Connection", 10, "close", 5, true)) != RSP_OK)
 			return rc;
 	}
 	if ((rc = emit(w, "\r\n", 2)) != RSP_OK)
 		return rc;
 	if (!w->cl_seen)
-		r->pub.close_connection = true;
+		*cfg->close_connection = true;
 	w->head_len = w->wire_sent + w->out.len;
 	w->headers_complete = true;
 	return RSP_OK;
@@ -385,11 +454,11 @@ static int body_check(rsp_writer *w, uint64_t len, int64_t first)
 		return rc;
 	int code = w->status_written ? w->status_code : DEFAULT_STATUS;
 	if (rsp__body_forbidden(code))
-		return rsp__refusef(R(w), RSP_ESTATE, "a body on a %d response",
+		return rsp__why_setf(w->cfg->why, RSP_ESTATE, "a body on a %d response",
 		    code);
 	if (w->cl_seen) {
 		if (len > w->cl - w->body_sent)
-			return rsp__refusef(R(w), RSP_ESTATE, "%llu body bytes would "
+			return rsp__why_setf(w->cfg->why, RSP_ESTATE, "%llu body bytes would "
 			    "pass Content-Length %llu (%llu sent)",
 			    (unsigned long long)len, (unsigned long long)w->cl,
 			    (unsigned long long)w->body_sent);
@@ -398,7 +467,7 @@ static int body_check(rsp_writer *w, uint64_t len, int64_t first)
 		int64_t will = inferred_length(w);
 		w->first_chunk = -1;
 		if (will >= 0 && len > (uint64_t)will)
-			return rsp__refusef(R(w), RSP_ESTATE, "%llu body bytes would "
+			return rsp__why_setf(w->cfg->why, RSP_ESTATE, "%llu body bytes would "
 			    "pass the inferred Content-Length %lld",
 			    (unsigned long long)len, (long long)will);
 	}
@@ -448,7 +517,7 @@ int rsp_writer_encode(rsp_writer *w, const char *text, ssize_t len,
 {
 	if (w == NULL || out == NULL || (text == NULL && len != 0))
 		return RSP_EINVAL;
-	return rsp__encode(&R(w)->enc, text, rsp__len(text, len), out);
+	return rsp__encode(w->cfg->enc, text, rsp__len(text, len), out);
 }
 
 int rsp_writer_write(rsp_writer *w, const char *text, ssize_t len)
@@ -460,12 +529,12 @@ int rsp_writer_write(rsp_writer *w, const char *text, ssize_t len)
 	int rc = guard(w);
 	if (rc != RSP_OK)
 		return rc;
-	if (R(w)->enc.utf8) {
+	if (w->cfg->enc->utf8) {
 		if (!rsp__utf8_valid((const unsigned char *)text, n))
 			return refuse(w, RSP_ECHARSET, "text is not valid UTF-8");
 	} else {
 		w->scratch.len = 0;
-		if ((rc = rsp__encode(&R(w)->enc, text, n, &w->scratch)) != RSP_OK)
+		if ((rc = rsp__encode(w->cfg->enc, text, n, &w->scratch)) != RSP_OK)
 			return refuse(w, rc, rc == RSP_ECHARSET ? "text cannot be "
 			    "represented in the response's encoding" : "out of memory");
 		bytes = w->scratch.data;
@@ -567,7 +636,7 @@ int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len)
 	w->raw = true;
 	w->headers_complete = true;
 	/* A parsing server ignores an HTTP status line; "Status:" it obeys. */
-	if (first && n > 0 && R(w)->flavour != RSP_NPH)
+	if (first && n > 0 && w->cfg->flavour != RSP_NPH)
 		return raw_start(w, p, n);
 	w->used = true;
 	return emit(w, p, n);
@@ -661,7 +730,7 @@ static int each_body(void *arg, const void *data, size_t len)
 static int short_body(rsp_writer *w, uint64_t got, int64_t size)
 {
 	fail(w, RSP_EIO);
-	return rsp__refusef(R(w), RSP_EIO, "the file ended after %llu of %lld "
+	return rsp__why_setf(w->cfg->why, RSP_EIO, "the file ended after %llu of %lld "
 	    "bytes", (unsigned long long)got, (long long)size);
 }
 
@@ -729,48 +798,43 @@ int rsp_writer_write_content_file(rsp_writer *w, int fd)
 
 /* ---- the end ---------------------------------------------------------------- */
 
-int rsp_finish(rsp_response *res)
+/* A Content-Length announced and not met: the framing is broken. */
+static int check_length(rsp_writer *w, int rc)
 {
-	if (res == NULL)
-		return RSP_EINVAL;
-	struct rsp__response *r = rsp__res(res);
-	rsp_writer *w = &r->writer;
-	int rc = RSP_OK, rc2;
+	bool suppressed = body_dropped(w) || rsp__body_forbidden(w->status_code);
+	if ((rc != RSP_OK && rc != RSP_ESTATE) || !w->cl_seen ||
+	    w->body_sent >= w->cl || suppressed)
+		return rc;
+	rsp__logf(&w->cfg->log, "respond: response ended after %llu of %llu "
+	    "body bytes\n", (unsigned long long)w->body_sent,
+	    (unsigned long long)w->cl);
+	return rsp__why_setf(w->cfg->why, RSP_ESTATE, "the body ended after %llu "
+	    "of Content-Length %llu bytes", (unsigned long long)w->body_sent,
+	    (unsigned long long)w->cl);
+}
 
-	if (w->finished)
-		return rsp__refuse(r, RSP_ESTATE, "the response was already finished");
-	if (!w->used) {
-		rc = rsp_write(res);
-		/* Refused whole, nothing written: not finished either, so that
-		 * the caller (the runner: a 500) can still answer. */
-		if (rc == RSP_EINVAL && !w->used)
-			return rc;
-	} else if (w->status_written && !w->headers_complete && !w->err)
+/* The hook ends the request with the unsent bytes: under FastCGI the last
+ * output and the end records leave in one write. */
+static int hand_over(rsp_writer *w)
+{
+	size_t tail = w->err ? 0 : w->out.len;
+	int rc = w->cfg->on_finish(w->cfg->finish_ctx, w->out.data, tail);
+	w->wire_sent += rc == RSP_OK ? tail : 0;
+	w->out.len = 0;
+	if (rc == RSP_EIO)
+		w->err = RSP_EIO;
+	return rc;
+}
+
+int rsp__writer_finish(rsp_writer *w, int rc, bool close_head)
+{
+	int rc2;
+	if (close_head && w->status_written && !w->headers_complete && !w->err)
 		rc = end_block(w);
 	if (w->nheld > 0 && !w->err && (rc2 = release_held(w)) != RSP_OK && rc == RSP_OK)
 		rc = rc2;
-	bool suppressed = (r->is_head && !res->send_body_for_head_request) ||
-	    rsp__body_forbidden(w->status_code);
-	if ((rc == RSP_OK || rc == RSP_ESTATE) && w->cl_seen && w->body_sent < w->cl &&
-	    !suppressed) {
-		rsp__log(r, "respond: response ended after %llu of %llu body bytes\n",
-		    (unsigned long long)w->body_sent, (unsigned long long)w->cl);
-		rc = rsp__refusef(r, RSP_ESTATE, "the body ended after %llu of "
-		    "Content-Length %llu bytes", (unsigned long long)w->body_sent,
-		    (unsigned long long)w->cl);
-	}
-	if (r->on_finish != NULL) {
-		/* The hook ends the request with the unsent bytes: under FastCGI
-		 * the last output and the end records leave in one write. */
-		size_t tail = w->err ? 0 : w->out.len;
-		rc2 = r->on_finish(r->finish_ctx, w->out.data, tail);
-		w->wire_sent += rc2 == RSP_OK ? tail : 0;
-		w->out.len = 0;
-		if (rc2 == RSP_EIO)
-			w->err = RSP_EIO;
-	} else {
-		rc2 = rsp_writer_flush(w);
-	}
+	rc = check_length(w, rc);
+	rc2 = w->cfg->on_finish != NULL ? hand_over(w) : rsp_writer_flush(w);
 	if (rc2 != RSP_OK && (rc == RSP_OK || rc2 == RSP_EIO))
 		rc = rc2;
 	w->finished = true;
