@@ -447,7 +447,8 @@ struct rsp__range { uint64_t first, last; };   /* inclusive */
 int rsp__range_parse(const char *s, size_t len, uint64_t size,
     struct rsp__range *out);
 
-/* ---- request side (request.c, urlencoded.c, multipart.c, cookie_parse.c) */
+/* ---- request side (request.c, body.c, form.c, auth.c; urlencoded.c,
+ * multipart.c, cookie_parse.c) */
 
 /* A decoded name/value pair; both NUL-terminated and request-owned. */
 struct rsp__pair {
