@@ -62,7 +62,7 @@ static int auth_load(rsp_request *req, const char *h)
 {
 	if (h == NULL)
 		return RSP_EINVAL;
-	while (*h == ' ' || *h == '\t')
+	while (rsp__is_ws(*h))
 		h++;
 	/* The scheme, any case, then one or more spaces. */
 	static const char scheme[] = "basic";
@@ -79,7 +79,7 @@ static int auth_load(rsp_request *req, const char *h)
 	while (*t == ' ')
 		t++;
 	size_t n = strlen(t);
-	while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+	while (n > 0 && rsp__is_ws(t[n - 1]))
 		n--;
 	unsigned char *dec = rsp__arena_alloc(&req->arena, n / 4 * 3 + 1);
 	if (dec == NULL)

@@ -29,15 +29,12 @@ int rsp__req_cl_check(rsp_request *req)
 	const char *s = rsp__req_env(req, V_CLEN);
 	if (s == NULL || *s == '\0')
 		return req->cl_err = RSP_OK;
-	uint64_t v = 0;
-	for (; *s != '\0'; s++) {
-		uint64_t d = (uint64_t)(*s - '0');
-		if (*s < '0' || *s > '9' || v > ((uint64_t)INT64_MAX - d) / 10) {
-			req->cl_why = "CONTENT_LENGTH is not 1*DIGIT below 2^63";
-			return req->cl_err = RSP_EBADREQ;
-		}
-		v = v * 10 + d;
+	int64_t n = rsp__parse_content_length(s, strlen(s));
+	if (n < 0) {
+		req->cl_why = "CONTENT_LENGTH is not 1*DIGIT below 2^63";
+		return req->cl_err = RSP_EBADREQ;
 	}
+	uint64_t v = (uint64_t)n;
 	req->declared = true;
 	req->clen = v;
 	if (v > req->lim.max_body) {

@@ -45,11 +45,6 @@ size_t rsp__etag_scan(const char *s, size_t len, bool *weak,
 	return i + 1;
 }
 
-static bool is_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /*
  * Does the If-Match / If-None-Match value list[0..len) match the current
  * entity-tag?  "*" matches any current representation; otherwise a list of
@@ -65,10 +60,10 @@ bool rsp__etag_match(const char *list, size_t len, const char *etag,
 	size_t clen;
 	size_t i = 0;
 
-	while (i < len && is_ows(list[i]))
+	while (i < len && rsp__is_ws(list[i]))
 		i++;
 	size_t end = len;
-	while (end > i && is_ows(list[end - 1]))
+	while (end > i && rsp__is_ws(list[end - 1]))
 		end--;
 	/* The handler is answering, so a current representation exists. */
 	if (end - i == 1 && list[i] == '*')
@@ -82,7 +77,7 @@ bool rsp__etag_match(const char *list, size_t len, const char *etag,
 	if (rsp__etag_scan(etag, elen, &cur_weak, &cur, &clen) != elen)
 		return false;
 	while (i < end) {
-		if (list[i] == ',' || is_ows(list[i])) {
+		if (list[i] == ',' || rsp__is_ws(list[i])) {
 			i++;
 			continue;
 		}
@@ -96,7 +91,7 @@ bool rsp__etag_match(const char *list, size_t len, const char *etag,
 		    (weak_compare || (!weak && !cur_weak)))
 			return true;
 		i += n;
-		if (i < end && !is_ows(list[i]) && list[i] != ',')
+		if (i < end && !rsp__is_ws(list[i]) && list[i] != ',')
 			return false;
 	}
 	return false;

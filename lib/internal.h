@@ -47,10 +47,6 @@ void  rsp__arena_free(struct rsp__arena *a);
 int rsp__buf_reserve(struct rsp_buffer *b, size_t extra);
 int rsp__buf_append(struct rsp_buffer *b, const void *data, size_t len);
 
-/* ---- status.c ------------------------------------------------------ */
-
-const char *rsp__status_description(int code);
-
 /* ---- grammar.c: byte classes of RFC 9110 / 6265, hot and table-driven */
 
 extern const unsigned char rsp__ctype[256];
@@ -71,12 +67,19 @@ bool rsp__ieq(const char *a, const char *b);     /* ASCII case-insensitive */
  * Returns the length written. */
 size_t rsp__escape_log(char *out, size_t cap, const void *data, size_t len);
 bool rsp__ieqn(const char *a, size_t alen, const char *b);
-/* a[0..alen) equals the string literal lit, ignoring case; lengths first. */
 /* Is a (alen bytes) the literal, ignoring ASCII case?  Spelt as the literal
  * is the usual case: a fixed-size memcmp the compiler inlines decides it. */
 #define RSP__IS(a, alen, lit) \
 	((alen) == sizeof(lit) - 1 && \
 	 (memcmp((a), (lit), sizeof(lit) - 1) == 0 || rsp__ieqn((a), (alen), (lit))))
+/* RFC 9110 OWS: SP or HTAB (c a char or an unsigned char). */
+static inline bool rsp__is_ws(int c)
+{
+	return c == ' ' || c == '\t';
+}
+/* Does the last element of path (may be NULL) name an NPH program, that
+ * is start with "nph-" (RFC 3875 5)? */
+bool rsp__nph_name(const char *path);
 
 /* ---- headers.c ------------------------------------------------------ */
 
@@ -159,10 +162,9 @@ struct rsp__fcgi {
 	int (*PutStr)(const char *str, int n, FCGX_Stream *stream);
 	int (*FFlush)(FCGX_Stream *stream);
 };
-/* The table, or NULL when libfcgi cannot be loaded (rsp__fcgi_error says
- * why).  Thread-safe; the first call loads. */
+/* The table, or NULL when libfcgi cannot be loaded.  Thread-safe; the
+ * first call loads. */
 const struct rsp__fcgi *rsp__fcgi(void);
-const char *rsp__fcgi_error(void);
 
 
 /* ---- fcgi_record.c: FastCGI 1.0 records, no I/O ---------------------- */

@@ -15,11 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static bool is_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* 1*DIGIT at s[*i], saturating at UINT64_MAX (a position that large is
  * syntactically fine and simply past any file).  false when no digit. */
 static bool number(const char *s, size_t len, size_t *i, uint64_t *v)
@@ -88,7 +83,7 @@ int rsp__range_parse(const char *s, size_t len, uint64_t size,
 	i = 6;
 	/* 1#range-spec: empty elements and OWS around commas are allowed. */
 	while (i < len) {
-		if (s[i] == ',' || is_ows(s[i])) {
+		if (s[i] == ',' || rsp__is_ws(s[i])) {
 			i++;
 			continue;
 		}
@@ -99,7 +94,7 @@ int rsp__range_parse(const char *s, size_t len, uint64_t size,
 			return RSP__RANGE_IGNORE;
 		if (ok)
 			n++;
-		while (i < len && is_ows(s[i]))
+		while (i < len && rsp__is_ws(s[i]))
 			i++;
 		if (i < len && s[i] != ',')
 			return RSP__RANGE_IGNORE;
@@ -121,11 +116,11 @@ int rsp__range_parse(const char *s, size_t len, uint64_t size,
 static bool if_range_holds(const char *v, const rsp_headers *h)
 {
 	size_t len = strlen(v);
-	while (len > 0 && is_ows(*v)) {
+	while (len > 0 && rsp__is_ws(*v)) {
 		v++;
 		len--;
 	}
-	while (len > 0 && is_ows(v[len - 1]))
+	while (len > 0 && rsp__is_ws(v[len - 1]))
 		len--;
 	if (len > 0 && (v[0] == '"' || (len > 1 && v[0] == 'W' && v[1] == '/'))) {
 		const char *etag = rsp_headers_get(h, "ETag");
