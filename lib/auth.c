@@ -107,7 +107,7 @@ int rsp_request_auth(const rsp_request *creq, const char **user,
 	int rc = RSP_EINVAL;
 	if (req != NULL) {
 		if (!LOAD(&req->auth_done)) {
-			const char *h = rsp__req_env(req, V_AUTH);
+			const char *h = rsp__req_env(req, RSP__V_AUTH);
 			lock(req);
 			if (!req->auth_done) {
 				req->auth_err = auth_load(req, h);

@@ -26,7 +26,7 @@ int rsp__req_cl_check(rsp_request *req)
 	if (req->cl_done)
 		return req->cl_err;
 	req->cl_done = true;
-	const char *s = rsp__req_env(req, V_CLEN);
+	const char *s = rsp__req_env(req, RSP__V_CLEN);
 	if (s == NULL || *s == '\0')
 		return req->cl_err = RSP_OK;
 	int64_t n = rsp__parse_content_length(s, strlen(s));

@@ -197,12 +197,12 @@ int rsp__check_preconditions(rsp_response *res, const char *etag,
 	const rsp_request *req = res->request;
 	if (req == NULL)
 		return 0;
-	/* The CGI names directly (the server has made them so already), and
-	 * a field the order makes irrelevant is not even looked up. */
-	const char *im = rsp_request_param(req, "HTTP_IF_MATCH");
-	const char *ius = im ? NULL : rsp_request_param(req, "HTTP_IF_UNMODIFIED_SINCE");
-	const char *inm = rsp_request_param(req, "HTTP_IF_NONE_MATCH");
-	const char *ims = inm ? NULL : rsp_request_param(req, "HTTP_IF_MODIFIED_SINCE");
+	/* From the request's index, not handed out (only read during this
+	 * call); a field the order makes irrelevant is not even looked up. */
+	const char *im = rsp__request_var(req, RSP__V_IF_MATCH);
+	const char *ius = im ? NULL : rsp__request_var(req, RSP__V_IF_UNMODIFIED_SINCE);
+	const char *inm = rsp__request_var(req, RSP__V_IF_NONE_MATCH);
+	const char *ims = inm ? NULL : rsp__request_var(req, RSP__V_IF_MODIFIED_SINCE);
 	int verdict = rsp__preconditions(rsp_request_method(req), im, ius, inm,
 	    ims, etag, last_modified, time(NULL));
 	if (verdict == 304)

@@ -46,7 +46,7 @@ int rsp__req_form_load(rsp_request *req)
 	req->form_done = true;
 
 	int rc = rsp__req_cl_check(req);
-	const char *ct = rsp__req_env(req, V_CTYPE);
+	const char *ct = rsp__req_env(req, RSP__V_CTYPE);
 	if (ct == NULL || (rc == RSP_OK && !req->declared))
 		return req->form_err = RSP_OK;
 	req->form_why = req->cl_why;

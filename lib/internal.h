@@ -531,10 +531,19 @@ typedef int (*rsp__read_fn)(void *ctx, void *buf, size_t len);
  */
 rsp_request *rsp__request_new_reader(char *const *envp, rsp__read_fn read,
     void *ctx, const struct rsp_limits *lim);
-/* Variables the response reads from its request, found by the same single
- * pass over the environment as the request's own; the value is the
- * environment's (not handed out: read it at once). */
-enum rsp__var { RSP__V_METHOD, RSP__V_PROTO, RSP__V_SCRIPT, RSP__V_SCRIPT_FILE };
+/* The variables the library reads, indexed by one pass over the environment
+ * when the request starts (request.c), so that looking one up costs a load.
+ * rsp_request_param finds these through the index too; rsp__request_var's
+ * value is the environment's, not handed out: read it at once. */
+enum rsp__var {
+	RSP__V_METHOD, RSP__V_PROTO, RSP__V_SCRIPT, RSP__V_SCRIPT_FILE,
+	RSP__V_QUERY, RSP__V_CLEN, RSP__V_CTYPE, RSP__V_URI, RSP__V_PATH_INFO,
+	RSP__V_REMOTE_ADDR, RSP__V_REMOTE_USER,
+	RSP__V_COOKIE, RSP__V_AUTH, RSP__V_IF_MATCH, RSP__V_IF_NONE_MATCH,
+	RSP__V_IF_MODIFIED_SINCE, RSP__V_IF_UNMODIFIED_SINCE, RSP__V_RANGE,
+	RSP__V_IF_RANGE, RSP__V_REFERER, RSP__V_USER_AGENT,
+	RSP__V_N
+};
 const char *rsp__request_var(const rsp_request *req, enum rsp__var v);
 /*
  * The CGI runner's request: over the process environment without copying

@@ -387,14 +387,15 @@ int rsp_apply_range(rsp_response *res)
 	if (rc != RSP_OK)
 		return rc;
 	const rsp_request *req = res->request;
-	const char *range = req ? rsp_request_param(req, "HTTP_RANGE") : NULL;
+	/* From the request's index, not handed out: read during this call. */
+	const char *range = rsp__request_var(req, RSP__V_RANGE);
 	if (range == NULL)
 		return 0;
 	/* Range is defined for GET; HEAD answers with GET's fields. */
 	const char *m = rsp_request_method(req);
 	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0)
 		return 0;
-	const char *if_range = rsp_request_param(req, "HTTP_IF_RANGE");
+	const char *if_range = rsp__request_var(req, RSP__V_IF_RANGE);
 	if (if_range != NULL && !if_range_holds(if_range, &r->headers))
 		return 0;
 	struct rsp__range v[RSP_MAX_RANGES];

@@ -52,18 +52,99 @@
 
 static const char *const empty_env[] = { NULL };
 
-#define ENV_UNCOUNTED SIZE_MAX
+/* ---------------------------------------------------------------- */
+/* The index of well-known variables                                 */
 
-/* The number of environment entries (most requests never need it; the
- * lock is held when a const getter is behind). */
-static size_t env_count(rsp_request *req)
+/* Is the name s[0..n) the literal?  (n first, so no byte past the name is
+ * read; then a fixed-size memcmp, which the compiler inlines.) */
+#define NAME_IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
+
+/*
+ * Which well-known variable the name s[0..n) is, or -1: by its length, then
+ * by its bytes.  Called for every entry of every request's environment, so
+ * most names are ruled out by the length or the first 8-byte comparison,
+ * and inlined into that loop (a call per entry costs a fifth of it).
+ */
+static inline __attribute__((always_inline))
+int known_name(const char *s, size_t n)
 {
-	if (req->nenv == ENV_UNCOUNTED) {
-		req->nenv = 0;
-		while (req->envp[req->nenv] != NULL)
-			req->nenv++;
+	switch (n) {
+	case 9:
+		return NAME_IS("PATH_INFO") ? RSP__V_PATH_INFO : -1;
+	case 10:
+		return NAME_IS("HTTP_RANGE") ? RSP__V_RANGE : -1;
+	case 11:        /* the most common length: SERVER_NAME, REMOTE_PORT... */
+		if (s[0] == 'S')
+			return NAME_IS("SCRIPT_NAME") ? RSP__V_SCRIPT : -1;
+		if (s[0] == 'H')
+			return NAME_IS("HTTP_COOKIE") ? RSP__V_COOKIE : -1;
+		if (NAME_IS("REQUEST_URI"))
+			return RSP__V_URI;
+		if (NAME_IS("REMOTE_ADDR"))
+			return RSP__V_REMOTE_ADDR;
+		return NAME_IS("REMOTE_USER") ? RSP__V_REMOTE_USER : -1;
+	case 12:
+		if (NAME_IS("QUERY_STRING"))
+			return RSP__V_QUERY;
+		if (NAME_IS("CONTENT_TYPE"))
+			return RSP__V_CTYPE;
+		return NAME_IS("HTTP_REFERER") ? RSP__V_REFERER : -1;
+	case 13:
+		if (NAME_IS("HTTP_IF_MATCH"))
+			return RSP__V_IF_MATCH;
+		return NAME_IS("HTTP_IF_RANGE") ? RSP__V_IF_RANGE : -1;
+	case 14:
+		if (NAME_IS("REQUEST_METHOD"))
+			return RSP__V_METHOD;
+		return NAME_IS("CONTENT_LENGTH") ? RSP__V_CLEN : -1;
+	case 15:
+		if (NAME_IS("SERVER_PROTOCOL"))
+			return RSP__V_PROTO;
+		if (NAME_IS("SCRIPT_FILENAME"))
+			return RSP__V_SCRIPT_FILE;
+		return NAME_IS("HTTP_USER_AGENT") ? RSP__V_USER_AGENT : -1;
+	case 18:
+		if (NAME_IS("HTTP_AUTHORIZATION"))
+			return RSP__V_AUTH;
+		return NAME_IS("HTTP_IF_NONE_MATCH") ? RSP__V_IF_NONE_MATCH : -1;
+	case 22:
+		return NAME_IS("HTTP_IF_MODIFIED_SINCE") ? RSP__V_IF_MODIFIED_SINCE : -1;
+	case 24:
+		return NAME_IS("HTTP_IF_UNMODIFIED_SINCE") ? RSP__V_IF_UNMODIFIED_SINCE : -1;
+	default:
+		return -1;
 	}
-	return req->nenv;
+}
+
+#undef NAME_IS
+
+/* The same for the getters' names (set_env keeps its own copy inline). */
+static int known_var(const char *s, size_t n)
+{
+	return known_name(s, n);
+}
+
+/*
+ * Take envp as the request's environment and index it in one pass: the
+ * first entry of each well-known variable (as a linear search would find
+ * it), and the count.  Every later lookup of these variables is a load,
+ * whoever asks and however often.  The index must be empty (init, or
+ * rsp__req_own_env clears it).
+ */
+static void set_env(rsp_request *req, char *const *envp, bool owned)
+{
+	size_t i = 0;
+	req->envp = envp;
+	req->env_owned = owned;
+	for (const char *e; (e = envp[i]) != NULL; i++) {
+		const char *eq = strchr(e, '=');
+		int k = eq != NULL ? known_name(e, (size_t)(eq - e)) : -1;
+		if (k >= 0 && req->var[k] == NULL) {
+			req->var[k] = eq + 1;
+			req->var_at[k] = i;
+		}
+	}
+	req->nenv = i;
 }
 
 /* ---------------------------------------------------------------- */
@@ -122,13 +203,13 @@ void rsp__limits_resolve(struct rsp_limits *out, const struct rsp_limits *in)
 static void init(rsp_request *req, const struct rsp_limits *lim)
 {
 	struct rsp__arena a = req->arena;
-	/* The reason buffers at the end are written before they are read. */
+	/* The reason buffers and var_at at the end are written before they
+	 * are read. */
 	memset(req, 0, offsetof(struct rsp_request, query_msg));
 	req->lock = (pthread_mutex_t)PTHREAD_MUTEX_INITIALIZER;
 	req->arena = a;
 	req->fd = -1;
-	req->envp = (char *const *)empty_env;
-	req->env_owned = true;
+	set_env(req, (char *const *)empty_env, true);
 	rsp__limits_resolve(&req->lim, lim);
 }
 
@@ -153,9 +234,7 @@ static int env_copy(rsp_request *req, char *const *envp)
 		bytes += strlen(envp[i]) + 1;
 	}
 	if (n == 0) {
-		req->envp = (char *const *)empty_env;
-		req->nenv = 0;
-		req->env_owned = true;
+		set_env(req, (char *const *)empty_env, true);
 		return RSP_OK;
 	}
 	char **v = rsp__arena_alloc(&req->arena, (n + 1) * sizeof(*v));
@@ -172,9 +251,7 @@ static int env_copy(rsp_request *req, char *const *envp)
 		s += l;
 	}
 	v[k] = NULL;
-	req->envp = v;
-	req->nenv = n;
-	req->env_owned = true;
+	set_env(req, v, true);
 	return RSP_OK;
 }
 
@@ -229,11 +306,8 @@ rsp_request *rsp_request_from_memory(char *const *envp, const void *body, size_t
 static void set_reader(rsp_request *req, char *const *envp, rsp__read_fn read,
     void *ctx)
 {
-	if (envp != NULL) {
-		req->envp = envp;
-		req->env_owned = false;
-		req->nenv = ENV_UNCOUNTED;  /* counted when first needed */
-	}
+	if (envp != NULL)
+		set_env(req, envp, false);
 	if (read != NULL) {
 		req->src = SRC_READER;
 		req->read = read;
@@ -291,13 +365,9 @@ int rsp__req_own_env(rsp_request *req)
 {
 	if (req->env_owned)
 		return RSP_OK;
-	/* the index points into the old array */
-	req->scanned = 0;
-	memset(req->kv, 0, sizeof(req->kv));
+	memset(req->var, 0, sizeof(req->var));  /* the new array's index */
 	if (env_copy(req, req->envp) != RSP_OK) {
-		req->envp = (char *const *)empty_env;
-		req->nenv = 0;
-		req->env_owned = true;
+		set_env(req, (char *const *)empty_env, true);
 		return RSP_ENOMEM;
 	}
 	return RSP_OK;
@@ -347,7 +417,7 @@ static const char *hand_out_locked(rsp_request *req, size_t idx, const char *v)
 		return v;
 	if (req->handed == NULL) {
 		const char **h = rsp__arena_alloc(&req->arena,
-		    env_count(req) * sizeof(*req->handed));
+		    req->nenv * sizeof(*req->handed));
 		if (h == NULL)
 			return NULL;
 		memset(h, 0, req->nenv * sizeof(*h));
@@ -374,97 +444,18 @@ static const char *hand_out(const rsp_request *creq, size_t idx, const char *v)
 	return c;
 }
 
-/* Is the name of length n (already measured, so the bytes exist) lit? */
-#define NAME_IS(e, n, lit) ((n) == sizeof(lit) - 1 && memcmp((e), lit, sizeof(lit) - 1) == 0)
-
-/*
- * Which well-known variable an environment entry sets, or -1.  Most entries
- * are ruled out by their first byte; the others are measured up to '=' so
- * that the comparisons are fixed-size memcmp calls the compiler inlines.
- */
-static int known_of(const char *e)
+/* Variable k from the index (NULL: absent) and, when there, its entry. */
+static inline const char *indexed(const rsp_request *req, int k, size_t *idx)
 {
-	switch (e[0]) {
-	case 'R': case 'Q': case 'C': case 'H': case 'S':
-		break;
-	default:
-		return -1;
-	}
-	const char *eq = strchr(e, '=');
-	if (eq == NULL)
-		return -1;
-	size_t n = (size_t)(eq - e);
-	switch (e[0]) {
-	case 'R':
-		return NAME_IS(e, n, "REQUEST_METHOD") ? V_METHOD : -1;
-	case 'Q':
-		return NAME_IS(e, n, "QUERY_STRING") ? V_QUERY : -1;
-	case 'C':
-		if (NAME_IS(e, n, "CONTENT_LENGTH"))
-			return V_CLEN;
-		return NAME_IS(e, n, "CONTENT_TYPE") ? V_CTYPE : -1;
-	case 'H':
-		if (NAME_IS(e, n, "HTTP_COOKIE"))
-			return V_COOKIE;
-		return NAME_IS(e, n, "HTTP_AUTHORIZATION") ? V_AUTH : -1;
-	default: /* 'S' */
-		if (NAME_IS(e, n, "SERVER_PROTOCOL"))
-			return V_PROTO;
-		if (NAME_IS(e, n, "SCRIPT_NAME"))
-			return V_SCRIPT;
-		return NAME_IS(e, n, "SCRIPT_FILENAME") ? V_SCRIPT_FILE : -1;
-	}
-}
-
-/*
- * The value of a well-known variable (not handed out: internal use).  One
- * pass over envp indexes every well-known variable it meets, and stops as
- * soon as the one asked for is found; the next call resumes where it
- * stopped.  So each entry is looked at once at most, and a FastCGI request
- * (nginx sends the CGI variables before the HTTP_* headers) is answered
- * without scanning its headers unless a cookie or credentials are asked for.
- */
-static const char *env_scan(rsp_request *req, enum known k)
-{
-	/* "NAME=" lengths, in enum known order */
-	static const unsigned char skip[V_N] = {
-		[V_METHOD] = 15, [V_PROTO] = 16, [V_SCRIPT] = 12,
-		[V_SCRIPT_FILE] = 16, [V_QUERY] = 13, [V_CLEN] = 15,
-		[V_CTYPE] = 13, [V_COOKIE] = 12, [V_AUTH] = 19,
-	};
-	char *const *envp = req->envp;
-	size_t at = req->scanned;
-	const char *e;
-	while ((e = envp[at]) != NULL) {
-		at++;
-		int i = known_of(e);
-		if (i >= 0 && req->kv[i] == NULL) {
-			STORE(&req->kv[i], e + skip[i]);
-			if (i == (int)k)
-				break;
-		}
-	}
-	STORE(&req->scanned, at);
-	return req->kv[k];
-}
-
-const char *rsp__req_env(const rsp_request *creq, enum known k)
-{
-	rsp_request *req = mut(creq);
-	const char *v = LOAD(&req->kv[k]);
+	const char *v = req->var[k];
 	if (v != NULL)
-		return v;
-	if (req->envp[LOAD(&req->scanned)] == NULL)
-		return LOAD(&req->kv[k]);      /* all indexed: absent */
-	lock(req);
-	v = env_scan(req, k);
-	unlock(req);
+		*idx = req->var_at[k];
 	return v;
 }
 
 const char *rsp__request_var(const rsp_request *req, enum rsp__var v)
 {
-	return req != NULL ? rsp__req_env(req, (enum known)v) : NULL;
+	return req != NULL ? rsp__req_env(req, v) : NULL;
 }
 
 const char *rsp_request_param(const rsp_request *req, const char *name)
@@ -473,27 +464,31 @@ const char *rsp_request_param(const rsp_request *req, const char *name)
 	if (req == NULL || name == NULL || (nlen = strlen(name)) == 0 ||
 	    memchr(name, '=', nlen) != NULL)
 		return NULL;
-	const char *v = env_find(req, name, nlen, &idx);
+	int k = known_var(name, nlen);
+	const char *v = k >= 0 ? indexed(req, k, &idx) :
+	    env_find(req, name, nlen, &idx);
 	return hand_out(req, idx, v);
 }
 
+/* The usual methods, handed out as these literals (which outlive any
+ * request) rather than as copies of a borrowed environment's value. */
+static const char *const usual_methods[] = {
+	"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"
+};
+
 const char *rsp_request_method(const rsp_request *req)
 {
-	if (req == NULL)
+	size_t idx = 0;
+	const char *m = req != NULL ? indexed(req, RSP__V_METHOD, &idx) : NULL;
+	/* Empty is unset, as for every meta-variable (RFC 3875 4.1). */
+	if (m == NULL || *m == '\0')
 		return "GET";
-	const char *m = LOAD(&req->method);
-	if (m != NULL)
+	if (req->env_owned)
 		return m;
-	lock(req);
-	if ((m = req->method) == NULL) {
-		size_t idx;
-		m = env_find(req, "REQUEST_METHOD", 14, &idx);
-		/* Empty is unset, as for every meta-variable (RFC 3875 4.1). */
-		m = m != NULL && *m != '\0' ? hand_out_locked(mut(req), idx, m) : "GET";
-		if (m != NULL)
-			STORE(&mut(req)->method, m);
-	}
-	unlock(req);
+	for (size_t i = 0; i < sizeof(usual_methods) / sizeof(usual_methods[0]); i++)
+		if (strcmp(m, usual_methods[i]) == 0)
+			return usual_methods[i];
+	m = hand_out(req, idx, m);
 	return m != NULL ? m : "GET";
 }
 
@@ -502,38 +497,63 @@ static inline unsigned char upper(unsigned char c)
 	return (c >= 'a' && c <= 'z') ? (unsigned char)(c - 0x20) : c;
 }
 
+/* The HTTP_* variable of header `name` (a token of nlen bytes) by a scan
+ * of envp; *idx is its entry. */
+static const char *header_find(const rsp_request *req, const char *name,
+    size_t nlen, size_t *idx)
+{
+	char *const *e = req->envp;
+	for (size_t i = 0; e[i] != NULL; i++) {
+		const char *s = e[i];
+		if (!starts(s, "HTTP_", 5))
+			continue;
+		s += 5;
+		size_t j = 0;
+		for (; j < nlen; j++) {
+			unsigned char c = upper((unsigned char)name[j]);
+			if (c == '-')
+				c = '_';
+			if ((unsigned char)s[j] != c)
+				break;
+		}
+		if (j == nlen && s[nlen] == '=') {
+			*idx = i;
+			return s + nlen + 1;
+		}
+	}
+	return NULL;
+}
+
+/* Which well-known HTTP_* variable holds header `name` (nlen bytes), or -1. */
+static int known_header(const char *name, size_t nlen)
+{
+	char v[sizeof("HTTP_IF_UNMODIFIED_SINCE")] = "HTTP_";
+	if (nlen > sizeof(v) - 6)
+		return -1;
+	for (size_t j = 0; j < nlen; j++) {
+		unsigned char c = upper((unsigned char)name[j]);
+		v[5 + j] = c == '-' ? '_' : (char)c;
+	}
+	return known_var(v, 5 + nlen);
+}
+
 const char *rsp_request_header(const rsp_request *req, const char *name)
 {
 	size_t nlen, idx = 0;
-	const char *v = NULL;
+	const char *v;
+	int k;
 
 	if (req == NULL || name == NULL || !rsp__is_token(name, nlen = strlen(name)))
 		return NULL;
 	if (rsp__ieq(name, "Content-Type") || rsp__ieq(name, "Content-Length")) {
-		bool type = nlen == 12;
-		v = env_find(req, type ? "CONTENT_TYPE" : "CONTENT_LENGTH", type ? 12 : 14, &idx);
+		/* CONTENT_*, never HTTP_CONTENT_*; empty is unset */
+		v = indexed(req, nlen == 12 ? RSP__V_CTYPE : RSP__V_CLEN, &idx);
 		if (v != NULL && *v == '\0')
 			v = NULL;
+	} else if ((k = known_header(name, nlen)) >= 0) {
+		v = indexed(req, k, &idx);
 	} else {
-		char *const *e = req->envp;
-		for (size_t i = 0; e[i] != NULL && v == NULL; i++) {
-			const char *s = e[i];
-			if (!starts(s, "HTTP_", 5))
-				continue;
-			s += 5;
-			size_t j = 0;
-			for (; j < nlen; j++) {
-				unsigned char c = upper((unsigned char)name[j]);
-				if (c == '-')
-					c = '_';
-				if ((unsigned char)s[j] != c)
-					break;
-			}
-			if (j == nlen && s[nlen] == '=') {
-				v = s + nlen + 1;
-				idx = i;
-			}
-		}
+		v = header_find(req, name, nlen, &idx);
 	}
 	return hand_out(req, idx, v);
 }
@@ -554,7 +574,7 @@ bool rsp__pairs_next(const struct rsp__pairs *l, size_t *pos,
 static void build_params(rsp_request *req)
 {
 	struct rsp__pair *v;
-	if (env_count(req) == 0 ||
+	if (req->nenv == 0 ||
 	    (v = rsp__arena_alloc(&req->arena, req->nenv * sizeof(*v))) == NULL)
 		return;
 	size_t n = 0;
@@ -593,7 +613,7 @@ bool rsp_request_param_next(const rsp_request *req, size_t *pos,
 static void build_headers(rsp_request *req)
 {
 	struct rsp__pair *v;
-	if (env_count(req) == 0 ||
+	if (req->nenv == 0 ||
 	    (v = rsp__arena_alloc(&req->arena, req->nenv * sizeof(*v))) == NULL)
 		return;
 	size_t n = 0;
@@ -710,7 +730,7 @@ static int query_load(const rsp_request *creq)
 	rsp_request *req = mut(creq);
 	if (LOAD(&req->query_done))
 		return req->query_err;
-	const char *q = rsp__req_env(req, V_QUERY);
+	const char *q = rsp__req_env(req, RSP__V_QUERY);
 	if (q == NULL || *q == '\0')
 		return RSP_OK;                  /* the usual case: nothing to parse */
 	lock(req);
@@ -746,7 +766,7 @@ static int query_judge(rsp_request *req)
 {
 	if (LOAD(&req->query_done))
 		return req->query_err;
-	const char *q = rsp__req_env(req, V_QUERY);
+	const char *q = rsp__req_env(req, RSP__V_QUERY);
 	if (q == NULL || *q == '\0')
 		return RSP_OK;
 	size_t len = strnlen(q, req->lim.max_query + 1);
@@ -787,7 +807,7 @@ static void cookie_load(const rsp_request *creq)
 	rsp_request *req = mut(creq);
 	if (LOAD(&req->cookie_done))
 		return;
-	const char *c = rsp__req_env(req, V_COOKIE);
+	const char *c = rsp__req_env(req, RSP__V_COOKIE);
 	lock(req);
 	if (!req->cookie_done && c != NULL) {
 		size_t len = strnlen(c, req->lim.max_cookie + 1);
@@ -828,7 +848,7 @@ enum stage { ST_NONE, ST_METHOD, ST_QUERY, ST_BODY, ST_FORM };
 
 static int method_check(const rsp_request *req)
 {
-	const char *m = rsp__req_env(req, V_METHOD);
+	const char *m = rsp__req_env(req, RSP__V_METHOD);
 	if (m != NULL && *m != '\0' && !rsp__is_token(m, strlen(m)))
 		return RSP_EBADREQ;
 	return RSP_OK;

@@ -12,12 +12,6 @@
 #include <stdint.h>
 
 enum body_src { SRC_NONE, SRC_FD, SRC_READER, SRC_MEM };
-/* Variables the library itself reads, found in one pass over envp. */
-enum known {
-	V_METHOD = RSP__V_METHOD, V_PROTO = RSP__V_PROTO,
-	V_SCRIPT = RSP__V_SCRIPT, V_SCRIPT_FILE = RSP__V_SCRIPT_FILE,
-	V_QUERY, V_CLEN, V_CTYPE, V_COOKIE, V_AUTH, V_N
-};
 enum form_kind { FORM_NONE, FORM_URLENCODED, FORM_MULTIPART };
 
 struct rsp_request {
@@ -25,13 +19,13 @@ struct rsp_request {
 	struct rsp__arena arena;
 	struct rsp_limits lim;          /* resolved: no zero field */
 	char *const *envp;              /* never NULL */
-	size_t nenv;                    /* entries, or ENV_UNCOUNTED */
+	size_t nenv;                    /* its entries */
 	bool env_owned;                 /* envp lives as long as the request */
 	const char **handed;            /* !env_owned: per-entry value copies */
-	const char *method;
+	/* The index, filled whenever envp is set: each well-known variable's
+	 * value (NULL: absent) and its entry in envp (var_at, below). */
+	const char *var[RSP__V_N];
 	const void *route;              /* the router's match, while dispatching */
-	size_t scanned;                 /* envp entries indexed into kv so far */
-	const char *kv[V_N];
 	bool query_done;
 	int query_err;
 	struct rsp__pairs query;
@@ -79,6 +73,9 @@ struct rsp_request {
 	bool query_long;                /* the query is over max_query: 414 */
 	int worst;                      /* enum stage of the worst failure */
 	char query_msg[64], cl_msg[80], body_msg[64];
+	/* Not cleared either: var_at[k] is set with var[k] and read only when
+	 * var[k] is (the entry, for handed). */
+	size_t var_at[RSP__V_N];
 
 	/* Held while a const getter fills a cache; see mut() below. */
 	pthread_mutex_t lock;
@@ -86,8 +83,9 @@ struct rsp_request {
 
 /*
  * The const getters (respond.h: callable from several threads at once)
- * fill caches on first use: the environment index, copied values, the
- * method, the parameter, header, query and cookie lists, the credentials.
+ * fill caches on first use: copied values, the parameter, header, query
+ * and cookie lists, the credentials.  (The environment index is not one:
+ * it is built when envp is set, before any getter can run.)
  * The request is always allocated writable, so they write through mut();
  * each cache is filled with req->lock held and published with a release
  * store (STORE) of its pointer or done flag, and read after an acquire
@@ -115,9 +113,12 @@ static inline void unlock(const rsp_request *req)
 
 /* ---- request.c -------------------------------------------------------- */
 
-/* The value of a well-known variable, not handed out (read it at once, or
- * keep it only while the environment lives). */
-const char *rsp__req_env(const rsp_request *req, enum known k);
+/* The value of a well-known variable from the index (a load), not handed
+ * out: read it at once, or keep it only while the environment lives. */
+static inline const char *rsp__req_env(const rsp_request *req, enum rsp__var k)
+{
+	return req->var[k];
+}
 /* Copy a borrowed environment into the arena (detach): RSP_OK or
  * RSP_ENOMEM, after which the environment reads as empty. */
 int rsp__req_own_env(rsp_request *req);
