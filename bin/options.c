@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "respond-run.h"
+#include "internal.h"
 
 static const char *const help_text[] = {
 "Usage: respond-run [options] PROGRAM [URL]\n"
@@ -155,10 +156,10 @@ static void opt_header(struct opts *o, const char *arg, const char *what)
     if (colon) {
         h.name = xstrndup(arg, (size_t)(colon - arg));
         const char *v = colon + 1;
-        while (*v == ' ' || *v == '\t')
+        while (rsp__is_ws(*v))
             v++;
         size_t n = strlen(v);
-        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        while (n > 0 && rsp__is_ws(v[n - 1]))
             n--;
         h.value = xstrndup(v, n);
         h.op = colon[1] == '\0' ? HOP_REMOVE : HOP_ADD;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "respond-run.h"
+#include "internal.h"
 
 static void out_write(struct output *r, const void *d, size_t n)
 {
@@ -30,7 +31,7 @@ static int flavour_of(const struct opts *o)
 {
     if (o->flavour >= 0)
         return o->flavour;
-    if (o->program && strncmp(base_name(o->program), "nph-", 4) == 0)
+    if (rsp__nph_name(o->program))
         return RSP_CHECK_NPH;
     return RSP_CHECK_CGI;
 }

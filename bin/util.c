@@ -100,21 +100,13 @@ void buf_free(struct buf *b)
     b->len = b->cap = 0;
 }
 
-/* Write all of d to fd; returns 0 or an errno value. */
+/* Write all of d to fd (the library's loop); returns 0 or an errno value. */
 int write_all(int fd, const void *d, size_t n)
 {
-    const char *p = d;
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return errno;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
+    errno = 0;
+    if (rsp__write_all(fd, d, n) == RSP_OK)
+        return 0;
+    return errno != 0 ? errno : EIO;
 }
 
 void err_puts(const char *s)

@@ -13,6 +13,7 @@
  * An access log in Combined Log Format goes to stderr, or to the file
  * API_LOG (appended) in API_LOG_FORMAT: common, combined or json.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <respond.h>
 
 #include <fcntl.h>

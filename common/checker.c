@@ -113,14 +113,18 @@ bool rsp_check_next_line(const struct rsp_check *c, size_t *pos,
 	return split_line(c->hdr, c->rep.header_len, pos, l);
 }
 
+/* 1*DIGIT, of any size. */
+static bool all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n > 0;
+}
+
 static bool is_ctl(unsigned char ch)
 {
 	return !(rsp__ctype[ch] & RSP__VCHAR);
-}
-
-static bool is_ws(char ch)
-{
-	return ch == ' ' || ch == '\t';
 }
 
 static bool bodiless(int st)
@@ -183,10 +187,10 @@ static void transfer_codings(struct rsp_check *c, const char *v, size_t vl,
 	size_t i = 0;
 	bool bad = false;
 	while (i < vl) {
-		while (i < vl && (is_ws(v[i]) || v[i] == ','))
+		while (i < vl && (rsp__is_ws(v[i]) || v[i] == ','))
 			i++;
 		size_t b = i;
-		while (i < vl && v[i] != ',' && v[i] != ';' && !is_ws(v[i]))
+		while (i < vl && v[i] != ',' && v[i] != ';' && !rsp__is_ws(v[i]))
 			i++;
 		size_t n = i - b;
 		while (i < vl && v[i] != ',')
@@ -244,22 +248,15 @@ static void content_length(struct rsp_check *c, const char *v, size_t vl,
 		c->clen_ok = false;
 		return;
 	}
-	bool digits = vl > 0;
-	unsigned long long x = 0;
-	for (size_t i = 0; i < vl; i++) {
-		if (v[i] < '0' || v[i] > '9') {
-			digits = false;
-			break;
-		}
-		unsigned d = (unsigned)(v[i] - '0');
-		x = x > (~0ULL - d) / 10 ? ~0ULL : x * 10 + d;
-	}
-	if (!digits) {
+	/* The library's parser; digits past 2^63-1 are a number too, larger
+	 * than any body (so a mismatch, not "not a number"). */
+	int64_t x = rsp__parse_content_length(v, vl);
+	if (x < 0 && !all_digits(v, vl)) {
 		note(c, RSP_CHECK_CLEN_NOT_NUMBER, no, v, vl, 0, 0);
 		return;
 	}
 	c->clen_ok = true;
-	c->clen = x;
+	c->clen = x >= 0 ? (unsigned long long)x : ~0ULL;
 	c->clen_text = v;
 	c->clen_text_len = vl > 40 ? 40 : vl;
 }
@@ -268,7 +265,7 @@ static void content_length(struct rsp_check *c, const char *v, size_t vl,
 static bool field_syntax(struct rsp_check *c, const char *s, size_t n,
     unsigned no, size_t *name_len)
 {
-	if (n > 0 && is_ws(s[0])) {
+	if (n > 0 && rsp__is_ws(s[0])) {
 		note(c, RSP_CHECK_OBS_FOLD, no, s, n, 0, 0);
 		return false;
 	}
@@ -283,7 +280,7 @@ static bool field_syntax(struct rsp_check *c, const char *s, size_t n,
 	}
 	size_t nl = (size_t)(colon - s);
 	if (nl == 0 || !rsp__is_token(s, nl)) {
-		if (nl > 0 && is_ws(s[nl - 1]))
+		if (nl > 0 && rsp__is_ws(s[nl - 1]))
 			note(c, RSP_CHECK_WS_BEFORE_COLON, no, s, n, 0, 0);
 		else if (nl == 0)
 			note(c, RSP_CHECK_EMPTY_NAME, no, s, n, 0, 0);
@@ -307,10 +304,10 @@ static void check_field(struct rsp_check *c, const char *s, size_t n,
 			note(c, RSP_CHECK_CTL_IN_VALUE, no, s, nl, (unsigned char)*p, 0);
 			break;
 		}
-	while (v < end && is_ws(*v))
+	while (v < end && rsp__is_ws(*v))
 		v++;
 	const char *raw_v = v;          /* trailing whitespace kept (Status) */
-	while (end > v && is_ws(end[-1]))
+	while (end > v && rsp__is_ws(end[-1]))
 		end--;
 	size_t vl = (size_t)(end - v);
 	bool cgi = c->flavour != RSP_CHECK_NPH, h2 = c->flavour == RSP_CHECK_H2;
@@ -476,7 +473,7 @@ static void chunk_step(struct rsp_check *c, const char *d, size_t n, size_t *i,
 			c->csize = c->csize * 16 + v;
 		} else if (ch == ';') {
 			c->cstate = CS_EXT;
-		} else if (is_ws(ch)) {
+		} else if (rsp__is_ws(ch)) {
 			c->cstate = CS_EXT_BWS;
 		} else if (ch == '\r') {
 			c->cstate = CS_SIZE_LF;
@@ -491,7 +488,7 @@ static void chunk_step(struct rsp_check *c, const char *d, size_t n, size_t *i,
 	case CS_EXT_BWS:
 		if (ch == ';')
 			c->cstate = CS_EXT;
-		else if (!is_ws(ch))
+		else if (!rsp__is_ws(ch))
 			bad = "whitespace after a chunk size without a chunk "
 			    "extension";
 		break;

@@ -45,11 +45,6 @@ size_t rsp__etag_scan(const char *s, size_t len, bool *weak,
 	return i + 1;
 }
 
-static bool is_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /*
  * Does the If-Match / If-None-Match value list[0..len) match the current
  * entity-tag?  "*" matches any current representation; otherwise a list of
@@ -65,10 +60,10 @@ bool rsp__etag_match(const char *list, size_t len, const char *etag,
 	size_t clen;
 	size_t i = 0;
 
-	while (i < len && is_ows(list[i]))
+	while (i < len && rsp__is_ws(list[i]))
 		i++;
 	size_t end = len;
-	while (end > i && is_ows(list[end - 1]))
+	while (end > i && rsp__is_ws(list[end - 1]))
 		end--;
 	/* The handler is answering, so a current representation exists. */
 	if (end - i == 1 && list[i] == '*')
@@ -82,7 +77,7 @@ bool rsp__etag_match(const char *list, size_t len, const char *etag,
 	if (rsp__etag_scan(etag, elen, &cur_weak, &cur, &clen) != elen)
 		return false;
 	while (i < end) {
-		if (list[i] == ',' || is_ows(list[i])) {
+		if (list[i] == ',' || rsp__is_ws(list[i])) {
 			i++;
 			continue;
 		}
@@ -96,7 +91,7 @@ bool rsp__etag_match(const char *list, size_t len, const char *etag,
 		    (weak_compare || (!weak && !cur_weak)))
 			return true;
 		i += n;
-		if (i < end && !is_ows(list[i]) && list[i] != ',')
+		if (i < end && !rsp__is_ws(list[i]) && list[i] != ',')
 			return false;
 	}
 	return false;
@@ -202,12 +197,12 @@ int rsp__check_preconditions(rsp_response *res, const char *etag,
 	const rsp_request *req = res->request;
 	if (req == NULL)
 		return 0;
-	/* The CGI names directly (the server has made them so already), and
-	 * a field the order makes irrelevant is not even looked up. */
-	const char *im = rsp_request_param(req, "HTTP_IF_MATCH");
-	const char *ius = im ? NULL : rsp_request_param(req, "HTTP_IF_UNMODIFIED_SINCE");
-	const char *inm = rsp_request_param(req, "HTTP_IF_NONE_MATCH");
-	const char *ims = inm ? NULL : rsp_request_param(req, "HTTP_IF_MODIFIED_SINCE");
+	/* From the request's index, not handed out (only read during this
+	 * call); a field the order makes irrelevant is not even looked up. */
+	const char *im = rsp__request_var(req, RSP__V_IF_MATCH);
+	const char *ius = im ? NULL : rsp__request_var(req, RSP__V_IF_UNMODIFIED_SINCE);
+	const char *inm = rsp__request_var(req, RSP__V_IF_NONE_MATCH);
+	const char *ims = inm ? NULL : rsp__request_var(req, RSP__V_IF_MODIFIED_SINCE);
 	int verdict = rsp__preconditions(rsp_request_method(req), im, ius, inm,
 	    ims, etag, last_modified, time(NULL));
 	if (verdict == 304)

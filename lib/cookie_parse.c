@@ -22,11 +22,6 @@
 
 #include <string.h>
 
-static inline bool is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 int rsp__cookie_parse(struct rsp__arena *a, const char *s, size_t len,
     struct rsp__pairs *out)
 {
@@ -54,16 +49,16 @@ int rsp__cookie_parse(struct rsp__arena *a, const char *s, size_t len,
 		char *e = semi ? semi : end;
 		char *b = p;
 
-		while (b < e && is_ws(*b))
+		while (b < e && rsp__is_ws(*b))
 			b++;
-		while (e > b && is_ws(e[-1]))
+		while (e > b && rsp__is_ws(e[-1]))
 			e--;
 		char *eq = memchr(b, '=', (size_t)(e - b));
 		if (eq != NULL) {
 			char *ne = eq, *vb = eq + 1;
-			while (ne > b && is_ws(ne[-1]))
+			while (ne > b && rsp__is_ws(ne[-1]))
 				ne--;
-			while (vb < e && is_ws(*vb))
+			while (vb < e && rsp__is_ws(*vb))
 				vb++;
 			char *ve = e;
 			if (ve - vb >= 2 && *vb == '"' && ve[-1] == '"') {

@@ -8,7 +8,6 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 
 #ifndef RSP_FCGI_SONAME
@@ -16,7 +15,6 @@
 #endif
 
 static struct rsp__fcgi table;
-static char load_error[256];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 /* Every entry point we call, by name: one list, so none can be forgotten. */
@@ -31,16 +29,11 @@ static void load(void)
 	void *h = dlopen(RSP_FCGI_SONAME, RTLD_NOW | RTLD_NOLOAD);
 	if (h == NULL)
 		h = dlopen(RSP_FCGI_SONAME, RTLD_NOW);
-	if (h == NULL) {
-		snprintf(load_error, sizeof(load_error), "%s", dlerror());
+	if (h == NULL)
 		return;
-	}
 #define LOAD_(name)                                                           \
-	if ((sym = dlsym(h, "FCGX_" #name)) == NULL) {                        \
-		snprintf(load_error, sizeof(load_error), "%s: no FCGX_%s",    \
-		    RSP_FCGI_SONAME, #name);                                  \
+	if ((sym = dlsym(h, "FCGX_" #name)) == NULL)                          \
 		return;                                                       \
-	}                                                                     \
 	memcpy(&t.name, &sym, sizeof(sym));
 	FCGI_SYMBOLS(LOAD_)
 #undef LOAD_
@@ -54,9 +47,4 @@ const struct rsp__fcgi *rsp__fcgi(void)
 {
 	pthread_once(&once, load);
 	return table.loaded ? &table : NULL;
-}
-
-const char *rsp__fcgi_error(void)
-{
-	return load_error[0] != '\0' ? load_error : "libfcgi not loaded";
 }

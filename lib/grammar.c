@@ -116,3 +116,11 @@ size_t rsp__escape_log(char *out, size_t cap, const void *data, size_t len)
 	out[o] = '\0';
 	return o;
 }
+
+bool rsp__nph_name(const char *path)
+{
+	if (path == NULL)
+		return false;
+	const char *base = strrchr(path, '/');
+	return strncmp(base != NULL ? base + 1 : path, "nph-", 4) == 0;
+}

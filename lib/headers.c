@@ -51,11 +51,6 @@ int64_t rsp__parse_content_length(const char *s, size_t len)
 	return (int64_t)v;
 }
 
-static bool is_ws(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* RFC 9113 §8.2.2: fields that only make sense on one HTTP/1 connection. */
 static bool connection_specific(const char *name, size_t nlen)
 {
@@ -100,7 +95,8 @@ int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
 	else if (f == RSP_CGI && connection_specific(name, nlen))
 		w = "connection-specific header in a CGI response: the web "
 		    "server's own (RFC 3875 6.3)";
-	else if (f == RSP_H2 && vlen > 0 && (is_ws(value[0]) || is_ws(value[vlen - 1])))
+	else if (f == RSP_H2 && vlen > 0 &&
+	    (rsp__is_ws(value[0]) || rsp__is_ws(value[vlen - 1])))
 		w = "H2 header value starts or ends with a space or tab";
 	else if (RSP__IS(name, nlen, "Content-Length") &&
 	    rsp__parse_content_length(value, vlen) < 0)

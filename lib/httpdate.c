@@ -247,11 +247,11 @@ static bool asctime_date(struct cursor *c, time_t *t)
 int rsp__parse_http_date(const char *s, size_t len, time_t now, time_t *t)
 {
 	/* Leading and trailing OWS belong to the field, not to the date. */
-	while (len > 0 && (*s == ' ' || *s == '\t')) {
+	while (len > 0 && rsp__is_ws(*s)) {
 		s++;
 		len--;
 	}
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+	while (len > 0 && rsp__is_ws(s[len - 1]))
 		len--;
 	struct cursor c = { s, s + len };
 	if (len == 29 && imf_fixdate(&c, t))

@@ -80,9 +80,9 @@ int rsp__why_setf(struct rsp__why *w, int rc, const char *fmt, ...)
 #endif
     ;
 
-/* ---- status.c ------------------------------------------------------ */
-
-const char *rsp__status_description(int code);
+/* The status of a response nobody set one for, and the one the writer
+ * sends when a header or body comes before any status. */
+#define RSP__DEFAULT_STATUS 200
 
 /* ---- grammar.c: byte classes of RFC 9110 / 6265, hot and table-driven */
 
@@ -104,12 +104,19 @@ bool rsp__ieq(const char *a, const char *b);     /* ASCII case-insensitive */
  * Returns the length written. */
 size_t rsp__escape_log(char *out, size_t cap, const void *data, size_t len);
 bool rsp__ieqn(const char *a, size_t alen, const char *b);
-/* a[0..alen) equals the string literal lit, ignoring case; lengths first. */
 /* Is a (alen bytes) the literal, ignoring ASCII case?  Spelt as the literal
  * is the usual case: a fixed-size memcmp the compiler inlines decides it. */
 #define RSP__IS(a, alen, lit) \
 	((alen) == sizeof(lit) - 1 && \
 	 (memcmp((a), (lit), sizeof(lit) - 1) == 0 || rsp__ieqn((a), (alen), (lit))))
+/* RFC 9110 OWS: SP or HTAB (c a char or an unsigned char). */
+static inline bool rsp__is_ws(int c)
+{
+	return c == ' ' || c == '\t';
+}
+/* Does the last element of path (may be NULL) name an NPH program, that
+ * is start with "nph-" (RFC 3875 5)? */
+bool rsp__nph_name(const char *path);
 
 /* ---- headers.c ------------------------------------------------------ */
 
@@ -193,10 +200,9 @@ struct rsp__fcgi {
 	int (*PutStr)(const char *str, int n, FCGX_Stream *stream);
 	int (*FFlush)(FCGX_Stream *stream);
 };
-/* The table, or NULL when libfcgi cannot be loaded (rsp__fcgi_error says
- * why).  Thread-safe; the first call loads. */
+/* The table, or NULL when libfcgi cannot be loaded.  Thread-safe; the
+ * first call loads. */
 const struct rsp__fcgi *rsp__fcgi(void);
-const char *rsp__fcgi_error(void);
 
 
 /* ---- fcgi_record.c: FastCGI 1.0 records, no I/O ---------------------- */
@@ -488,7 +494,8 @@ struct rsp__range { uint64_t first, last; };   /* inclusive */
 int rsp__range_parse(const char *s, size_t len, uint64_t size,
     struct rsp__range *out);
 
-/* ---- request side (request.c, urlencoded.c, multipart.c, cookie_parse.c) */
+/* ---- request side (request.c, body.c, form.c, auth.c; urlencoded.c,
+ * multipart.c, cookie_parse.c) */
 
 /* A decoded name/value pair; both NUL-terminated and request-owned. */
 struct rsp__pair {
@@ -569,10 +576,19 @@ typedef int (*rsp__read_fn)(void *ctx, void *buf, size_t len);
  */
 rsp_request *rsp__request_new_reader(char *const *envp, rsp__read_fn read,
     void *ctx, const struct rsp_limits *lim);
-/* Variables the response reads from its request, found by the same single
- * pass over the environment as the request's own; the value is the
- * environment's (not handed out: read it at once). */
-enum rsp__var { RSP__V_METHOD, RSP__V_PROTO, RSP__V_SCRIPT, RSP__V_SCRIPT_FILE };
+/* The variables the library reads, indexed by one pass over the environment
+ * when the request starts (request.c), so that looking one up costs a load.
+ * rsp_request_param finds these through the index too; rsp__request_var's
+ * value is the environment's, not handed out: read it at once. */
+enum rsp__var {
+	RSP__V_METHOD, RSP__V_PROTO, RSP__V_SCRIPT, RSP__V_SCRIPT_FILE,
+	RSP__V_QUERY, RSP__V_CLEN, RSP__V_CTYPE, RSP__V_URI, RSP__V_PATH_INFO,
+	RSP__V_REMOTE_ADDR, RSP__V_REMOTE_USER,
+	RSP__V_COOKIE, RSP__V_AUTH, RSP__V_IF_MATCH, RSP__V_IF_NONE_MATCH,
+	RSP__V_IF_MODIFIED_SINCE, RSP__V_IF_UNMODIFIED_SINCE, RSP__V_RANGE,
+	RSP__V_IF_RANGE, RSP__V_REFERER, RSP__V_USER_AGENT,
+	RSP__V_N
+};
 const char *rsp__request_var(const rsp_request *req, enum rsp__var v);
 /*
  * The CGI runner's request: over the process environment without copying

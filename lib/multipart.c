@@ -42,11 +42,6 @@
 
 #include <string.h>
 
-static inline bool is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 static inline bool is_tchar(unsigned char c)
 {
 	return (rsp__ctype[c] & RSP__TCHAR) != 0;
@@ -64,14 +59,14 @@ static bool is_bchar(unsigned char c)
 bool rsp__media_type_is(const char *ct, size_t len, const char *type)
 {
 	const char *p = ct, *end = ct + len;
-	while (p < end && is_ws((unsigned char)*p))
+	while (p < end && rsp__is_ws(*p))
 		p++;
 	const char *b = p;
 	while (p < end && (is_tchar((unsigned char)*p) || *p == '/'))
 		p++;
 	if (!rsp__ieqn(b, (size_t)(p - b), type))
 		return false;
-	return p == end || is_ws((unsigned char)*p) || *p == ';';
+	return p == end || rsp__is_ws(*p) || *p == ';';
 }
 
 /*
@@ -85,7 +80,7 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 	const char *p = *pp;
 
 	for (;;) {
-		while (p < end && is_ws((unsigned char)*p))
+		while (p < end && rsp__is_ws(*p))
 			p++;
 		if (p == end) {
 			*pp = p;
@@ -94,7 +89,7 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 		if (*p != ';')
 			return RSP_EBADREQ;
 		p++;
-		while (p < end && is_ws((unsigned char)*p))
+		while (p < end && rsp__is_ws(*p))
 			p++;
 		if (p < end && *p != ';')
 			break;
@@ -157,7 +152,7 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 /* Skip leading OWS and the type token(s) of a header value. */
 static const char *skip_type(const char *p, const char *end)
 {
-	while (p < end && is_ws((unsigned char)*p))
+	while (p < end && rsp__is_ws(*p))
 		p++;
 	while (p < end && (is_tchar((unsigned char)*p) || *p == '/'))
 		p++;
@@ -252,9 +247,9 @@ static int parse_headers(struct rsp__arena *a, const char *p, const char *end,
 			if ((c < 0x20 && c != '\t') || c == 0x7f)
 				return RSP_EBADREQ;
 		}
-		while (vb < ve && is_ws((unsigned char)*vb))
+		while (vb < ve && rsp__is_ws(*vb))
 			vb++;
-		while (ve > vb && is_ws((unsigned char)ve[-1]))
+		while (ve > vb && rsp__is_ws(ve[-1]))
 			ve--;
 
 		if (rsp__ieqn(name, nlen, "Content-Disposition")) {
@@ -298,7 +293,7 @@ static const unsigned char *find_delim(const unsigned char *p,
 			*next = t + 2;
 			return m;
 		}
-		while (t < end && is_ws(*t))
+		while (t < end && rsp__is_ws(*t))
 			t++;
 		if (end - t >= 2 && t[0] == '\r' && t[1] == '\n') {
 			*close = false;
@@ -339,7 +334,7 @@ int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
 			close = true;
 			next = t + 2;
 		} else {
-			while (t < end && is_ws(*t))
+			while (t < end && rsp__is_ws(*t))
 				t++;
 			if (end - t >= 2 && t[0] == '\r' && t[1] == '\n')
 				next = t + 2;

@@ -15,11 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static bool is_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* 1*DIGIT at s[*i], saturating at UINT64_MAX (a position that large is
  * syntactically fine and simply past any file).  false when no digit. */
 static bool number(const char *s, size_t len, size_t *i, uint64_t *v)
@@ -88,7 +83,7 @@ int rsp__range_parse(const char *s, size_t len, uint64_t size,
 	i = 6;
 	/* 1#range-spec: empty elements and OWS around commas are allowed. */
 	while (i < len) {
-		if (s[i] == ',' || is_ows(s[i])) {
+		if (s[i] == ',' || rsp__is_ws(s[i])) {
 			i++;
 			continue;
 		}
@@ -99,7 +94,7 @@ int rsp__range_parse(const char *s, size_t len, uint64_t size,
 			return RSP__RANGE_IGNORE;
 		if (ok)
 			n++;
-		while (i < len && is_ows(s[i]))
+		while (i < len && rsp__is_ws(s[i]))
 			i++;
 		if (i < len && s[i] != ',')
 			return RSP__RANGE_IGNORE;
@@ -121,11 +116,11 @@ int rsp__range_parse(const char *s, size_t len, uint64_t size,
 static bool if_range_holds(const char *v, const rsp_headers *h)
 {
 	size_t len = strlen(v);
-	while (len > 0 && is_ows(*v)) {
+	while (len > 0 && rsp__is_ws(*v)) {
 		v++;
 		len--;
 	}
-	while (len > 0 && is_ows(v[len - 1]))
+	while (len > 0 && rsp__is_ws(v[len - 1]))
 		len--;
 	if (len > 0 && (v[0] == '"' || (len > 1 && v[0] == 'W' && v[1] == '/'))) {
 		const char *etag = rsp_headers_get(h, "ETag");
@@ -387,14 +382,15 @@ int rsp_apply_range(rsp_response *res)
 	if (rc != RSP_OK)
 		return rc;
 	const rsp_request *req = res->request;
-	const char *range = req ? rsp_request_param(req, "HTTP_RANGE") : NULL;
+	/* From the request's index, not handed out: read during this call. */
+	const char *range = rsp__request_var(req, RSP__V_RANGE);
 	if (range == NULL)
 		return 0;
 	/* Range is defined for GET; HEAD answers with GET's fields. */
 	const char *m = rsp_request_method(req);
 	if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0)
 		return 0;
-	const char *if_range = rsp_request_param(req, "HTTP_IF_RANGE");
+	const char *if_range = rsp__request_var(req, RSP__V_IF_RANGE);
 	if (if_range != NULL && !if_range_holds(if_range, &r->headers))
 		return 0;
 	struct rsp__range v[RSP_MAX_RANGES];

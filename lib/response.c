@@ -14,18 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DEFAULT_STATUS 200
-
 /* ---- construction ------------------------------------------------------ */
-
-static const char *basename_of(const char *path)
-{
-	const char *base = path;
-	for (const char *p = path; p != NULL && *p != '\0'; p++)
-		if (*p == '/')
-			base = p + 1;
-	return base;
-}
 
 /* Does s (may be NULL) start with the NUL-terminated prefix? */
 static bool starts_with(const char *s, const char *prefix)
@@ -63,7 +52,7 @@ static void take_request(struct rsp__response *r, rsp_request *req)
 		const char *script = rsp__request_var(req, RSP__V_SCRIPT);
 		if (script == NULL || *script == '\0')
 			script = rsp__request_var(req, RSP__V_SCRIPT_FILE);
-		if (starts_with(basename_of(script), "nph-"))
+		if (rsp__nph_name(script))
 			r->out.flavour = RSP_NPH;
 	}
 	r->headers.flavour = r->out.flavour;
@@ -92,7 +81,7 @@ static void set_defaults(struct rsp__response *r)
 	r->pub.add_required_headers = true;
 	r->pub.send_body_for_head_request = false;
 	r->pub.close_connection = false;
-	r->status = DEFAULT_STATUS;
+	r->status = RSP__DEFAULT_STATUS;
 	r->status_msg = NULL;
 	r->kind = RSP__C_PARTS;
 	r->content = NULL;

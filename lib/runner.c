@@ -25,12 +25,6 @@ extern char **environ;
 
 /* ---- CGI ----------------------------------------------------------------------- */
 
-static bool program_is_nph(void)
-{
-	const char *name = program_invocation_short_name;
-	return name != NULL && strncmp(name, "nph-", 4) == 0;
-}
-
 static int run_cgi(const struct rsp__app *app)
 {
 	rsp_request *req = rsp__request_new_env(environ, 0, &app->lim);
@@ -44,7 +38,9 @@ static int run_cgi(const struct rsp__app *app)
 		fputs("respond: out of memory\n", stderr);
 		return 1;
 	}
-	if (program_is_nph() && rsp_flavour(res) == RSP_CGI)
+	/* The program's own name can make it NPH too (see DESIGN.md 20). */
+	if (rsp__nph_name(program_invocation_short_name) &&
+	    rsp_flavour(res) == RSP_CGI)
 		rsp_set_flavour(res, RSP_NPH);
 	struct rsp__access *acc = rsp__access_begin(&app->opts, req, res);
 	rsp__handle(app, req, res);

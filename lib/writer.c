@@ -13,9 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* What the writer sends when a header or body comes before any status. */
-#define DEFAULT_STATUS 200
-
 struct rsp_writer {
 	const struct rsp__wcfg *cfg; /* the response's side, read-only */
 	rsp_sink sink;
@@ -325,9 +322,9 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 	if (w->seen_location && RSP__IS(name, nlen, "Location"))
 		return refuse(w, RSP_EINVAL, "a second Location");
 	if (is_cl && (rc = rsp__cl_allowed(w->cfg->why, w->status_written ?
-	    w->status_code : DEFAULT_STATUS, value, vlen)) != RSP_OK)
+	    w->status_code : RSP__DEFAULT_STATUS, value, vlen)) != RSP_OK)
 		return rc;
-	if (!w->status_written && (rc = status_line(w, DEFAULT_STATUS, NULL)) != RSP_OK)
+	if (!w->status_written && (rc = status_line(w, RSP__DEFAULT_STATUS, NULL)) != RSP_OK)
 		return rc;
 	if ((rc = rsp__buf_reserve(&w->out, nlen + vlen + 4)) != RSP_OK)
 		return rc;
@@ -378,7 +375,7 @@ static size_t format_u64(char *buf, uint64_t v)
 /* The length a Content-Length would announce if the block ended now, or -1. */
 static int64_t inferred_length(rsp_writer *w)
 {
-	int code = w->status_written ? w->status_code : DEFAULT_STATUS;
+	int code = w->status_written ? w->status_code : RSP__DEFAULT_STATUS;
 	if (w->cl_seen || !*w->cfg->add_required_headers)
 		return -1;
 	/* 205: no content, and the server must say so (RFC 9110 15.3.6). */
@@ -398,7 +395,7 @@ static int end_block(rsp_writer *w)
 	char num[24];
 	int rc;
 
-	if (!w->status_written && (rc = status_line(w, DEFAULT_STATUS, NULL)) != RSP_OK)
+	if (!w->status_written && (rc = status_line(w, RSP__DEFAULT_STATUS, NULL)) != RSP_OK)
 		return rc;
 	if (*cfg->add_required_headers) {
 		if (cfg->flavour == RSP_NPH && !w->seen_server &&
@@ -452,7 +449,7 @@ static int body_check(rsp_writer *w, uint64_t len, int64_t first)
 	int rc = guard(w);
 	if (rc != RSP_OK)
 		return rc;
-	int code = w->status_written ? w->status_code : DEFAULT_STATUS;
+	int code = w->status_written ? w->status_code : RSP__DEFAULT_STATUS;
 	if (rsp__body_forbidden(code))
 		return rsp__why_setf(w->cfg->why, RSP_ESTATE, "a body on a %d response",
 		    code);

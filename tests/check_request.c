@@ -126,6 +126,84 @@ START_TEST(test_env_copied)
 }
 END_TEST
 
+/* The variables the library indexes when a request starts, each by its
+ * enum value, by name and (HTTP_*) by field name, as a search would find
+ * them: the first of duplicates, names of the same length or with the same
+ * start not mistaken for them.  Copied, borrowed and detached alike. */
+static const struct { int var; const char *name, *field; } known[] = {
+	{ RSP__V_METHOD, "REQUEST_METHOD", NULL },
+	{ RSP__V_PROTO, "SERVER_PROTOCOL", NULL },
+	{ RSP__V_SCRIPT, "SCRIPT_NAME", NULL },
+	{ RSP__V_SCRIPT_FILE, "SCRIPT_FILENAME", NULL },
+	{ RSP__V_QUERY, "QUERY_STRING", NULL },
+	{ RSP__V_CLEN, "CONTENT_LENGTH", "content-length" },
+	{ RSP__V_CTYPE, "CONTENT_TYPE", "Content-Type" },
+	{ RSP__V_URI, "REQUEST_URI", NULL },
+	{ RSP__V_PATH_INFO, "PATH_INFO", NULL },
+	{ RSP__V_REMOTE_ADDR, "REMOTE_ADDR", NULL },
+	{ RSP__V_REMOTE_USER, "REMOTE_USER", NULL },
+	{ RSP__V_COOKIE, "HTTP_COOKIE", "Cookie" },
+	{ RSP__V_AUTH, "HTTP_AUTHORIZATION", "authorization" },
+	{ RSP__V_IF_MATCH, "HTTP_IF_MATCH", "If-Match" },
+	{ RSP__V_IF_NONE_MATCH, "HTTP_IF_NONE_MATCH", "if_none-MATCH" },
+	{ RSP__V_IF_MODIFIED_SINCE, "HTTP_IF_MODIFIED_SINCE", "If-Modified-Since" },
+	{ RSP__V_IF_UNMODIFIED_SINCE, "HTTP_IF_UNMODIFIED_SINCE", "If-Unmodified-Since" },
+	{ RSP__V_RANGE, "HTTP_RANGE", "Range" },
+	{ RSP__V_IF_RANGE, "HTTP_IF_RANGE", "If-Range" },
+	{ RSP__V_REFERER, "HTTP_REFERER", "Referer" },
+	{ RSP__V_USER_AGENT, "HTTP_USER_AGENT", "User-Agent" },
+};
+
+static void ck_index(const rsp_request *r, bool present)
+{
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		char *want = present ? tu_strdupf("v%zu", i) : NULL;
+		ck_str(rsp__request_var(r, (enum rsp__var)known[i].var), want);
+		ck_str(rsp_request_param(r, known[i].name), want);
+		if (known[i].field != NULL)
+			ck_str(rsp_request_header(r, known[i].field), want);
+		free(want);
+	}
+}
+
+START_TEST(test_env_index)
+{
+	ck_assert_uint_eq(sizeof(known) / sizeof(known[0]), RSP__V_N);
+	/* decoys first: no '=', a prefix, a longer name, the same length */
+	size_t n = 0, cap = 8 + 4 * RSP__V_N;
+	char **env = calloc(cap, sizeof(*env));
+	env[n++] = strdup("REQUEST_METHOD");
+	env[n++] = strdup("HTTP_RANGEX=no");
+	env[n++] = strdup("HTTP_IF_MATCH_=no");
+	env[n++] = strdup("SERVER_SOFTWARE=no");       /* SERVER_PROTOCOL's length */
+	env[n++] = strdup("REMOTE_PORT=no");           /* REMOTE_ADDR's length */
+	env[n++] = strdup("HTTP_ACCEPT=no");           /* HTTP_COOKIE's length */
+	for (size_t i = 0; i < RSP__V_N; i++) {
+		env[n++] = tu_strdupf("%s=v%zu", known[i].name, i);
+		env[n++] = tu_strdupf("%s=later", known[i].name);
+		env[n++] = tu_strdupf("%s_=no", known[i].name);
+		env[n++] = tu_strdupf("X%s=no", known[i].name);
+	}
+	env[n] = NULL;
+
+	rsp_request *r = req_env(env);                 /* copied */
+	ck_index(r, true);
+	rsp_request_free(r);
+	r = rsp__request_new_reader(env, NULL, NULL, NULL);   /* borrowed */
+	ck_index(r, true);
+	ck_ok(rsp__request_detach(r));                 /* then copied */
+	ck_index(r, true);
+	rsp_request_free(r);
+	r = rsp__request_new_reader(env + 1, NULL, NULL, NULL);
+	rsp__request_reset(r, env + n - 1, NULL, NULL, NULL);   /* "Xname=no" only */
+	ck_index(r, false);
+	rsp_request_free(r);
+	for (size_t i = 0; i < n; i++)
+		free(env[i]);
+	free(env);
+}
+END_TEST
+
 START_TEST(test_headers)
 {
 	char *env[] = {
@@ -1043,6 +1121,7 @@ static Suite *request_suite(void)
 	tcase_add_test(tc, test_method_values);
 	tcase_add_test(tc, test_params);
 	tcase_add_test(tc, test_env_copied);
+	tcase_add_test(tc, test_env_index);
 	tcase_add_test(tc, test_headers);
 	tcase_add_test(tc, test_request_reasons);
 	tcase_add_test(tc, test_part_fn_free_on_reset);
