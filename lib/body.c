@@ -235,17 +235,6 @@ void rsp__req_body_release(rsp_request *req)
 	req->mem = NULL;
 }
 
-int rsp__request_detach(rsp_request *req)
-{
-	if (req == NULL)
-		return RSP_OK;
-	(void)rsp__req_body_load(req);  /* errors stay for rsp_request_status */
-	req->src = SRC_NONE;
-	req->read = NULL;
-	req->rctx = NULL;
-	return rsp__req_own_env(req);
-}
-
 bool rsp__request_unread_input(rsp_request *req)
 {
 	int n = 0;

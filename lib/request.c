@@ -129,7 +129,7 @@ static int known_var(const char *s, size_t n)
  * first entry of each well-known variable (as a linear search would find
  * it), and the count.  Every later lookup of these variables is a load,
  * whoever asks and however often.  The index must be empty (init, or
- * rsp__req_own_env clears it).
+ * own_env clears it).
  */
 static void set_env(rsp_request *req, char *const *envp, bool owned)
 {
@@ -361,7 +361,9 @@ void rsp__request_reset(rsp_request *req, char *const *envp, rsp__read_fn read,
 	set_reader(req, envp, read, ctx);
 }
 
-int rsp__req_own_env(rsp_request *req)
+/* Copy a borrowed environment into the arena: RSP_OK or RSP_ENOMEM,
+ * after which the environment reads as empty. */
+static int own_env(rsp_request *req)
 {
 	if (req->env_owned)
 		return RSP_OK;
@@ -371,6 +373,17 @@ int rsp__req_own_env(rsp_request *req)
 		return RSP_ENOMEM;
 	}
 	return RSP_OK;
+}
+
+int rsp__request_detach(rsp_request *req)
+{
+	if (req == NULL)
+		return RSP_OK;
+	(void)rsp__req_body_load(req);  /* errors stay for rsp_request_status */
+	req->src = SRC_NONE;
+	req->read = NULL;
+	req->rctx = NULL;
+	return own_env(req);
 }
 
 void rsp_request_free(rsp_request *req)
@@ -556,19 +569,6 @@ const char *rsp_request_header(const rsp_request *req, const char *name)
 		v = header_find(req, name, nlen, &idx);
 	}
 	return hand_out(req, idx, v);
-}
-
-bool rsp__pairs_next(const struct rsp__pairs *l, size_t *pos,
-    const char **name, const char **value)
-{
-	if (pos == NULL || *pos >= l->n)
-		return false;
-	if (name != NULL)
-		*name = l->v[*pos].name;
-	if (value != NULL)
-		*value = l->v[*pos].value;
-	(*pos)++;
-	return true;
 }
 
 static void build_params(rsp_request *req)

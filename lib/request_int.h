@@ -119,12 +119,19 @@ static inline const char *rsp__req_env(const rsp_request *req, enum rsp__var k)
 {
 	return req->var[k];
 }
-/* Copy a borrowed environment into the arena (detach): RSP_OK or
- * RSP_ENOMEM, after which the environment reads as empty. */
-int rsp__req_own_env(rsp_request *req);
 /* The next pair of a list from *pos (the *_next iteration). */
-bool rsp__pairs_next(const struct rsp__pairs *l, size_t *pos,
-    const char **name, const char **value);
+static inline bool rsp__pairs_next(const struct rsp__pairs *l, size_t *pos,
+    const char **name, const char **value)
+{
+	if (pos == NULL || *pos >= l->n)
+		return false;
+	if (name != NULL)
+		*name = l->v[*pos].name;
+	if (value != NULL)
+		*value = l->v[*pos].value;
+	(*pos)++;
+	return true;
+}
 
 /* ---- body.c ----------------------------------------------------------- */
 
