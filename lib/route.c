@@ -1,7 +1,8 @@
 /*
  * route.c - a routing table: method + path pattern -> handler, compiled once
- * (refused with a message when malformed or ambiguous), matched per request
- * on the stack without allocating; 404, 405 + Allow, HEAD and OPTIONS.
+ * (refused with a message when malformed or ambiguous; indexed by segment
+ * count, first literal and exact path), matched per request on the stack
+ * without allocating; 404, 405 + Allow, HEAD and OPTIONS.
  */
 #include "internal.h"
 
@@ -12,6 +13,7 @@
 #define MAX_PATH   8192         /* bytes of the matched path */
 #define MAX_PARAMS 16           /* {name} segments (and *) in a pattern */
 #define ALLOW_MAX  512
+#define NO_ID      UINT32_MAX
 
 enum seg_kind { SEG_LIT, SEG_PARAM, SEG_STAR };
 
@@ -25,21 +27,45 @@ struct croute {
 	const struct rsp_route *src;
 	const char *method;         /* NULL: any method */
 	size_t mlen;
+	uint64_t mkey;              /* method_key of the method */
 	bool get;                   /* method is GET: also serves HEAD */
 	bool star;                  /* the last segment is * */
+	uint32_t first;             /* id of the first segment in firsts, or NO_ID */
+	uint32_t path;              /* id of the all-literal pattern in paths, or NO_ID */
 	struct seg *segs;
 	size_t nsegs;
 	size_t order;               /* position in the caller's table */
+};
+
+/* Distinct strings numbered 0, 1, ... in order of addition, in an
+ * open-addressed hash table (a slot holds id + 1, 0 is empty; at least
+ * half the slots stay empty). */
+struct strset {
+	struct skey {
+		const char *s;
+		size_t len;
+		uint32_t hash;
+		uint32_t at;        /* the first route in v that added it */
+	} *key;
+	size_t n;
+	uint32_t *slot;
+	size_t mask;
 };
 
 struct rsp_router {
 	struct croute *v;           /* most specific first */
 	size_t n;
 	/* by[k][0..nby[k]): the routes a path of k segments can match, in
-	 * the order of v, so a request looks only at those */
+	 * the order of v, so a request looks only at those.  The order of v
+	 * puts literal first segments before {name} and *, and equal ones
+	 * together: by[k][0..lit[k]) is runs of one first id each, ids
+	 * increasing; by[k][lit[k]..nby[k]) begin with {name} or *. */
 	uint32_t *by[MAX_SEGS + 1];
 	size_t nby[MAX_SEGS + 1];
+	size_t lit[MAX_SEGS + 1];
 	uint32_t *by_store;
+	struct strset firsts;       /* literal first segments */
+	struct strset paths;        /* patterns without {name} or * */
 	struct seg *segs;           /* storage for every route's segments */
 	char *text;                 /* copies of names and literals */
 };
@@ -177,6 +203,10 @@ void rsp_router_free(rsp_router *rt)
 	free(rt->segs);
 	free(rt->text);
 	free(rt->by_store);
+	free(rt->firsts.key);
+	free(rt->firsts.slot);
+	free(rt->paths.key);
+	free(rt->paths.slot);
 	free(rt);
 }
 
@@ -203,6 +233,125 @@ static bool count_fits_k(const struct croute *c, size_t k)
 	return c->star ? k >= c->nsegs : k == c->nsegs;
 }
 
+/* A few instructions per 8 bytes: every byte enters the product once (the
+ * last 1 to 8 through two overlapping loads), and so does the length. */
+static inline uint32_t hash_bytes(const char *s, size_t n)
+{
+	const uint64_t mul = 0x9e3779b97f4a7c15u;
+	uint64_t h = n * mul, w = 0;
+	uint32_t x, y;
+	for (; n > 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * mul;
+		h ^= h >> 29;
+	}
+	if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		w = (uint64_t)x << 32 | y;
+	} else if (n > 0) {
+		w = (uint64_t)(unsigned char)s[0] << 16 |
+		    (uint64_t)(unsigned char)s[n / 2] << 8 | (unsigned char)s[n - 1];
+	}
+	h = (h ^ w) * mul;
+	return (uint32_t)(h >> 32);
+}
+
+/* memcmp(a, b, n) == 0, without a call for the few bytes that methods and
+ * segments usually are (4 to 8: two overlapping loads each). */
+static inline bool same(const char *a, const char *b, size_t n)
+{
+	uint32_t a0, a1, b0, b1;
+	if (n > 8)
+		return memcmp(a, b, n) == 0;
+	if (n >= 4) {
+		memcpy(&a0, a, 4);
+		memcpy(&b0, b, 4);
+		memcpy(&a1, a + n - 4, 4);
+		memcpy(&b1, b + n - 4, 4);
+		return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+static int set_init(struct strset *t, size_t max)
+{
+	size_t size = 2;
+	while (size < 2 * max)
+		size *= 2;
+	t->mask = size - 1;
+	t->key = calloc(max, sizeof(*t->key));
+	t->slot = calloc(size, sizeof(*t->slot));
+	return t->key != NULL && t->slot != NULL ? RSP_OK : RSP_ENOMEM;
+}
+
+/* The id of s (whose hash_bytes is h), or NO_ID. */
+static inline uint32_t set_find(const struct strset *t, const char *s,
+    size_t len, uint32_t h)
+{
+	for (size_t i = h & t->mask; t->slot[i] != 0; i = (i + 1) & t->mask) {
+		const struct skey *k = &t->key[t->slot[i] - 1];
+		if (k->hash == h && k->len == len && same(k->s, s, len))
+			return t->slot[i] - 1;
+	}
+	return NO_ID;
+}
+
+/* The id of s, added (for route at) when new.  Equal strings come one after
+ * another (v sorts them together): s is new unless it is the last added. */
+static uint32_t set_add(struct strset *t, const char *s, size_t len, size_t at)
+{
+	const struct skey *last = t->n > 0 ? &t->key[t->n - 1] : NULL;
+	if (last != NULL && last->len == len && memcmp(last->s, s, len) == 0)
+		return (uint32_t)(t->n - 1);
+	uint32_t h = hash_bytes(s, len);
+	size_t i = h & t->mask;
+	while (t->slot[i] != 0)
+		i = (i + 1) & t->mask;
+	t->key[t->n] = (struct skey){ s, len, h, (uint32_t)at };
+	t->slot[i] = (uint32_t)++t->n;
+	return (uint32_t)(t->n - 1);
+}
+
+/* The length of method s, and its bytes packed into an integer when there
+ * are 8 at most (else 0): a C string holds no 0 byte, so equal keys are
+ * equal methods. */
+static uint64_t method_key(const char *s, size_t *len)
+{
+	uint64_t k = 0;
+	size_t n = 0;
+	for (; n < 8 && s[n] != '\0'; n++)
+		k = k << 8 | (unsigned char)s[n];
+	if (s[n] == '\0') {
+		*len = n;
+		return k;
+	}
+	*len = n + strlen(s + n);
+	return 0;
+}
+
+/* Number the literal first segments and the all-literal patterns in the
+ * order of v, which sorts equal ones together: ids increase along v. */
+static int index_literals(rsp_router *rt)
+{
+	if (set_init(&rt->firsts, rt->n) != RSP_OK || set_init(&rt->paths, rt->n) != RSP_OK)
+		return RSP_ENOMEM;
+	for (size_t i = 0; i < rt->n; i++) {
+		struct croute *c = &rt->v[i];
+		size_t lits = 0;
+		while (lits < c->nsegs && c->segs[lits].kind == SEG_LIT)
+			lits++;
+		c->first = lits == 0 ? NO_ID :
+		    set_add(&rt->firsts, c->segs[0].text, c->segs[0].len, i);
+		c->path = lits < c->nsegs ? NO_ID :
+		    set_add(&rt->paths, c->src->pattern, strlen(c->src->pattern), i);
+	}
+	return RSP_OK;
+}
+
 static int index_counts(rsp_router *rt)
 {
 	size_t total = 0;
@@ -217,6 +366,9 @@ static int index_counts(rsp_router *rt)
 		for (size_t i = 0; i < rt->n; i++)
 			if (count_fits_k(&rt->v[i], k))
 				rt->by[k][rt->nby[k]++] = (uint32_t)i;
+		while (rt->lit[k] < rt->nby[k] &&
+		    rt->v[rt->by[k][rt->lit[k]]].first != NO_ID)
+			rt->lit[k]++;
 		next += rt->nby[k];
 	}
 	return RSP_OK;
@@ -259,7 +411,7 @@ rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
 		c->src = r;
 		c->order = i;
 		c->method = r->method && strcmp(r->method, "*") != 0 ? r->method : NULL;
-		c->mlen = c->method ? strlen(c->method) : 0;
+		c->mkey = c->method ? method_key(c->method, &c->mlen) : 0;
 		c->get = c->method && strcmp(c->method, "GET") == 0;
 		c->star = tmp[c->nsegs - 1].kind == SEG_STAR;
 		c->segs = rt->segs + total_segs;
@@ -282,7 +434,8 @@ rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
 			return NULL;
 		}
 	}
-	if (own_text(rt, total_text) != RSP_OK || index_counts(rt) != RSP_OK)
+	if (own_text(rt, total_text) != RSP_OK || index_literals(rt) != RSP_OK ||
+	    index_counts(rt) != RSP_OK)
 		goto nomem;
 	return rt;
 nomem:
@@ -389,51 +542,158 @@ static int split_path(struct path *ps, const char *p, size_t len)
 	return 0;
 }
 
-/* Does the route's pattern match the path?  Fills m's parameters. */
+/* Does route c's pattern match the path?  Fills m's parameters.  c is a
+ * candidate (cand_next): it has the path's segment count, or fewer before a
+ * final *, and a literal first segment of c equals the path's already. */
 static bool match_path(const struct croute *c, struct path *ps,
     struct rsp__route_match *m)
 {
-	size_t k;
 	m->n = 0;
-	for (k = 0; k < c->nsegs; k++) {
+	for (size_t k = 0; k < c->nsegs; k++) {
 		const struct seg *s = &c->segs[k];
-		if (s->kind == SEG_STAR) {
-			if (k >= ps->n)
+		if (s->kind == SEG_LIT) {
+			if (k > 0 && (s->len != ps->len[k] ||
+			    !same(s->text, ps->seg[k], s->len)))
 				return false;
-					/* the raw remainder, copied after the decoded segments */
+		} else if (s->kind == SEG_PARAM) {
+			if (ps->len[k] == 0)
+				return false;
+			m->name[m->n] = s->text;
+			m->value[m->n++] = ps->seg[k];
+		} else {
+			/* the raw remainder, copied after the decoded segments */
 			size_t off = ps->raw[k], n = ps->rawlen - off;
 			char *t = ps->buf + MAX_PATH + MAX_SEGS;
 			memcpy(t, ps->rawp + off, n);
 			t[n] = '\0';
 			m->name[m->n] = "*";
 			m->value[m->n++] = t;
-			return true;
-		}
-		if (k >= ps->n)
-			return false;
-		if (s->kind == SEG_LIT) {
-			if (s->len != ps->len[k] || memcmp(s->text, ps->seg[k], s->len) != 0)
-				return false;
-		} else {
-			if (ps->len[k] == 0)
-				return false;
-			m->name[m->n] = s->text;
-			m->value[m->n++] = ps->seg[k];
 		}
 	}
-	return k == ps->n;
+	return true;
 }
 
-/* The request's method, measured once per request. */
-struct method { const char *s; size_t len; bool head; };
+/*
+ * The routes path ps can match, most specific first: in by[ps->n], the run
+ * whose first literal is the path's first segment (its id from the hash
+ * table, the run by binary search: ids increase along by[k][0..lit[k])),
+ * then the routes that begin with {name} or *.  The routes skipped begin
+ * with another literal and cannot match, so the others come in the order
+ * of v: the winner and the Allow list are those of a walk over all.
+ */
+struct cands {
+	const rsp_router *rt;
+	const uint32_t *by;
+	size_t i, lit, end;
+	uint32_t id;
+};
 
-static bool method_matches(const struct croute *c, const struct method *m)
+static void cands_init(struct cands *cs, const rsp_router *rt,
+    const struct path *ps)
 {
-	return c->method == NULL || (c->mlen == m->len &&
-	    memcmp(c->method, m->s, m->len) == 0) || (m->head && c->get);
+	size_t lo = 0, hi = rt->lit[ps->n];
+	cs->rt = rt;
+	cs->by = rt->by[ps->n];
+	cs->lit = hi;
+	cs->end = rt->nby[ps->n];
+	cs->id = hi == 0 ? NO_ID : set_find(&rt->firsts, ps->seg[0], ps->len[0],
+	    hash_bytes(ps->seg[0], ps->len[0]));
+	if (cs->id == NO_ID)
+		lo = hi;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rt->v[cs->by[mid]].first < cs->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	cs->i = lo;
 }
 
+static inline const struct croute *cand_next(struct cands *cs)
+{
+	if (cs->i < cs->lit) {
+		const struct croute *c = &cs->rt->v[cs->by[cs->i]];
+		if (c->first == cs->id) {
+			cs->i++;
+			return c;
+		}
+		cs->i = cs->lit;
+	}
+	return cs->i < cs->end ? &cs->rt->v[cs->by[cs->i++]] : NULL;
+}
 
+/* The request's method: the environment's REQUEST_METHOD, read at once
+ * (not handed out: nothing keeps it past the dispatch); unset or empty is
+ * GET, as for rsp_request_method.  len and key only for a walk. */
+struct method {
+	const char *s;
+	bool head;
+	size_t len;
+	uint64_t key;
+};
+
+static void method_of(const rsp_request *req, struct method *m)
+{
+	const char *s = rsp__request_var(req, RSP__V_METHOD);
+	m->s = s != NULL && s[0] != '\0' ? s : "GET";
+	m->head = m->s[0] == 'H' && strcmp(m->s, "HEAD") == 0;
+}
+
+/* For the one or two routes of an exact path: byte by byte up to the
+ * route's length (a shorter request method stops the loop at its NUL). */
+static bool method_is(const struct croute *c, const struct method *m)
+{
+	size_t i = 0;
+	if (c->method == NULL || (m->head && c->get))
+		return true;
+	while (i < c->mlen && c->method[i] == m->s[i])
+		i++;
+	return i == c->mlen && m->s[i] == '\0';
+}
+
+/* For the many routes of a walk: the request's key, packed once. */
+static inline bool method_matches(const struct croute *c, const struct method *m)
+{
+	if (c->method == NULL || (m->head && c->get))
+		return true;
+	if (c->mkey != 0)
+		return c->mkey == m->key;
+	return c->mlen == m->len && same(c->method, m->s, m->len);
+}
+
+/*
+ * The route for a raw path (at most MAX_PATH bytes) equal byte for byte to
+ * an all-literal pattern, or NULL.  Such a path has no '%' and no dot
+ * segment, and no other pattern that matches it is as specific, so the
+ * routes of that pattern (one per method, together in v) are the first
+ * that a walk would try: one hash lookup stands for the walk.
+ */
+static const struct croute *exact_route(const rsp_router *rt, const char *p,
+    size_t len, const struct method *mt)
+{
+	if (rt->paths.n == 0)
+		return NULL;
+	uint32_t id = set_find(&rt->paths, p, len, hash_bytes(p, len));
+	if (id == NO_ID)
+		return NULL;
+	const struct croute *c = &rt->v[rt->paths.key[id].at], *end = rt->v + rt->n;
+	for (; c < end && c->path == id; c++)
+		if (method_is(c, mt))
+			return c;
+	return NULL;
+}
+
+/* Call route c's handler, its match reachable through the request. */
+static int call(rsp_request *req, rsp_response *res, const struct croute *c,
+    struct rsp__route_match *m)
+{
+	m->route = c;
+	rsp__request_set_route(req, m);
+	int rc = c->src->handler(req, res, c->src->arg);
+	rsp__request_set_route(req, NULL);
+	return rc;
+}
 
 static void allow_add(char *allow, size_t *len, const char *m)
 {
@@ -462,11 +722,13 @@ static bool allowed(const rsp_router *rt, struct path *ps,
     char *allow, size_t *len)
 {
 	struct rsp__route_match m;
+	struct cands cs;
+	const struct croute *c;
 	bool any = false, all = false;
 	*len = 0;
 	allow[0] = '\0';
-	for (size_t i = 0; i < rt->nby[ps->n]; i++) {
-		const struct croute *c = &rt->v[rt->by[ps->n][i]];
+	cands_init(&cs, rt, ps);
+	while ((c = cand_next(&cs)) != NULL) {
 		if (!match_path(c, ps, &m))
 			continue;
 		any = true;
@@ -475,7 +737,7 @@ static bool allowed(const rsp_router *rt, struct path *ps,
 			continue;
 		}
 		allow_add(allow, len, c->method);
-		if (strcmp(c->method, "GET") == 0)
+		if (c->get)
 			allow_add(allow, len, "HEAD");
 	}
 	if (all) {
@@ -498,43 +760,55 @@ static int answer_error(rsp_response *res, int code, const char *msg,
 	return rc;
 }
 
-int rsp_router_dispatch(rsp_request *req, rsp_response *res, void *router)
+/* Split and decode the path, call the first candidate whose method and
+ * pattern match, else answer 400, 414, 404, 405 or OPTIONS' 204. */
+static int walk(const rsp_router *rt, rsp_request *req, rsp_response *res,
+    const char *p, size_t len, struct method *mt)
 {
-	const rsp_router *rt = router;
-	if (rt == NULL || req == NULL || res == NULL)
-		return RSP_EINVAL;
 	struct path ps;
 	struct rsp__route_match m;
-	const char *p, *method = rsp_request_method(req);
-	size_t len;
-
-	request_path(req, &p, &len);
+	struct cands cs;
+	const struct croute *c;
 	int bad = split_path(&ps, p, len);
 	if (bad == 400)
 		return answer_error(res, 400, "the path holds %00 or a dot segment", NULL);
 	if (bad == 414)
 		return answer_error(res, 414, "the path is too long", NULL);
-	struct method mt = { method, strlen(method), strcmp(method, "HEAD") == 0 };
-	for (size_t i = 0; i < rt->nby[ps.n]; i++) {
-		const struct croute *c = &rt->v[rt->by[ps.n][i]];
-		if (!method_matches(c, &mt) || !match_path(c, &ps, &m))
-			continue;
-		m.route = c;
-		rsp__request_set_route(req, &m);
-		int rc = c->src->handler(req, res, c->src->arg);
-		rsp__request_set_route(req, NULL);
-		return rc;
-	}
+	mt->key = method_key(mt->s, &mt->len);
+	cands_init(&cs, rt, &ps);
+	while ((c = cand_next(&cs)) != NULL)
+		if (method_matches(c, mt) && match_path(c, &ps, &m))
+			return call(req, res, c, &m);
 	char allow[ALLOW_MAX];
 	if (!allowed(rt, &ps, allow, &len))
 		return answer_error(res, 404, "no route for this path", NULL);
-	if (strcmp(method, "OPTIONS") == 0) {
+	if (strcmp(mt->s, "OPTIONS") == 0) {
 		int rc = rsp_set_status(res, 204, NULL);
 		if (rc == RSP_OK)
 			rc = rsp_headers_set(res->headers, "Allow", allow);
 		return rc;
 	}
 	return answer_error(res, 405, "method not allowed", allow);
+}
+
+int rsp_router_dispatch(rsp_request *req, rsp_response *res, void *router)
+{
+	const rsp_router *rt = router;
+	if (rt == NULL || req == NULL || res == NULL)
+		return RSP_EINVAL;
+	struct method mt;
+	const struct croute *c;
+	const char *p;
+	size_t len;
+
+	request_path(req, &p, &len);
+	method_of(req, &mt);
+	if (len <= MAX_PATH && (c = exact_route(rt, p, len, &mt)) != NULL) {
+		struct rsp__route_match m;
+		m.n = 0;
+		return call(req, res, c, &m);
+	}
+	return walk(rt, req, res, p, len, &mt);
 }
 
 const char *rsp_route_param(const rsp_request *req, const char *name)

@@ -158,13 +158,13 @@ static struct tu *request(const char *method, const char *uri, const char *scrip
 	return t;
 }
 
-START_TEST(route_table)
+/* Dispatch case c through rt and check what it reached and answered. */
+static void check_case(rsp_router *rt, const struct rcase *c)
 {
-	const struct rcase *c = &cases[_i];
 	struct tu *t = request(c->method, c->uri, c->script, c->path_info);
 	seen.route = -1;
 	seen.params[0] = '\0';
-	ck_ok(rsp_router_dispatch(t->req, t->res, router));
+	ck_ok(rsp_router_dispatch(t->req, t->res, rt));
 	ck_assert_msg(seen.route == c->route, "%s %s: route %d, expected %d", c->method,
 	    c->uri ? c->uri : c->path_info, seen.route, c->route);
 	ck_assert_int_eq(rsp_status(t->res, NULL), c->status);
@@ -182,6 +182,110 @@ START_TEST(route_table)
 	/* the parameters live only while the handler runs */
 	ck_assert_ptr_null(rsp_route_param(t->req, "id"));
 	tu_free(t);
+}
+
+START_TEST(route_table)
+{
+	check_case(router, &cases[_i]);
+}
+END_TEST
+
+/*
+ * What the index must not change: routes sharing a first literal, a
+ * literal beside {name} and * at the first segment, all-literal patterns
+ * reached raw (one lookup) or percent-encoded (the walk), their method
+ * missing (the walk goes on to {name} and *), methods of 8 bytes and more.
+ */
+static const struct rsp_route itable[] = {
+	R("GET", "/a", 0),
+	R("GET", "/a/b", 1),
+	R("POST", "/a/b", 2),
+	R("GET", "/a/{x}", 3),
+	R("GET", "/a/b/*", 4),
+	R("GET", "/ab", 5),
+	R("GET", "/{x}/b", 6),
+	R("GET", "/{x}", 7),
+	R("PUT", "/*", 8),
+	R("PROPPATCH", "/a/b", 9),
+	R("PROPFIND", "/a/b", 10),
+	R(NULL, "/ab/{y}", 11),
+	R("GET", "/b", 12),
+	R("GET", "/b/b", 13),
+	R("DELETE", "/a/{x}", 14),
+};
+
+static const struct rcase icases[] = {
+	{ "GET", "/a", 0, 0, 0, 200, "", 0 },
+	{ "GET", "/a/b", 0, 0, 1, 200, "", 0 },
+	{ "HEAD", "/a/b", 0, 0, 1, 200, "", 0 },
+	{ "POST", "/a/b", 0, 0, 2, 200, "", 0 },
+	{ "PROPPATCH", "/a/b", 0, 0, 9, 200, "", 0 },
+	{ "PROPFIND", "/a/b", 0, 0, 10, 200, "", 0 },
+	{ "PROPPATCHX", "/a/b", 0, 0, -1, 405, 0,
+	    "GET, HEAD, POST, PROPFIND, PROPPATCH, DELETE, PUT, OPTIONS" },
+	{ "PROPFINDX", "/a/b", 0, 0, -1, 405, 0,
+	    "GET, HEAD, POST, PROPFIND, PROPPATCH, DELETE, PUT, OPTIONS" },
+	{ "PROPFIN", "/a/b", 0, 0, -1, 405, 0,
+	    "GET, HEAD, POST, PROPFIND, PROPPATCH, DELETE, PUT, OPTIONS" },
+	{ "GETX", "/a", 0, 0, -1, 405, 0, "GET, HEAD, PUT, OPTIONS" },
+	{ "GE", "/a", 0, 0, -1, 405, 0, "GET, HEAD, PUT, OPTIONS" },
+	{ "DELETE", "/a/b", 0, 0, 14, 200, "x=b", 0 },
+	{ "PUT", "/a/b", 0, 0, 8, 200, "*=a/b", 0 },
+	{ "GET", "/a/c", 0, 0, 3, 200, "x=c", 0 },
+	{ "GET", "/a/%62", 0, 0, 1, 200, "", 0 },
+	{ "GET", "/%61/b", 0, 0, 1, 200, "", 0 },
+	{ "GET", "/%61", 0, 0, 0, 200, "", 0 },
+	{ "GET", "/a/b/c/d", 0, 0, 4, 200, "*=c/d", 0 },
+	{ "GET", "/a/b/", 0, 0, 4, 200, "*=", 0 },
+	{ "GET", "/ab", 0, 0, 5, 200, "", 0 },
+	{ "GET", "/ab/1", 0, 0, 11, 200, "y=1", 0 },
+	{ "DELETE", "/ab/1", 0, 0, 11, 200, "y=1", 0 },
+	{ "GET", "/c/b", 0, 0, 6, 200, "x=c", 0 },
+	{ "GET", "/c", 0, 0, 7, 200, "x=c", 0 },
+	{ "GET", "/c/d", 0, 0, -1, 405, 0, "PUT, OPTIONS" },
+	{ "PUT", "/c/d", 0, 0, 8, 200, "*=c/d", 0 },
+	{ "GET", "/b", 0, 0, 12, 200, "", 0 },
+	{ "GET", "/b/b", 0, 0, 13, 200, "", 0 },
+	{ "GET", "/b/c", 0, 0, -1, 405, 0, "PUT, OPTIONS" },
+	{ "GET", "/a/", 0, 0, -1, 405, 0, "PUT, OPTIONS" },
+	{ "OPTIONS", "/a/b", 0, 0, -1, 204, 0,
+	    "GET, HEAD, POST, PROPFIND, PROPPATCH, DELETE, PUT, OPTIONS" },
+	{ "GET", "/a/b?q=/a", 0, 0, 1, 200, "", 0 },
+	{ "GET", "/a/b", "/a", "/b", 12, 200, "", 0 },
+	{ "GET", "/a/b", "/a/b", 0, 1, 200, "", 0 },
+	{ "GET", 0, 0, "/b/b", 13, 200, "", 0 },
+	{ "GET", "/a/./b", 0, 0, -1, 400, 0, 0 },
+};
+
+START_TEST(index_table)
+{
+	char err[256];
+	rsp_router *rt = rsp_router_new(itable, sizeof(itable) / sizeof(itable[0]),
+	    err, sizeof(err));
+	ck_assert_msg(rt != NULL, "%s", err);
+	check_case(rt, &icases[_i]);
+	rsp_router_free(rt);
+}
+END_TEST
+
+/* An all-literal pattern longer than a path may be: its path is still 414. */
+START_TEST(long_literal)
+{
+	char *pat = malloc(9001);
+	pat[0] = '/';
+	memset(pat + 1, 'a', 8999);
+	pat[9000] = '\0';
+	struct rsp_route r[1] = { R("GET", pat, 0) };
+	rsp_router *rt = rsp_router_new(r, 1, NULL, 0);
+	ck_assert_ptr_nonnull(rt);
+	struct tu *t = request("GET", pat, NULL, NULL);
+	seen.route = -1;
+	ck_ok(rsp_router_dispatch(t->req, t->res, rt));
+	ck_assert_int_eq(seen.route, -1);
+	ck_assert_int_eq(rsp_status(t->res, NULL), 414);
+	tu_free(t);
+	rsp_router_free(rt);
+	free(pat);
 }
 END_TEST
 
@@ -350,6 +454,8 @@ int main(void)
 	tcase_add_test(tc, method_not_allowed_bytes);
 	tcase_add_test(tc, options_bytes);
 	tcase_add_test(tc, null_arguments);
+	tcase_add_loop_test(tc, index_table, 0, (int)(sizeof(icases) / sizeof(icases[0])));
+	tcase_add_test(tc, long_literal);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("compile");
 	tcase_set_timeout(tc, 30);
