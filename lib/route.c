@@ -472,11 +472,12 @@ static int hexval(unsigned char c)
  * SCRIPT_NAME prefix, if it ends at a segment boundary.  Without
  * REQUEST_URI, PATH_INFO (already decoded by the server); else "/".
  * (nginx's stock fastcgi_params make SCRIPT_NAME the whole path when
- * there is no split: then the whole path is what routes.)
+ * there is no split: then the whole path is what routes.)  The values
+ * are read in place from the environment, which outlives the dispatch.
  */
 static void request_path(const rsp_request *req, const char **p, size_t *len)
 {
-	const char *uri = rsp_request_param(req, "REQUEST_URI"), *pi;
+	const char *uri = rsp__request_var(req, RSP__V_URI), *pi;
 	if (uri != NULL && uri[0] == '/') {
 		size_t n = strcspn(uri, "?#");
 		const char *sn = rsp__request_var(req, RSP__V_SCRIPT);
@@ -486,7 +487,7 @@ static void request_path(const rsp_request *req, const char **p, size_t *len)
 		/* SCRIPT_NAME as the whole path leaves no PATH_INFO to route by
 		 * (so the common case never looks PATH_INFO up). */
 		if (sl > 0 && sl < n && uri[sl] == '/' && memcmp(uri, sn, sl) == 0 &&
-		    (pi = rsp_request_param(req, "PATH_INFO")) != NULL && pi[0] != '\0') {
+		    (pi = rsp__request_var(req, RSP__V_PATH_INFO)) != NULL && pi[0] != '\0') {
 			uri += sl;
 			n -= sl;
 		}
@@ -494,7 +495,7 @@ static void request_path(const rsp_request *req, const char **p, size_t *len)
 		*len = n ? n : 1;
 		return;
 	}
-	pi = rsp_request_param(req, "PATH_INFO");
+	pi = rsp__request_var(req, RSP__V_PATH_INFO);
 	*p = pi != NULL && pi[0] == '/' ? pi : "/";
 	*len = strlen(*p);
 }
