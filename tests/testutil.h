@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 /* What the NPH flavour adds after the user's headers (DESIGN.md 3). */
-#define NPH_SERVER "Server: respond/0.1.0\r\n"
+#define NPH_SERVER "Server: respond/" RSP_VERSION "\r\n"
 #define NPH_DATE   "Date: <DATE>\r\n"
 #define NPH_REQ    NPH_SERVER NPH_DATE
 
