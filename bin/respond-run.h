@@ -20,9 +20,9 @@
 
 #include "checker.h"
 
-#ifndef RESPOND_RUN_VERSION
-#define RESPOND_RUN_VERSION "0.1.0"
-#endif
+/* The package's version, which configure takes from lib/respond.h. */
+#include "config.h"
+#define RESPOND_RUN_VERSION PACKAGE_VERSION
 
 #define PROG "respond-run"
 #define HEADER_CAP 65536        /* largest header block accepted */

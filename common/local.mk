@@ -7,7 +7,4 @@ noinst_LTLIBRARIES += %D%/librespond-check.la
 CHECKER_LDADD = %D%/librespond-check.la lib/librespond-core.la
 
 check_PROGRAMS += tests/check_checker
-tests_check_checker_SOURCES = tests/check_checker.c
-tests_check_checker_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/%D%
-tests_check_checker_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_checker_LDADD = $(CHECKER_LDADD) $(CHECK_LIBS) $(PTHREAD_LIBS)

@@ -252,7 +252,8 @@ static bool allowed(const struct accepted *acc, const char *name, size_t nlen,
 	if (strcmp(ln, "content-length") == 0)
 		return true;            /* the oracle has judged it */
 	if (strcmp(ln, "server") == 0)
-		return vlen == 13 && memcmp(value, "respond/0.1.0", 13) == 0;
+		return vlen == strlen("respond/" RSP_VERSION) &&
+		    memcmp(value, "respond/" RSP_VERSION, vlen) == 0;
 	if (strcmp(ln, "date") == 0)
 		return vlen == 29 && memcmp(value + 25, " GMT", 4) == 0;
 	if (strcmp(ln, "connection") == 0)

@@ -217,6 +217,12 @@ int rsp_headers_append(rsp_headers *h, const char *name, const char *value)
 
 static int headers_vaddf(rsp_headers *h, const char *name, bool replace,
     const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 0)))
+#endif
+    ;
+static int headers_vaddf(rsp_headers *h, const char *name, bool replace,
+    const char *fmt, va_list ap)
 {
 	char small[256];
 	va_list ap2;
