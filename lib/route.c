@@ -552,6 +552,9 @@ static bool match_path(const struct croute *c, struct path *ps,
 	m->n = 0;
 	for (size_t k = 0; k < c->nsegs; k++) {
 		const struct seg *s = &c->segs[k];
+		/* a final * may stand for no segment at all */
+		if (k >= ps->n && s->kind != SEG_STAR)
+			return false;
 		if (s->kind == SEG_LIT) {
 			if (k > 0 && (s->len != ps->len[k] ||
 			    !same(s->text, ps->seg[k], s->len)))
@@ -563,7 +566,8 @@ static bool match_path(const struct croute *c, struct path *ps,
 			m->value[m->n++] = ps->seg[k];
 		} else {
 			/* the raw remainder, copied after the decoded segments */
-			size_t off = ps->raw[k], n = ps->rawlen - off;
+			size_t off = k < ps->n ? ps->raw[k] : ps->rawlen;
+			size_t n = ps->rawlen - off;
 			char *t = ps->buf + MAX_PATH + MAX_SEGS;
 			memcpy(t, ps->rawp + off, n);
 			t[n] = '\0';
