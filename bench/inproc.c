@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-static char part[65536];   /* 16 parts of 64 KiB: 1 MiB */
+static char part[65536]; /* 16 parts of 64 KiB: 1 MiB */
 
 static int hello(rsp_response *res)
 {
@@ -22,12 +22,21 @@ static int hello(rsp_response *res)
 static int headers(rsp_response *res)
 {
 	static const char *const names[10] = {
-		"X-Bench-0", "X-Bench-1", "X-Bench-2", "X-Bench-3", "X-Bench-4",
-		"X-Bench-5", "X-Bench-6", "X-Bench-7", "X-Bench-8", "X-Bench-9",
+		"X-Bench-0",
+		"X-Bench-1",
+		"X-Bench-2",
+		"X-Bench-3",
+		"X-Bench-4",
+		"X-Bench-5",
+		"X-Bench-6",
+		"X-Bench-7",
+		"X-Bench-8",
+		"X-Bench-9",
 	};
 	int rc = rsp_headers_set(res->headers, "Content-Type", "text/plain");
 	for (int i = 0; i < 9 && rc == RSP_OK; i++)
-		rc = rsp_headers_set(res->headers, names[i], "some header value");
+		rc = rsp_headers_set(res->headers, names[i],
+		    "some header value");
 	if (rc == RSP_OK)
 		rc = rsp_set_cookie(res, "session", "0123456789abcdef", NULL);
 	if (rc == RSP_OK)
@@ -44,7 +53,8 @@ static int error(rsp_response *res)
 
 static int parts(rsp_response *res)
 {
-	int rc = rsp_headers_set(res->headers, "Content-Type", "application/octet-stream");
+	int rc = rsp_headers_set(res->headers, "Content-Type",
+	    "application/octet-stream");
 	for (int i = 0; i < 16 && rc == RSP_OK; i++)
 		rc = rsp_add_content(res, part, (ssize_t)sizeof(part));
 	return rc;
@@ -57,17 +67,19 @@ struct bench_case {
 
 static const struct bench_case cases[] = {
 	{ "hello", hello },
-	{ "headers", headers },   /* Content-Type + 9 more headers + 3 cookies */
+	{ "headers", headers }, /* Content-Type + 9 more headers + 3 cookies */
 	{ "error", error },
 	{ "parts", parts },
 };
 
-static int run(const struct bench_case *c, rsp_request *req, long iterations, size_t *bytes)
+static int run(const struct bench_case *c, rsp_request *req, long iterations,
+    size_t *bytes)
 {
 	struct rsp_buffer out = { NULL, 0, 0 };
 	for (long i = 0; i < iterations; i++) {
 		out.len = 0;
-		rsp_response *res = rsp_response_new(req, rsp_sink_buffer(&out));
+		rsp_response *res =
+		    rsp_response_new(req, rsp_sink_buffer(&out));
 		if (res == NULL)
 			return RSP_ENOMEM;
 		int rc = c->fill(res);
@@ -75,7 +87,8 @@ static int run(const struct bench_case *c, rsp_request *req, long iterations, si
 			rc = rsp_finish(res);
 		rsp_response_free(res);
 		if (rc != RSP_OK) {
-			fprintf(stderr, "inproc: %s: %s\n", c->name, rsp_strerror(rc));
+			fprintf(stderr, "inproc: %s: %s\n", c->name,
+			    rsp_strerror(rc));
 			rsp_buffer_free(&out);
 			return rc;
 		}
@@ -94,7 +107,8 @@ int main(int argc, char **argv)
 	int status = 0;
 
 	if (iterations <= 0) {
-		fprintf(stderr, "usage: inproc ITERATIONS [hello|headers|error|parts]\n");
+		fprintf(stderr,
+		    "usage: inproc ITERATIONS [hello|headers|error|parts]\n");
 		return 64;
 	}
 	memset(part, 'x', sizeof(part));
@@ -113,8 +127,10 @@ int main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
-		printf("%s %.1f %zu\n", cases[i].name, ns / (double)iterations, bytes);
+		double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 +
+		    (double)(t1.tv_nsec - t0.tv_nsec);
+		printf("%s %.1f %zu\n", cases[i].name, ns / (double)iterations,
+		    bytes);
 	}
 	rsp_request_free(req);
 	return status;

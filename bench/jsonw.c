@@ -88,9 +88,12 @@ int main(int argc, char **argv)
 		double t1 = now();
 		len[1] = with_cjson();
 		double t2 = now();
-		if (t1 - t0 < best[0]) best[0] = t1 - t0;
-		if (t2 - t1 < best[1]) best[1] = t2 - t1;
+		if (t1 - t0 < best[0])
+			best[0] = t1 - t0;
+		if (t2 - t1 < best[1])
+			best[1] = t2 - t1;
 	}
-	printf("jsonw %.0f %zu\ncjson %.0f %zu\n", best[0], len[0], best[1], len[1]);
+	printf("jsonw %.0f %zu\ncjson %.0f %zu\n", best[0], len[0], best[1],
+	    len[1]);
 	return 0;
 }

@@ -20,12 +20,13 @@ void *__libc_calloc(size_t n, size_t size);
 void *__libc_realloc(void *p, size_t size);
 
 enum { C_TOTAL, C_RESPOND, C_FCGI, C_OTHER, C_N };
-static const char *const cat_names[C_N] = { "total", "librespond", "libfcgi", "other" };
+static const char *const cat_names[C_N] = { "total", "librespond", "libfcgi",
+	"other" };
 static unsigned long counts[C_N];
 
 struct object {
 	uintptr_t lo, hi, base;
-	int cat;        /* -1: skip (libc, this library), else a C_ category */
+	int cat; /* -1: skip (libc, this library), else a C_ category */
 	char path[256];
 };
 static struct object objects[64];
@@ -49,7 +50,7 @@ static int add_object(struct dl_phdr_info *info, size_t size, void *data)
 	(void)data;
 	if (nobjects >= (int)(sizeof(objects) / sizeof(objects[0])))
 		return 1;
-	for (int i = 0; i < nobjects; i++)   /* known already (a rescan) */
+	for (int i = 0; i < nobjects; i++) /* known already (a rescan) */
 		if (objects[i].base == info->dlpi_addr)
 			return 0;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -90,7 +91,8 @@ static const struct object *find_object(uintptr_t a);
 static const struct object *find_or_rescan(uintptr_t a)
 {
 	const struct object *o = find_object(a);
-	if (o == NULL && !__atomic_exchange_n(&rescanning, 1, __ATOMIC_ACQUIRE)) {
+	if (o == NULL &&
+	    !__atomic_exchange_n(&rescanning, 1, __ATOMIC_ACQUIRE)) {
 		dl_iterate_phdr(add_object, NULL);
 		__atomic_store_n(&rescanning, 0, __ATOMIC_RELEASE);
 		o = find_object(a);
@@ -116,7 +118,7 @@ static void count_site(uintptr_t a)
 		if (cur == 0) {
 			uintptr_t zero = 0;
 			if (!__atomic_compare_exchange_n(&s->addr, &zero, a, 0,
-			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 				cur = zero;
 			else
 				cur = a;
@@ -146,7 +148,7 @@ static void count(void)
 		if (o != NULL)
 			cat = o->cat;
 		if (cat == C_RESPOND || cat == C_FCGI)
-			count_site(a - 1);   /* inside the call instruction */
+			count_site(a - 1); /* inside the call instruction */
 		break;
 	}
 	__atomic_fetch_add(&counts[cat], 1, __ATOMIC_RELAXED);
@@ -176,10 +178,11 @@ __attribute__((constructor)) static void start(void)
 	void *frames[2];
 	busy = 1;
 	out_path = getenv("MALLOC_COUNT_OUT");
-	backtrace(frames, 2);   /* loads the unwinder now, not inside a count */
+	backtrace(frames, 2); /* loads the unwinder now, not inside a count */
 	dl_iterate_phdr(add_object, NULL);
-	for (int i = 0; i < nobjects; i++)   /* this library: not a caller */
-		if ((uintptr_t)&count >= objects[i].lo && (uintptr_t)&count < objects[i].hi)
+	for (int i = 0; i < nobjects; i++) /* this library: not a caller */
+		if ((uintptr_t)&count >= objects[i].lo &&
+		    (uintptr_t)&count < objects[i].hi)
 			objects[i].cat = -1;
 	busy = 0;
 	ready = 1;
@@ -191,11 +194,13 @@ __attribute__((destructor)) static void finish(void)
 	int fd = 2;
 	busy = 1;
 	if (out_path != NULL && *out_path != '\0')
-		fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0644);
 	if (fd < 0)
 		return;
 	for (int c = 0; c < C_N; c++) {
-		int len = snprintf(line, sizeof(line), "%s %lu\n", cat_names[c], counts[c]);
+		int len = snprintf(line, sizeof(line), "%s %lu\n", cat_names[c],
+		    counts[c]);
 		if (write(fd, line, (size_t)len) < 0)
 			break;
 	}

@@ -7,9 +7,9 @@
 int main(void)
 {
 	printf("Status: 200 OK\r\n"
-	    "Content-Type: text/plain\r\n"
-	    "Content-Length: 20\r\n"
-	    "\r\n"
-	    "Some example content");
+	       "Content-Type: text/plain\r\n"
+	       "Content-Length: 20\r\n"
+	       "\r\n"
+	       "Some example content");
 	return 0;
 }

@@ -17,14 +17,17 @@ static void serve(FCGX_Request *r, const char *path)
 	int fd = open(path, O_RDONLY);
 
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		FCGX_FPrintF(r->out, "Status: 500 Internal Server Error\r\n"
+		FCGX_FPrintF(r->out,
+		    "Status: 500 Internal Server Error\r\n"
 		    "Content-Type: text/plain\r\nContent-Length: 0\r\n\r\n");
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
-	FCGX_FPrintF(r->out, "Status: 200 OK\r\nContent-Type: application/octet-stream\r\n"
-	    "Content-Length: %lld\r\n\r\n", (long long)st.st_size);
+	FCGX_FPrintF(r->out,
+	    "Status: 200 OK\r\nContent-Type: application/octet-stream\r\n"
+	    "Content-Length: %lld\r\n\r\n",
+	    (long long)st.st_size);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		if (n <= 0 || FCGX_PutStr(buf, (int)n, r->out) != (int)n)

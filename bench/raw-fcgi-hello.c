@@ -6,12 +6,11 @@
 #include <fcgiapp.h>
 #include <stdlib.h>
 
-static const char reply[] =
-    "Status: 200 OK\r\n"
-    "Content-Type: text/plain\r\n"
-    "Content-Length: 20\r\n"
-    "\r\n"
-    "Some example content";
+static const char reply[] = "Status: 200 OK\r\n"
+                            "Content-Type: text/plain\r\n"
+                            "Content-Length: 20\r\n"
+                            "\r\n"
+                            "Some example content";
 
 int main(void)
 {

@@ -31,12 +31,23 @@ int main(void)
 	struct rsp_route routes[50];
 	for (int i = 0; i < 49; i++) {
 		switch (i % 4) {
-		case 0: snprintf(pats[i], sizeof(pats[i]), "/api/v1/r%d", i); break;
-		case 1: snprintf(pats[i], sizeof(pats[i]), "/api/v1/r%d/{id}", i); break;
-		case 2: snprintf(pats[i], sizeof(pats[i]), "/b%d/{x}/items/{y}", i); break;
-		default: snprintf(pats[i], sizeof(pats[i]), "/static%d/*", i); break;
+		case 0:
+			snprintf(pats[i], sizeof(pats[i]), "/api/v1/r%d", i);
+			break;
+		case 1:
+			snprintf(pats[i], sizeof(pats[i]), "/api/v1/r%d/{id}",
+			    i);
+			break;
+		case 2:
+			snprintf(pats[i], sizeof(pats[i]), "/b%d/{x}/items/{y}",
+			    i);
+			break;
+		default:
+			snprintf(pats[i], sizeof(pats[i]), "/static%d/*", i);
+			break;
 		}
-		routes[i] = (struct rsp_route){ methods[i % 4], pats[i], other, NULL };
+		routes[i] =
+		    (struct rsp_route){ methods[i % 4], pats[i], other, NULL };
 	}
 	routes[49] = (struct rsp_route){ "GET", "/bench", hello, NULL };
 	return rsp_run_routes(routes, 50, NULL);

@@ -15,7 +15,8 @@ static int file(rsp_request *req, rsp_response *res, void *arg)
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return RSP_EIO;
-	int rc = rsp_headers_set(res->headers, "Content-Type", "application/octet-stream");
+	int rc = rsp_headers_set(res->headers, "Content-Type",
+	    "application/octet-stream");
 	if (rc != RSP_OK) {
 		close(fd);
 		return rc;

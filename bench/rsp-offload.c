@@ -10,7 +10,8 @@ static int offload(rsp_request *req, rsp_response *res, void *arg)
 {
 	const char *uri = arg;
 	(void)req;
-	int rc = rsp_headers_set(res->headers, "Content-Type", "application/octet-stream");
+	int rc = rsp_headers_set(res->headers, "Content-Type",
+	    "application/octet-stream");
 	if (rc != RSP_OK)
 		return rc;
 	return rsp_offload_file(res, RSP_OFFLOAD_NGINX, uri);

@@ -11,20 +11,20 @@
 
 int main(int argc, char **argv)
 {
-    /* static: everything allocated stays reachable until exit */
-    static struct opts o;
-    static struct request rq;
-    static struct output out;
-    static struct child ch;
+	/* static: everything allocated stays reachable until exit */
+	static struct opts o;
+	static struct request rq;
+	static struct output out;
+	static struct child ch;
 
-    signal(SIGPIPE, SIG_IGN);
-    guard_std_fds();
-    parse_args(&o, argc, argv);
-    if (o.check_only)
-        return check_only(&o);
-    build_request(&o, &rq);
-    check_program(&rq, o.program);
-    output_open(&out, &o, rq.head);
-    spawn(&ch, &rq, o.program);
-    return pump(&ch, &rq, &out, &o);
+	signal(SIGPIPE, SIG_IGN);
+	guard_std_fds();
+	parse_args(&o, argc, argv);
+	if (o.check_only)
+		return check_only(&o);
+	build_request(&o, &rq);
+	check_program(&rq, o.program);
+	output_open(&out, &o, rq.head);
+	spawn(&ch, &rq, o.program);
+	return pump(&ch, &rq, &out, &o);
 }

@@ -25,7 +25,7 @@
 #define RESPOND_RUN_VERSION PACKAGE_VERSION
 
 #define PROG "respond-run"
-#define HEADER_CAP 65536        /* largest header block accepted */
+#define HEADER_CAP 65536 /* largest header block accepted */
 #define REMOTE_PORT "54321"
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
@@ -43,8 +43,8 @@
 /* ---- util.c ---- */
 
 struct buf {
-    char *p;
-    size_t len, cap;
+	char *p;
+	size_t len, cap;
 };
 
 _Noreturn void die_oom(void);
@@ -77,35 +77,35 @@ _Noreturn void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 enum hop { HOP_ADD, HOP_ADD_EMPTY, HOP_REMOVE };
 
-struct hdr_op {                 /* one -H or -b, applied after parsing */
-    enum hop op;
-    char *name;                 /* field name as given */
-    char *value;
+struct hdr_op { /* one -H or -b, applied after parsing */
+	enum hop op;
+	char *name; /* field name as given */
+	char *value;
 };
 
 struct form_part {
-    char *name;
-    char *filename;             /* NULL: no filename parameter */
-    char *type;                 /* NULL: no Content-Type line */
-    struct buf data;
+	char *name;
+	char *filename; /* NULL: no filename parameter */
+	char *type;     /* NULL: no Content-Type line */
+	struct buf data;
 };
 
 struct opts {
-    const char *method;
-    struct hdr_op *hops;
-    size_t nhops;
-    int have_data;
-    struct buf data;
-    struct form_part *parts;
-    size_t nparts;
-    char **envs;                /* "NAME=VALUE" or "NAME" (remove) */
-    size_t nenvs;
-    int nph, http2, include, check_only;
-    int flavour;                /* enum rsp_check_flavour, -1: from PROGRAM */
-    const char *output;
-    long long timeout_ms;
-    const char *program;
-    const char *url;
+	const char *method;
+	struct hdr_op *hops;
+	size_t nhops;
+	int have_data;
+	struct buf data;
+	struct form_part *parts;
+	size_t nparts;
+	char **envs; /* "NAME=VALUE" or "NAME" (remove) */
+	size_t nenvs;
+	int nph, http2, include, check_only;
+	int flavour; /* enum rsp_check_flavour, -1: from PROGRAM */
+	const char *output;
+	long long timeout_ms;
+	const char *program;
+	const char *url;
 };
 
 void parse_args(struct opts *o, int argc, char **argv);
@@ -113,18 +113,18 @@ void parse_args(struct opts *o, int argc, char **argv);
 /* ---- request.c ---- */
 
 struct env {
-    char **v;
-    size_t n;
+	char **v;
+	size_t n;
 };
 
 struct request {
-    struct env env;
-    int has_body;
-    struct buf body;
-    char *filename;             /* absolute path to execute */
-    char *dir;                  /* its directory */
-    const char *method;
-    int head;
+	struct env env;
+	int has_body;
+	struct buf body;
+	char *filename; /* absolute path to execute */
+	char *dir;      /* its directory */
+	const char *method;
+	int head;
 };
 
 void build_request(struct opts *o, struct request *rq);
@@ -132,14 +132,14 @@ void build_request(struct opts *o, struct request *rq);
 /* ---- output.c ---- */
 
 struct output {
-    struct rsp_check check;
-    char hdr[HEADER_CAP];       /* the header block, the checker's memory */
-    int nph, head, include;
-    const char *proto;          /* SERVER_PROTOCOL, for the -i status line */
-    int fd;
-    const char *name;
-    int dead;                   /* stop writing (EPIPE or error) */
-    int failed;                 /* write error other than EPIPE */
+	struct rsp_check check;
+	char hdr[HEADER_CAP]; /* the header block, the checker's memory */
+	int nph, head, include;
+	const char *proto; /* SERVER_PROTOCOL, for the -i status line */
+	int fd;
+	const char *name;
+	int dead;   /* stop writing (EPIPE or error) */
+	int failed; /* write error other than EPIPE */
 };
 
 void output_open(struct output *r, const struct opts *o, int head);
@@ -151,9 +151,9 @@ int check_only(const struct opts *o);
 /* ---- child.c ---- */
 
 struct child {
-    pid_t pid;
-    int in_fd, out_fd, err_fd;  /* our ends of its pipes, -1: closed */
-    sigset_t orig, waitmask;    /* the mask to restore; ppoll()'s */
+	pid_t pid;
+	int in_fd, out_fd, err_fd; /* our ends of its pipes, -1: closed */
+	sigset_t orig, waitmask;   /* the mask to restore; ppoll()'s */
 };
 
 void guard_std_fds(void);
@@ -164,6 +164,6 @@ extern volatile sig_atomic_t got_signal;
 /* ---- pump.c ---- */
 
 int pump(struct child *ch, const struct request *rq, struct output *out,
-         const struct opts *o);
+    const struct opts *o);
 
 #endif

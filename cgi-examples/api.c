@@ -93,7 +93,8 @@ static const char *body_name(rsp_request *req, rsp_response *res, json_t **doc)
 	json_error_t err;
 
 	*doc = NULL;
-	if (ct == NULL || tl != 16 || strncasecmp(ct, "application/json", 16) != 0) {
+	if (ct == NULL || tl != 16 ||
+	    strncasecmp(ct, "application/json", 16) != 0) {
 		rsp_set_error(res, 415, "the body must be application/json");
 		return NULL;
 	}
@@ -104,14 +105,16 @@ static const char *body_name(rsp_request *req, rsp_response *res, json_t **doc)
 	*doc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
 	if (*doc == NULL) {
 		char msg[256];
-		snprintf(msg, sizeof(msg), "bad JSON: %s at line %d column %d", err.text,
-		    err.line, err.column);
+		snprintf(msg, sizeof(msg), "bad JSON: %s at line %d column %d",
+		    err.text, err.line, err.column);
 		rsp_set_error(res, 400, msg);
 		return NULL;
 	}
-	json_t *name = json_is_object(*doc) ? json_object_get(*doc, "name") : NULL;
+	json_t *name =
+	    json_is_object(*doc) ? json_object_get(*doc, "name") : NULL;
 	if (!json_is_string(name)) {
-		rsp_set_error(res, 400, "the body must be an object with a string \"name\"");
+		rsp_set_error(res, 400,
+		    "the body must be an object with a string \"name\"");
 		return NULL;
 	}
 	return json_string_value(name);
@@ -119,7 +122,8 @@ static const char *body_name(rsp_request *req, rsp_response *res, json_t **doc)
 
 static int list(rsp_request *req, rsp_response *res, void *arg)
 {
-	(void)req; (void)arg;
+	(void)req;
+	(void)arg;
 	rsp_jsonw *j = rsp_jsonw_new(res, RSP_JSONW_CONTENT);
 	if (j == NULL)
 		return RSP_ENOMEM;
@@ -153,8 +157,9 @@ static int create(rsp_request *req, rsp_response *res, void *arg)
 	pthread_mutex_lock(&db.lock);
 	if (name_taken(name, 0)) {
 		rc = rsp_set_error(res, 409, "an item with this name exists");
-	} else if (db.n == db.cap && (db.cap = db.cap ? db.cap * 2 : 16,
-	    db.v = realloc(db.v, db.cap * sizeof(*db.v))) == NULL) {
+	} else if (db.n == db.cap &&
+	    (db.cap = db.cap ? db.cap * 2 : 16,
+	        db.v = realloc(db.v, db.cap * sizeof(*db.v))) == NULL) {
 		rc = RSP_ENOMEM;
 	} else {
 		struct item *it = &db.v[db.n];
@@ -166,8 +171,8 @@ static int create(rsp_request *req, rsp_response *res, void *arg)
 			/* the collection's own path (as the client sent it) + the id */
 			const char *uri = rsp_request_param(req, "REQUEST_URI");
 			int ulen = uri ? (int)strcspn(uri, "?") : 0;
-			rc = rsp_headers_setf(res->headers, "Location", "%.*s/%lld",
-			    ulen, uri ? uri : "", it->id);
+			rc = rsp_headers_setf(res->headers, "Location",
+			    "%.*s/%lld", ulen, uri ? uri : "", it->id);
 			if (rc == RSP_OK)
 				rc = send_item(res, 201, it);
 		}
@@ -182,7 +187,8 @@ static int show(rsp_request *req, rsp_response *res, void *arg)
 	(void)arg;
 	pthread_mutex_lock(&db.lock);
 	struct item *it = find(id_param(req));
-	int rc = it ? send_item(res, 200, it) : rsp_set_error(res, 404, "no such item");
+	int rc = it ? send_item(res, 200, it)
+	            : rsp_set_error(res, 404, "no such item");
 	pthread_mutex_unlock(&db.lock);
 	return rc;
 }
@@ -235,10 +241,10 @@ static int destroy(rsp_request *req, rsp_response *res, void *arg)
 }
 
 static const struct rsp_route routes[] = {
-	{ "GET",    "/items",      list,    NULL },
-	{ "POST",   "/items",      create,  NULL },
-	{ "GET",    "/items/{id}", show,    NULL },
-	{ "PUT",    "/items/{id}", update,  NULL },
+	{ "GET", "/items", list, NULL },
+	{ "POST", "/items", create, NULL },
+	{ "GET", "/items/{id}", show, NULL },
+	{ "PUT", "/items/{id}", update, NULL },
 	{ "DELETE", "/items/{id}", destroy, NULL },
 };
 
@@ -246,8 +252,9 @@ int main(void)
 {
 	const char *file = getenv("API_LOG"), *fmt = getenv("API_LOG_FORMAT");
 	struct rsp_access_log log = { 2, RSP_LOG_COMBINED };
-	if (file != NULL && (log.fd = open(file, O_WRONLY | O_APPEND | O_CREAT |
-	    O_CLOEXEC, 0644)) < 0) {
+	if (file != NULL &&
+	    (log.fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	         0644)) < 0) {
 		perror(file);
 		return 1;
 	}
@@ -255,6 +262,8 @@ int main(void)
 		log.format = RSP_LOG_COMMON;
 	else if (fmt != NULL && strcmp(fmt, "json") == 0)
 		log.format = RSP_LOG_JSON;
-	struct rsp_options opts = { .access_log = rsp_access_log_write, .access_arg = &log };
-	return rsp_run_routes(routes, sizeof(routes) / sizeof(routes[0]), &opts);
+	struct rsp_options opts = { .access_log = rsp_access_log_write,
+		.access_arg = &log };
+	return rsp_run_routes(routes, sizeof(routes) / sizeof(routes[0]),
+	    &opts);
 }

@@ -7,12 +7,16 @@
 static int cookies(rsp_request *req, rsp_response *res, void *arg)
 {
 	struct rsp_cookie session = {
-		.httponly = true, .secure = true, .samesite = "Lax",
-		.has_max_age = true, .max_age = 3600,
+		.httponly = true,
+		.secure = true,
+		.samesite = "Lax",
+		.has_max_age = true,
+		.max_age = 3600,
 	};
 	int rc;
 	(void)arg;
-	if ((rc = rsp_set_cookie(res, "session", "abc123", &session)) != RSP_OK ||
+	if ((rc = rsp_set_cookie(res, "session", "abc123", &session)) !=
+	        RSP_OK ||
 	    (rc = rsp_set_cookie(res, "theme", "dark", NULL)) != RSP_OK ||
 	    (rc = rsp_set_cookie(res, "draft", "1", NULL)) != RSP_OK ||
 	    (rc = rsp_delete_cookie(res, "old", "/", NULL)) != RSP_OK)

@@ -5,7 +5,8 @@
 #include <respond.h>
 #include <stdio.h>
 
-typedef bool (*next_fn)(rsp_request *req, size_t *pos, const char **n, const char **v);
+typedef bool (*next_fn)(rsp_request *req, size_t *pos, const char **n,
+    const char **v);
 
 static void put(struct rsp_buffer *b, const char *s)
 {
@@ -18,21 +19,25 @@ static void raw(struct rsp_buffer *b, const char *s)
 	rsp_buffer_append(b, s, -1);
 }
 
-static bool query_next(rsp_request *r, size_t *p, const char **n, const char **v)
+static bool query_next(rsp_request *r, size_t *p, const char **n,
+    const char **v)
 {
 	return rsp_request_query_next(r, p, n, v);
 }
-static bool cookie_next(rsp_request *r, size_t *p, const char **n, const char **v)
+static bool cookie_next(rsp_request *r, size_t *p, const char **n,
+    const char **v)
 {
 	return rsp_request_cookie_next(r, p, n, v);
 }
-static bool header_next(rsp_request *r, size_t *p, const char **n, const char **v)
+static bool header_next(rsp_request *r, size_t *p, const char **n,
+    const char **v)
 {
 	return rsp_request_header_next(r, p, n, v);
 }
 
 /* "key": [["name", "value"], ...] */
-static void pairs(struct rsp_buffer *b, rsp_request *req, const char *key, next_fn next)
+static void pairs(struct rsp_buffer *b, rsp_request *req, const char *key,
+    next_fn next)
 {
 	const char *n, *v;
 	size_t pos = 0;
@@ -93,7 +98,8 @@ static int echo(rsp_request *req, rsp_response *res, void *arg)
 	pairs(&b, req, "headers", header_next);
 	raw(&b, "}\n");
 
-	int rc = rsp_headers_set(res->headers, "Content-Type", "application/json");
+	int rc =
+	    rsp_headers_set(res->headers, "Content-Type", "application/json");
 	if (rc == RSP_OK)
 		rc = rsp_set_content(res, b.data, (ssize_t)b.len);
 	rsp_buffer_free(&b);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#define LINES 8192   /* 8192 lines of 35 bytes: 280 KiB */
+#define LINES 8192 /* 8192 lines of 35 bytes: 280 KiB */
 
 static int file(rsp_request *req, rsp_response *res, void *arg)
 {

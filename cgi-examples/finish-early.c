@@ -14,14 +14,16 @@ static int finish_early(rsp_request *req, rsp_response *res, void *arg)
 	(void)arg;
 	rsp_set_status(res, 202, NULL);
 	rsp_headers_set(res->headers, "Content-Type", "text/plain");
-	rsp_set_content(res, "accepted; the work goes on after this response\n", -1);
+	rsp_set_content(res, "accepted; the work goes on after this response\n",
+	    -1);
 	int rc = rsp_finish(res);
 	if (rc != RSP_OK)
 		return rc;
 	/* The client has its answer; this part is ours. */
 	nanosleep(&pause, NULL);
 	const char *job = rsp_request_query(req, "job");
-	fprintf(stderr, "finish-early: job %s done after the response\n", job ? job : "(none)");
+	fprintf(stderr, "finish-early: job %s done after the response\n",
+	    job ? job : "(none)");
 	return RSP_OK;
 }
 

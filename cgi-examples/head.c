@@ -10,7 +10,8 @@ static int head(rsp_request *req, rsp_response *res, void *arg)
 {
 	const char *send = rsp_request_query(req, "send_body");
 	(void)arg;
-	res->send_body_for_head_request = send != NULL && strcmp(send, "1") == 0;
+	res->send_body_for_head_request =
+	    send != NULL && strcmp(send, "1") == 0;
 	rsp_headers_set(res->headers, "Content-Type", "text/plain");
 	rsp_headers_set(res->headers, "X-Method", rsp_request_method(req));
 	return rsp_set_content(res, "a body that HEAD does not get\n", -1);

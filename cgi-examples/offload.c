@@ -19,8 +19,9 @@ static int plain_name(const char *s)
 	size_t n = strlen(s);
 	if (n == 0 || n > 100 || s[0] == '.')
 		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789._-") == n;
+	return strspn(s,
+	           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	           "0123456789._-") == n;
 }
 
 static int offload(rsp_request *req, rsp_response *res, void *arg)
@@ -33,8 +34,10 @@ static int offload(rsp_request *req, rsp_response *res, void *arg)
 
 	if (path == NULL || path[0] != '/' || path[1] == '\0') {
 		rsp_headers_set(res->headers, "Content-Type", "text/plain");
-		return rsp_set_content(res, "GET /offload/NAME?via=nginx or ?via=apache: "
-		    "the web server sends the file NAME; without via, this handler does\n", -1);
+		return rsp_set_content(res,
+		    "GET /offload/NAME?via=nginx or ?via=apache: "
+		    "the web server sends the file NAME; without via, this handler does\n",
+		    -1);
 	}
 	if (!plain_name(path + 1))
 		return rsp_set_error(res, 404, "no such file");
@@ -48,7 +51,8 @@ static int offload(rsp_request *req, rsp_response *res, void *arg)
 	}
 	if (root == NULL || root[0] != '/')
 		return rsp_set_error(res, 500, "OFFLOAD_ROOT is not set");
-	if ((size_t)snprintf(target, sizeof(target), "%s%s", root, path) >= sizeof(target))
+	if ((size_t)snprintf(target, sizeof(target), "%s%s", root, path) >=
+	    sizeof(target))
 		return rsp_set_error(res, 404, "no such file");
 	if (via != NULL && strcmp(via, "apache") == 0)
 		return rsp_offload_file(res, RSP_OFFLOAD_APACHE, target);

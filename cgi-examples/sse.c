@@ -22,17 +22,20 @@ static long query_num(rsp_request *req, const char *name, long dflt, long max)
 
 static int events(rsp_request *req, rsp_response *res, void *arg)
 {
-	long n = query_num(req, "n", 5, 1000000), ms = query_num(req, "ms", 100, 60000);
+	long n = query_num(req, "n", 5, 1000000),
+	     ms = query_num(req, "ms", 100, 60000);
 	(void)arg;
 	if (n < 0 || ms < 0)
-		return rsp_set_error(res, 400, "n is 0..1000000 and ms 0..60000");
+		return rsp_set_error(res, 400,
+		    "n is 0..1000000 and ms 0..60000");
 	int rc = rsp_sse_start(res);
 	for (long i = 1; rc == RSP_OK && i <= n; i++) {
 		char id[24], data[32];
 		snprintf(id, sizeof(id), "%ld", i);
 		int len = snprintf(data, sizeof(data), "tick %ld", i);
 		if (i > 1 && ms > 0) {
-			struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+			struct timespec t = { ms / 1000,
+				(ms % 1000) * 1000000L };
 			nanosleep(&t, NULL);
 		}
 		rc = rsp_sse_event(res, id, NULL, data, len);

@@ -25,11 +25,13 @@ static int upload(rsp_request *req, rsp_response *res, void *arg)
 	(void)arg;
 
 	if (rsp_request_status(req) != RSP_OK)
-		return rsp_set_error(res, 400, rsp_strerror(rsp_request_status(req)));
+		return rsp_set_error(res, 400,
+		    rsp_strerror(rsp_request_status(req)));
 	rsp_headers_set(res->headers, "Content-Type", "text/plain");
 	while ((up = rsp_request_upload_next(req, &pos)) != NULL) {
-		snprintf(line, sizeof(line), "file %s: %s (%s), %zu bytes, fnv1a %08lx\n",
-		    up->name, up->filename, up->content_type, up->len,
+		snprintf(line, sizeof(line),
+		    "file %s: %s (%s), %zu bytes, fnv1a %08lx\n", up->name,
+		    up->filename, up->content_type, up->len,
 		    fnv1a(up->data, up->len));
 		rsp_add_content(res, line, -1);
 		n++;

@@ -12,8 +12,10 @@ static int write_directly(rsp_request *req, rsp_response *res, void *arg)
 	(void)req;
 	(void)arg;
 	res->add_required_headers = false;
-	if ((rc = rsp_writer_write_header(w, "Content-Type", "text/plain")) != RSP_OK ||
-	    (rc = rsp_writer_write_header(w, "Content-Length", "20")) != RSP_OK ||
+	if ((rc = rsp_writer_write_header(w, "Content-Type", "text/plain")) !=
+	        RSP_OK ||
+	    (rc = rsp_writer_write_header(w, "Content-Length", "20")) !=
+	        RSP_OK ||
 	    (rc = rsp_writer_write(w, "Some ", -1)) != RSP_OK)
 		return rc;
 	return rsp_writer_write(w, "example content", -1);

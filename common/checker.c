@@ -14,9 +14,21 @@ enum { PH_HEADERS, PH_BODY, PH_DISCARD };
 
 /* The chunked decoder's states (RFC 9112 §7.1). */
 enum {
-	CS_SIZE0, CS_SIZE, CS_EXT_BWS, CS_EXT, CS_SIZE_LF, CS_DATA, CS_DATA_CR,
-	CS_DATA_LF, CS_TRAILER0, CS_TRAILER_NAME, CS_TRAILER_VALUE,
-	CS_TRAILER_LF, CS_END_LF, CS_DONE, CS_ERROR
+	CS_SIZE0,
+	CS_SIZE,
+	CS_EXT_BWS,
+	CS_EXT,
+	CS_SIZE_LF,
+	CS_DATA,
+	CS_DATA_CR,
+	CS_DATA_LF,
+	CS_TRAILER0,
+	CS_TRAILER_NAME,
+	CS_TRAILER_VALUE,
+	CS_TRAILER_LF,
+	CS_END_LF,
+	CS_DONE,
+	CS_ERROR
 };
 
 static const struct {
@@ -47,8 +59,8 @@ static void note(struct rsp_check *c, enum rsp_check_code code, unsigned line,
     const char *text, size_t text_len, unsigned long long num,
     unsigned long long num2)
 {
-	struct rsp_check_note n = { code, c->flavour, line, text, text_len,
-		num, num2 };
+	struct rsp_check_note n = { code, c->flavour, line, text, text_len, num,
+		num2 };
 	if (codes[code].violation) {
 		if (c->rep.violations++ == 0) {
 			c->rep.verdict = code;
@@ -156,14 +168,16 @@ static void check_code(struct rsp_check *c, unsigned no, int rc, int code,
     const char *what)
 {
 	if (code < 100) {
-		note(c, RSP_CHECK_CODE_BELOW_100, no, NULL, 0, (unsigned)code, 0);
+		note(c, RSP_CHECK_CODE_BELOW_100, no, NULL, 0, (unsigned)code,
+		    0);
 		return;
 	}
 	if (rc == 1)
 		note(c, RSP_CHECK_NO_REASON, no, what, strlen(what),
 		    (unsigned)code, 0);
 	if (code < 200)
-		note(c, RSP_CHECK_INFORMATIONAL, no, NULL, 0, (unsigned)code, 0);
+		note(c, RSP_CHECK_INFORMATIONAL, no, NULL, 0, (unsigned)code,
+		    0);
 	else if (code > 599)
 		note(c, RSP_CHECK_ABOVE_599, no, NULL, 0, (unsigned)code, 0);
 }
@@ -171,10 +185,12 @@ static void check_code(struct rsp_check *c, unsigned no, int rc, int code,
 static bool has_scheme(const char *s, size_t n)
 {
 	size_t i = 0;
-	if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+	if (n == 0 ||
+	    !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
 		return false;
-	while (i < n && ((rsp__ctype[(unsigned char)s[i]] & RSP__LDH) ||
-	    s[i] == '+' || s[i] == '.'))
+	while (i < n &&
+	    ((rsp__ctype[(unsigned char)s[i]] & RSP__LDH) || s[i] == '+' ||
+	        s[i] == '.'))
 		i++;
 	return i < n && s[i] == ':';
 }
@@ -190,7 +206,8 @@ static void transfer_codings(struct rsp_check *c, const char *v, size_t vl,
 		while (i < vl && (rsp__is_ws(v[i]) || v[i] == ','))
 			i++;
 		size_t b = i;
-		while (i < vl && v[i] != ',' && v[i] != ';' && !rsp__is_ws(v[i]))
+		while (i < vl && v[i] != ',' && v[i] != ';' &&
+		    !rsp__is_ws(v[i]))
 			i++;
 		size_t n = i - b;
 		while (i < vl && v[i] != ',')
@@ -207,9 +224,9 @@ static void transfer_codings(struct rsp_check *c, const char *v, size_t vl,
 
 static bool connection_field(const char *s, size_t nl)
 {
-	return RSP__IS(s, nl, "Transfer-Encoding") || RSP__IS(s, nl, "Connection") ||
-	    RSP__IS(s, nl, "Keep-Alive") || RSP__IS(s, nl, "Proxy-Connection") ||
-	    RSP__IS(s, nl, "Upgrade");
+	return RSP__IS(s, nl, "Transfer-Encoding") ||
+	    RSP__IS(s, nl, "Connection") || RSP__IS(s, nl, "Keep-Alive") ||
+	    RSP__IS(s, nl, "Proxy-Connection") || RSP__IS(s, nl, "Upgrade");
 }
 
 static bool has_upper(const char *s, size_t n)
@@ -301,12 +318,13 @@ static void check_field(struct rsp_check *c, const char *s, size_t n,
 	const char *v = s + nl + 1, *end = s + n;
 	for (const char *p = v; p < end; p++)
 		if (is_ctl((unsigned char)*p)) {
-			note(c, RSP_CHECK_CTL_IN_VALUE, no, s, nl, (unsigned char)*p, 0);
+			note(c, RSP_CHECK_CTL_IN_VALUE, no, s, nl,
+			    (unsigned char)*p, 0);
 			break;
 		}
 	while (v < end && rsp__is_ws(*v))
 		v++;
-	const char *raw_v = v;          /* trailing whitespace kept (Status) */
+	const char *raw_v = v; /* trailing whitespace kept (Status) */
 	while (end > v && rsp__is_ws(end[-1]))
 		end--;
 	size_t vl = (size_t)(end - v);
@@ -331,9 +349,11 @@ static void check_field(struct rsp_check *c, const char *s, size_t n,
 		} else {
 			c->location = v;
 			c->location_len = vl;
-			if (!(vl > 0 && v[0] == '/' && (vl == 1 || v[1] != '/')) &&
+			if (!(vl > 0 && v[0] == '/' &&
+			        (vl == 1 || v[1] != '/')) &&
 			    !has_scheme(v, vl))
-				note(c, RSP_CHECK_RELATIVE_LOCATION, no, v, vl, 0, 0);
+				note(c, RSP_CHECK_RELATIVE_LOCATION, no, v, vl,
+				    0, 0);
 		}
 	} else if (RSP__IS(s, nl, "Content-Length")) {
 		content_length(c, v, vl, no);
@@ -382,15 +402,16 @@ static void header_block(struct rsp_check *c, size_t len, bool ended)
 
 	c->rep.header_len = len;
 	c->rep.header_ended = ended;
-	if (nph && (len == 0 || p[0] == '\n' || (len > 1 && p[0] == '\r' &&
-	    p[1] == '\n')))
+	if (nph &&
+	    (len == 0 || p[0] == '\n' ||
+	        (len > 1 && p[0] == '\r' && p[1] == '\n')))
 		note(c, RSP_CHECK_BAD_STATUS_LINE, 1, "", 0, 0, 0);
 	while (split_line(p, len, &pos, &l)) {
 		no++;
 		if ((c->flags & RSP_CHECK_CRLF) && l.term == 1)
 			note(c, RSP_CHECK_BARE_LF, no, NULL, 0, 0, 0);
 		if (l.len == 0 && l.term > 0)
-			break;                  /* the empty line ending the block */
+			break; /* the empty line ending the block */
 		if (nph && no == 1)
 			check_status_line(c, l.p, l.len);
 		else
@@ -400,7 +421,8 @@ static void header_block(struct rsp_check *c, size_t len, bool ended)
 	if (!nph) {
 		if (c->n_status == 0) {
 			if (c->n_ctype == 0 && c->n_location == 0)
-				note(c, RSP_CHECK_NO_CGI_FIELD, 0, NULL, 0, 0, 0);
+				note(c, RSP_CHECK_NO_CGI_FIELD, 0, NULL, 0, 0,
+				    0);
 			c->rep.status = c->n_location ? 302 : 200;
 			c->rep.status_reason = c->n_location ? "Found" : "OK";
 			c->rep.status_reason_len = strlen(c->rep.status_reason);
@@ -409,7 +431,8 @@ static void header_block(struct rsp_check *c, size_t len, bool ended)
 		if (c->n_clen)
 			note(c, RSP_CHECK_TE_AND_CLEN, 0, NULL, 0, 0, 0);
 		if ((st >= 100 && st < 200) || st == 204)
-			note(c, RSP_CHECK_TE_FORBIDDEN, 0, NULL, 0, (unsigned)st, 0);
+			note(c, RSP_CHECK_TE_FORBIDDEN, 0, NULL, 0,
+			    (unsigned)st, 0);
 		if (c->http10)
 			note(c, RSP_CHECK_TE_HTTP10, 0, NULL, 0, 0, 0);
 	}
@@ -482,7 +505,7 @@ static void chunk_step(struct rsp_check *c, const char *d, size_t n, size_t *i,
 				c->cstate = c->csize ? CS_DATA : CS_TRAILER0;
 		} else {
 			bad = "a byte after a chunk size that is not a chunk "
-			    "extension";
+			      "extension";
 		}
 		break;
 	case CS_EXT_BWS:
@@ -490,7 +513,7 @@ static void chunk_step(struct rsp_check *c, const char *d, size_t n, size_t *i,
 			c->cstate = CS_EXT;
 		else if (!rsp__is_ws(ch))
 			bad = "whitespace after a chunk size without a chunk "
-			    "extension";
+			      "extension";
 		break;
 	case CS_EXT:
 		if (ch == '\r') {
@@ -524,7 +547,7 @@ static void chunk_step(struct rsp_check *c, const char *d, size_t n, size_t *i,
 			c->cstate = CS_SIZE0;
 		else if (ch != '\n')
 			bad = "chunk data longer than its size (no CRLF after "
-			    "it)";
+			      "it)";
 		break;
 	case CS_DATA_LF:
 		if (ch != '\n')
@@ -605,7 +628,8 @@ size_t rsp_check_feed(struct rsp_check *c, const void *buf, size_t len)
 			break;
 		size_t ll = (size_t)(nl - (c->hdr + c->scan));
 		if (ll == 0 || (ll == 1 && c->hdr[c->scan] == '\r')) {
-			size_t end = (size_t)(nl - c->hdr) + 1, from_d = end - old;
+			size_t end = (size_t)(nl - c->hdr) + 1,
+			       from_d = end - old;
 			c->phase = PH_BODY;
 			header_block(c, end, true);
 			body_bytes(c, d + from_d, len - from_d);
@@ -635,7 +659,8 @@ static void body_checks(struct rsp_check *c)
 {
 	unsigned long long b = c->rep.body_len;
 	int st = c->rep.status;
-	bool head = c->flags & RSP_CHECK_HEAD, nph = c->flavour == RSP_CHECK_NPH;
+	bool head = c->flags & RSP_CHECK_HEAD,
+	     nph = c->flavour == RSP_CHECK_NPH;
 
 	if (head && b)
 		note(c, RSP_CHECK_HEAD_BODY, 0, NULL, 0, b, 0);
@@ -713,7 +738,8 @@ static void putf(struct out *o, const char *fmt, ...)
 	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+		put(o, tmp,
+		    (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
 /* "..." with C-style escapes, at most 60 bytes of s shown. */
@@ -744,10 +770,14 @@ static void putq(struct out *o, const char *s, size_t n)
 static const char *body_section(unsigned long long st)
 {
 	switch (st) {
-	case 204: return "15.3.5";
-	case 205: return "15.3.6";
-	case 304: return "15.4.5";
-	default: return "15.2";
+	case 204:
+		return "15.3.5";
+	case 205:
+		return "15.3.6";
+	case 304:
+		return "15.4.5";
+	default:
+		return "15.2";
 	}
 }
 
@@ -758,88 +788,115 @@ static const char *body_section(unsigned long long st)
  * without a reason). */
 static const char *const messages[RSP_CHECK_NCODES] = {
 	[RSP_CHECK_OK] = "well-formed",
-	[RSP_CHECK_NO_OUTPUT] = "no output (RFC 3875 §6.1: a script MUST always "
+	[RSP_CHECK_NO_OUTPUT] =
+	    "no output (RFC 3875 §6.1: a script MUST always "
 	    "provide a non-empty response)",
 	[RSP_CHECK_OBS_FOLD] = "line %l starts with whitespace (obsolete line "
-	    "folding, RFC 9112 §5.2): %q",
-	[RSP_CHECK_CGI_HTTP_LINE] = "line 1 is an HTTP status line, %q, but a CGI "
+	                       "folding, RFC 9112 §5.2): %q",
+	[RSP_CHECK_CGI_HTTP_LINE] =
+	    "line 1 is an HTTP status line, %q, but a CGI "
 	    "program must send \"Status: ddd reason\" (RFC 3875 §6.3.3; an NPH "
 	    "program needs --nph or an nph- name)",
 	[RSP_CHECK_NOT_FIELD] = "line %l is not \"name: value\": %q",
-	[RSP_CHECK_WS_BEFORE_COLON] = "line %l has whitespace between the field "
+	[RSP_CHECK_WS_BEFORE_COLON] =
+	    "line %l has whitespace between the field "
 	    "name and the colon (RFC 9112 §5.1): %q",
 	[RSP_CHECK_EMPTY_NAME] = "line %l has an empty field name: %q",
-	[RSP_CHECK_NAME_NOT_TOKEN] = "line %l: the field name is not a token (RFC "
+	[RSP_CHECK_NAME_NOT_TOKEN] =
+	    "line %l: the field name is not a token (RFC "
 	    "9110 §5.1): %q",
-	[RSP_CHECK_CTL_IN_VALUE] = "line %l: the value of %q contains the control "
+	[RSP_CHECK_CTL_IN_VALUE] =
+	    "line %l: the value of %q contains the control "
 	    "byte 0x%x (RFC 9110 §5.5)",
 	[RSP_CHECK_BARE_LF] = "line %l ends in a bare LF, not CRLF (RFC 9112 "
-	    "§2.2)",
+	                      "§2.2)",
 	[RSP_CHECK_STATUS_TWICE] = "line %l: a second Status field (%s)",
-	[RSP_CHECK_BAD_STATUS] = "line %l: malformed Status %q: expected \"Status: "
+	[RSP_CHECK_BAD_STATUS] =
+	    "line %l: malformed Status %q: expected \"Status: "
 	    "ddd reason\" (RFC 3875 §6.3.3)",
-	[RSP_CHECK_BAD_STATUS_LINE] = "line 1 is not an HTTP status line "
+	[RSP_CHECK_BAD_STATUS_LINE] =
+	    "line 1 is not an HTTP status line "
 	    "\"HTTP/1.x ddd reason\" (RFC 3875 §5.2: an NPH program sends a "
 	    "complete HTTP response): %q",
-	[RSP_CHECK_CODE_BELOW_100] = "line %l: status code %3 is below 100 (RFC "
+	[RSP_CHECK_CODE_BELOW_100] =
+	    "line %l: status code %3 is below 100 (RFC "
 	    "9110 §15)",
 	[RSP_CHECK_CTYPE_TWICE] = "line %l: a second Content-Type field (%s)",
 	[RSP_CHECK_LOCATION_TWICE] = "line %l: a second Location field (%s)",
 	[RSP_CHECK_CLEN_TWICE] = "line %l: a second Content-Length field (RFC "
-	    "9110 §8.6)",
-	[RSP_CHECK_CLEN_NOT_NUMBER] = "line %l: Content-Length %q is not a decimal "
+	                         "9110 §8.6)",
+	[RSP_CHECK_CLEN_NOT_NUMBER] =
+	    "line %l: Content-Length %q is not a decimal "
 	    "number (RFC 9110 §8.6)",
-	[RSP_CHECK_CONN_FIELD_CGI] = "line %l: %q from a CGI program (RFC 3875 "
+	[RSP_CHECK_CONN_FIELD_CGI] =
+	    "line %l: %q from a CGI program (RFC 3875 "
 	    "§6.3.4: the server owns the connection; only NPH programs may send "
 	    "it)",
 	[RSP_CHECK_H2_CONN_FIELD] = "line %l: %q is connection-specific, which "
-	    "HTTP/2 forbids (RFC 9113 §8.2.2)",
-	[RSP_CHECK_H2_UPPERCASE] = "line %l: the field name %q has upper-case "
+	                            "HTTP/2 forbids (RFC 9113 §8.2.2)",
+	[RSP_CHECK_H2_UPPERCASE] =
+	    "line %l: the field name %q has upper-case "
 	    "letters, which HTTP/2 forbids (RFC 9113 §8.2.1)",
-	[RSP_CHECK_H2_VALUE_WS] = "line %l: the value of %q ends in whitespace, "
+	[RSP_CHECK_H2_VALUE_WS] =
+	    "line %l: the value of %q ends in whitespace, "
 	    "which HTTP/2 forbids (RFC 9113 §8.2.1)",
-	[RSP_CHECK_NO_CGI_FIELD] = "no Status, Content-Type or Location field (RFC "
+	[RSP_CHECK_NO_CGI_FIELD] =
+	    "no Status, Content-Type or Location field (RFC "
 	    "3875 §6.3: at least one CGI field MUST be supplied)",
-	[RSP_CHECK_TE_AND_CLEN] = "both Transfer-Encoding and Content-Length (RFC "
+	[RSP_CHECK_TE_AND_CLEN] =
+	    "both Transfer-Encoding and Content-Length (RFC "
 	    "9112 §6.1)",
 	[RSP_CHECK_TE_FORBIDDEN] = "Transfer-Encoding with status %n (RFC 9112 "
-	    "§6.1)",
-	[RSP_CHECK_TE_HTTP10] = "Transfer-Encoding in an HTTP/1.0 response (RFC "
+	                           "§6.1)",
+	[RSP_CHECK_TE_HTTP10] =
+	    "Transfer-Encoding in an HTTP/1.0 response (RFC "
 	    "9112 §6.1)",
-	[RSP_CHECK_TE_NOT_LAST] = "line %l: in Transfer-Encoding %q, chunked is "
+	[RSP_CHECK_TE_NOT_LAST] =
+	    "line %l: in Transfer-Encoding %q, chunked is "
 	    "applied twice or is not the final coding (RFC 9112 §6.1)",
-	[RSP_CHECK_BLOCK_UNENDED] = "the header block never ends: the output "
+	[RSP_CHECK_BLOCK_UNENDED] =
+	    "the header block never ends: the output "
 	    "stopped before the empty line that ends it",
-	[RSP_CHECK_BLOCK_TOO_LONG] = "the header block is longer than %n bytes (no "
+	[RSP_CHECK_BLOCK_TOO_LONG] =
+	    "the header block is longer than %n bytes (no "
 	    "empty line in the first %n bytes of output); the rest is discarded",
-	[RSP_CHECK_HEAD_BODY] = "a %n-byte body in the response to HEAD (RFC 3875 "
+	[RSP_CHECK_HEAD_BODY] =
+	    "a %n-byte body in the response to HEAD (RFC 3875 "
 	    "§4.3.3)",
 	[RSP_CHECK_BODY_FORBIDDEN] = "a %n-byte body with status %m (RFC 9110 "
-	    "§%b)",
+	                             "§%b)",
 	[RSP_CHECK_CLEN_FORBIDDEN] = "Content-Length with status %n (RFC 9110 "
-	    "§8.6)",
-	[RSP_CHECK_CLEN_205] = "Content-Length is %t with status 205, which has "
+	                             "§8.6)",
+	[RSP_CHECK_CLEN_205] =
+	    "Content-Length is %t with status 205, which has "
 	    "no content (RFC 9110 §15.3.6)",
 	[RSP_CHECK_CLEN_MISMATCH] = "Content-Length is %t but the body has %m "
-	    "bytes",
-	[RSP_CHECK_CHUNK_BAD] = "chunked body: %t at body byte %n (RFC 9112 §7.1)",
-	[RSP_CHECK_CHUNK_UNENDED] = "the chunked body ends before its last chunk "
+	                            "bytes",
+	[RSP_CHECK_CHUNK_BAD] =
+	    "chunked body: %t at body byte %n (RFC 9112 §7.1)",
+	[RSP_CHECK_CHUNK_UNENDED] =
+	    "the chunked body ends before its last chunk "
 	    "and final CRLF (RFC 9112 §7.1)",
-	[RSP_CHECK_CHUNK_AFTER_END] = "%n bytes after the end of the chunked body "
+	[RSP_CHECK_CHUNK_AFTER_END] =
+	    "%n bytes after the end of the chunked body "
 	    "(RFC 9112 §7.1)",
-	[RSP_CHECK_LOCAL_REDIRECT] = "a local redirect (Location: %T without "
+	[RSP_CHECK_LOCAL_REDIRECT] =
+	    "a local redirect (Location: %T without "
 	    "Status) with other header fields or a body (RFC 3875 §6.2.2)",
 	[RSP_CHECK_NO_REASON] = "line %l: %t %3 has no space and reason phrase "
-	    "after the code (%r)",
+	                        "after the code (%r)",
 	[RSP_CHECK_INFORMATIONAL] = "line %l: informational status %n as the "
-	    "final status",
-	[RSP_CHECK_ABOVE_599] = "line %l: status code %n is outside 100..599 (RFC "
+	                            "final status",
+	[RSP_CHECK_ABOVE_599] =
+	    "line %l: status code %n is outside 100..599 (RFC "
 	    "9110 §15)",
-	[RSP_CHECK_RELATIVE_LOCATION] = "line %l: Location %q is neither an "
+	[RSP_CHECK_RELATIVE_LOCATION] =
+	    "line %l: Location %q is neither an "
 	    "absolute URI nor an absolute path (RFC 3875 §6.3.2)",
 	[RSP_CHECK_NO_CTYPE] = "a %n-byte body without Content-Type (RFC 3875 "
-	    "§6.3.1)",
-	[RSP_CHECK_REDIRECT_BODY] = "a client redirect with a body but without "
+	                       "§6.3.1)",
+	[RSP_CHECK_REDIRECT_BODY] =
+	    "a client redirect with a body but without "
 	    "Status (RFC 3875 §6.2.4: Status: 302 Found MUST be supplied)",
 };
 
@@ -850,33 +907,56 @@ static void directive(struct out *o, char d, const struct rsp_check_note *n)
 	const char *nul;
 
 	switch (d) {
-	case 'l': putf(o, "%u", n->line); break;
-	case 'q': putq(o, n->text, n->text_len); break;
-	case 't': put(o, n->text, n->text_len); break;
+	case 'l':
+		putf(o, "%u", n->line);
+		break;
+	case 'q':
+		putq(o, n->text, n->text_len);
+		break;
+	case 't':
+		put(o, n->text, n->text_len);
+		break;
 	case 'T':
 		/* The value up to a NUL, as a C string would show it. */
 		nul = n->text_len ? memchr(n->text, '\0', n->text_len) : NULL;
 		put(o, n->text, nul ? (size_t)(nul - n->text) : n->text_len);
 		break;
-	case 'n': putf(o, "%llu", n->num); break;
-	case 'm': putf(o, "%llu", n->num2); break;
-	case '3': putf(o, "%03u", (unsigned)n->num); break;
-	case 'x': putf(o, "%02X", (unsigned)n->num); break;
-	case 'b': puts_(o, body_section(n->num2)); break;
-	case 's':
-		puts_(o, nph ? "RFC 9110 §5.3" : "RFC 3875 §6.3: a CGI field MUST "
-		    "NOT appear more than once");
+	case 'n':
+		putf(o, "%llu", n->num);
 		break;
-	case 'r': puts_(o, nph ? "RFC 9112 §4" : "RFC 3875 §6.3.3"); break;
-	default: break;
+	case 'm':
+		putf(o, "%llu", n->num2);
+		break;
+	case '3':
+		putf(o, "%03u", (unsigned)n->num);
+		break;
+	case 'x':
+		putf(o, "%02X", (unsigned)n->num);
+		break;
+	case 'b':
+		puts_(o, body_section(n->num2));
+		break;
+	case 's':
+		puts_(o,
+		    nph ? "RFC 9110 §5.3"
+		        : "RFC 3875 §6.3: a CGI field MUST "
+		          "NOT appear more than once");
+		break;
+	case 'r':
+		puts_(o, nph ? "RFC 9112 §4" : "RFC 3875 §6.3.3");
+		break;
+	default:
+		break;
 	}
 }
 
 int rsp_check_format(const struct rsp_check_note *n, char *buf, size_t size)
 {
 	struct out o = { buf, size, 0 };
-	const char *m = (unsigned)n->code < RSP_CHECK_NCODES &&
-	    messages[n->code] != NULL ? messages[n->code] : "?";
+	const char *m =
+	    (unsigned)n->code < RSP_CHECK_NCODES && messages[n->code] != NULL
+	    ? messages[n->code]
+	    : "?";
 
 	for (; *m != '\0'; m++) {
 		if (*m != '%')

@@ -20,11 +20,12 @@ enum rsp_check_flavour { RSP_CHECK_CGI, RSP_CHECK_NPH, RSP_CHECK_H2 };
 
 /* Flags for rsp_check_init. */
 enum {
-	RSP_CHECK_HEAD = 1 << 0,  /* the response answers a HEAD request */
-	RSP_CHECK_CRLF = 1 << 1   /* a line ended by a bare LF is a violation */
+	RSP_CHECK_HEAD = 1 << 0, /* the response answers a HEAD request */
+	RSP_CHECK_CRLF = 1 << 1  /* a line ended by a bare LF is a violation */
 };
 
 /* Every finding: name, V (violation) or W (warning), the short reason. */
+/* clang-format off */
 #define RSP_CHECK_MAP(X)                                                      \
 	X(OK, 0, "well-formed")                                               \
 	X(NO_OUTPUT, 1, "no output")                                          \
@@ -70,12 +71,13 @@ enum {
 	X(RELATIVE_LOCATION, 0, "a Location that is not absolute")            \
 	X(NO_CTYPE, 0, "a body without Content-Type")                         \
 	X(REDIRECT_BODY, 0, "a client redirect with a body and no Status")
+/* clang-format on */
 
 enum rsp_check_code {
 #define RSP_CHECK_ENUM_(name, v, reason) RSP_CHECK_##name,
 	RSP_CHECK_MAP(RSP_CHECK_ENUM_)
 #undef RSP_CHECK_ENUM_
-	RSP_CHECK_NCODES
+	    RSP_CHECK_NCODES
 };
 
 /* One finding.  The pointers are into the caller's header buffer, or
@@ -83,33 +85,33 @@ enum rsp_check_code {
 struct rsp_check_note {
 	enum rsp_check_code code;
 	enum rsp_check_flavour flavour;
-	unsigned line;                  /* header line (1-based), 0: none */
-	const char *text;               /* the line, name or value concerned */
+	unsigned line;    /* header line (1-based), 0: none */
+	const char *text; /* the line, name or value concerned */
 	size_t text_len;
-	unsigned long long num, num2;   /* status code, byte, lengths */
+	unsigned long long num, num2; /* status code, byte, lengths */
 };
 
 /* One line of the header block (rsp_check_next_line). */
 struct rsp_check_line {
-	const char *p;                  /* the line without its end */
+	const char *p; /* the line without its end */
 	size_t len;
-	size_t term;                    /* 0 (unended), 1 (LF) or 2 (CRLF) */
-	size_t name_len;                /* bytes before ':', 0: no colon */
+	size_t term;     /* 0 (unended), 1 (LF) or 2 (CRLF) */
+	size_t name_len; /* bytes before ':', 0: no colon */
 };
 
 struct rsp_check_report {
-	enum rsp_check_code verdict;    /* RSP_CHECK_OK or the first violation */
-	const char *reason;             /* rsp_check_reason(verdict) */
-	struct rsp_check_note first;    /* the first violation (verdict != OK) */
+	enum rsp_check_code verdict; /* RSP_CHECK_OK or the first violation */
+	const char *reason;          /* rsp_check_reason(verdict) */
+	struct rsp_check_note first; /* the first violation (verdict != OK) */
 	unsigned violations, warnings;
-	int status;                     /* the final status, 0: unknown */
-	const char *status_reason;      /* its reason phrase (may be "") */
+	int status;                /* the final status, 0: unknown */
+	const char *status_reason; /* its reason phrase (may be "") */
 	size_t status_reason_len;
-	const char *bad_status;         /* a malformed Status value, or NULL */
+	const char *bad_status; /* a malformed Status value, or NULL */
 	size_t bad_status_len;
-	size_t header_len;              /* bytes of the header block so far */
+	size_t header_len; /* bytes of the header block so far */
 	bool header_ended;
-	unsigned long long body_len;    /* bytes after the header block */
+	unsigned long long body_len; /* bytes after the header block */
 };
 
 typedef void rsp_check_note_fn(void *arg, const struct rsp_check_note *n);

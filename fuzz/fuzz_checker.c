@@ -12,8 +12,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...) do { fprintf(stderr, "fuzz_checker: " __VA_ARGS__); \
-	fputc('\n', stderr); abort(); } while (0)
+#define FAIL(...)                                              \
+	do {                                                   \
+		fprintf(stderr, "fuzz_checker: " __VA_ARGS__); \
+		fputc('\n', stderr);                           \
+		abort();                                       \
+	} while (0)
 
 /* The findings of one run, folded into a hash and counted. */
 struct seen {
@@ -35,10 +39,11 @@ static void on_note(void *arg, const struct rsp_check_note *n)
 	int len = rsp_check_format(n, NULL, 0);
 	if (len <= 0 || rsp_check_format(n, small, sizeof(small)) != len ||
 	    strlen(small) != (size_t)(len < 15 ? len : 15))
-		FAIL("%s: rendering is not snprintf-like", rsp_check_name(n->code));
+		FAIL("%s: rendering is not snprintf-like",
+		    rsp_check_name(n->code));
 	if ((size_t)len < sizeof(big) &&
 	    (rsp_check_format(n, big, sizeof(big)) != len ||
-	    strlen(big) != (size_t)len))
+	        strlen(big) != (size_t)len))
 		FAIL("%s: rendered length differs", rsp_check_name(n->code));
 	s->hash = mix(s->hash, (uint64_t)n->code);
 	s->hash = mix(s->hash, n->line);
@@ -80,8 +85,8 @@ static void judge(const uint8_t *d, size_t n, enum rsp_check_flavour fl,
 	    r->rep.violations + r->rep.warnings != r->seen.notes)
 		FAIL("counts disagree with the notes");
 	if ((r->rep.verdict == RSP_CHECK_OK) != (r->rep.violations == 0))
-		FAIL("verdict %s with %u violations", rsp_check_name(r->rep.verdict),
-		    r->rep.violations);
+		FAIL("verdict %s with %u violations",
+		    rsp_check_name(r->rep.verdict), r->rep.violations);
 	if (r->rep.header_ended && r->header_bytes + r->rep.body_len != n)
 		FAIL("%zu header and %llu body bytes of %zu", r->header_bytes,
 		    r->rep.body_len, n);
@@ -92,10 +97,12 @@ static void judge(const uint8_t *d, size_t n, enum rsp_check_flavour fl,
 static void same(const struct run *a, const struct run *b, const char *how)
 {
 	if (a->rep.verdict != b->rep.verdict || a->seen.hash != b->seen.hash ||
-	    a->seen.notes != b->seen.notes || a->rep.body_len != b->rep.body_len ||
+	    a->seen.notes != b->seen.notes ||
+	    a->rep.body_len != b->rep.body_len ||
 	    a->rep.status != b->rep.status ||
 	    a->rep.header_len != b->rep.header_len ||
-	    a->header_bytes != b->header_bytes || strcmp(a->first, b->first) != 0)
+	    a->header_bytes != b->header_bytes ||
+	    strcmp(a->first, b->first) != 0)
 		FAIL("%s: %s \"%s\" whole, %s \"%s\"", how,
 		    rsp_check_name(a->rep.verdict), a->first,
 		    rsp_check_name(b->rep.verdict), b->first);

@@ -18,8 +18,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...) do { fprintf(stderr, "fuzz_fcgi: " __VA_ARGS__); \
-	fputc('\n', stderr); abort(); } while (0)
+#define FAIL(...)                                           \
+	do {                                                \
+		fprintf(stderr, "fuzz_fcgi: " __VA_ARGS__); \
+		fputc('\n', stderr);                        \
+		abort();                                    \
+	} while (0)
 
 static const struct rsp__conn_cfg cfg = { 5, 5, 4096, 4 };
 
@@ -28,7 +32,8 @@ static void check_env(char **env)
 	for (size_t i = 0; env[i] != NULL; i++) {
 		const char *eq = strchr(env[i], '=');
 		if (eq == NULL || eq == env[i])
-			FAIL("environment string %zu has no name: %s", i, env[i]);
+			FAIL("environment string %zu has no name: %s", i,
+			    env[i]);
 	}
 }
 
@@ -73,11 +78,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char sink[4096];
 		enum rsp__conn_event ev = rsp__conn_advance(c, true);
 		while (read(sv[1], sink, sizeof(sink)) > 0)
-			;               /* the peer reads what it is sent */
+			; /* the peer reads what it is sent */
 		if (ev == RSP__CONN_CLOSE)
 			break;
 		if (ev == RSP__CONN_WAIT)
-			continue;       /* EOF comes next */
+			continue; /* EOF comes next */
 		serve(c);
 		if (!rsp__conn_reusable(c))
 			break;

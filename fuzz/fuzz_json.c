@@ -12,8 +12,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...) do { fprintf(stderr, "fuzz_json: " __VA_ARGS__); \
-	fputc('\n', stderr); abort(); } while (0)
+#define FAIL(...)                                           \
+	do {                                                \
+		fprintf(stderr, "fuzz_json: " __VA_ARGS__); \
+		fputc('\n', stderr);                        \
+		abort();                                    \
+	} while (0)
 
 /*
  * Independent UTF-8 decoder (Unicode 15 section 3.9, "U+FFFD substitution of
@@ -32,15 +36,22 @@ static size_t expect_decode(const uint8_t *s, size_t n, uint32_t *out)
 			i++;
 			continue;
 		} else if (c >= 0xC2 && c <= 0xDF) {
-			need = 1; cp = c & 0x1F;
+			need = 1;
+			cp = c & 0x1F;
 		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2; cp = c & 0x0F;
-			if (c == 0xE0) lo = 0xA0;
-			if (c == 0xED) hi = 0x9F;
+			need = 2;
+			cp = c & 0x0F;
+			if (c == 0xE0)
+				lo = 0xA0;
+			if (c == 0xED)
+				hi = 0x9F;
 		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3; cp = c & 0x07;
-			if (c == 0xF0) lo = 0x90;
-			if (c == 0xF4) hi = 0x8F;
+			need = 3;
+			cp = c & 0x07;
+			if (c == 0xF0)
+				lo = 0x90;
+			if (c == 0xF4)
+				hi = 0x8F;
 		} else {
 			out[k++] = 0xFFFD;
 			i++;
@@ -61,7 +72,7 @@ static size_t expect_decode(const uint8_t *s, size_t n, uint32_t *out)
 			i += need + 1;
 		} else {
 			out[k++] = 0xFFFD;
-			i += j;         /* the maximal subpart: lead + valid trail */
+			i += j; /* the maximal subpart: lead + valid trail */
 		}
 	}
 	return k;
@@ -69,9 +80,12 @@ static size_t expect_decode(const uint8_t *s, size_t n, uint32_t *out)
 
 static int hexval(uint8_t c)
 {
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
 	return -1;
 }
 
@@ -103,7 +117,8 @@ static size_t json_decode(const uint8_t *s, size_t n, uint32_t *out)
 			FAIL("dangling backslash at %zu", i);
 		uint8_t e = s[i + 1];
 		static const char shorts[] = "\"\\/bfnrt";
-		static const uint32_t vals[] = { '"', '\\', '/', 8, 12, 10, 13, 9 };
+		static const uint32_t vals[] = { '"', '\\', '/', 8, 12, 10, 13,
+			9 };
 		const char *p = e != 0 ? strchr(shorts, e) : NULL;
 		if (p != NULL) {
 			if (e == '/')
@@ -134,11 +149,13 @@ static size_t json_decode(const uint8_t *s, size_t n, uint32_t *out)
 			FAIL("lone low surrogate at %zu", i - 6);
 		if (v >= 0xD800 && v <= 0xDBFF) {
 			if (i + 6 > n - 1 || s[i] != '\\' || s[i + 1] != 'u')
-				FAIL("high surrogate without a low one at %zu", i - 6);
+				FAIL("high surrogate without a low one at %zu",
+				    i - 6);
 			uint32_t w = 0;
 			for (size_t j = 2; j < 6; j++) {
 				int h = hexval(s[i + j]);
-				if (h < 0 || (s[i + j] >= 'A' && s[i + j] <= 'F'))
+				if (h < 0 ||
+				    (s[i + j] >= 'A' && s[i + j] <= 'F'))
 					FAIL("bad hex digit at %zu", i + j);
 				w = (w << 4) | (uint32_t)h;
 			}
@@ -168,7 +185,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (want == NULL || got == NULL)
 		abort();
 	size_t nw = expect_decode(data, size, want);
-	size_t ng = json_decode((const uint8_t *)out.data + 2, out.len - 2, got);
+	size_t ng =
+	    json_decode((const uint8_t *)out.data + 2, out.len - 2, got);
 	if (nw != ng)
 		FAIL("%zu code points expected, %zu decoded", nw, ng);
 	for (size_t i = 0; i < nw; i++)

@@ -13,8 +13,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define BOUNDARY "XyZ-fuzz'b0undary"
-#define FAIL(...) do { fprintf(stderr, "fuzz_multipart: " __VA_ARGS__); \
-	fputc('\n', stderr); abort(); } while (0)
+#define FAIL(...)                                                \
+	do {                                                     \
+		fprintf(stderr, "fuzz_multipart: " __VA_ARGS__); \
+		fputc('\n', stderr);                             \
+		abort();                                         \
+	} while (0)
 
 /* A reader handing out the body in pieces of varying size. */
 struct pieces {
@@ -50,13 +54,16 @@ static void check_parts(const uint8_t *body, size_t len,
 			const uint8_t *d = pt->up.data;
 			if (pt->value != NULL)
 				FAIL("upload %zu has a value", i);
-			if (d < body || d > body + len || pt->up.len > (size_t)(body + len - d))
+			if (d < body || d > body + len ||
+			    pt->up.len > (size_t)(body + len - d))
 				FAIL("upload %zu lies outside the body", i);
 			/* its bytes end where a delimiter starts */
 			size_t off = (size_t)(d - body) + pt->up.len;
 			if (len - off < sizeof(delim) - 1 ||
 			    memcmp(body + off, delim, sizeof(delim) - 1) != 0)
-				FAIL("upload %zu is not followed by the delimiter", i);
+				FAIL(
+				    "upload %zu is not followed by the delimiter",
+				    i);
 		} else {
 			if (pt->value == NULL)
 				FAIL("field %zu without a value", i);
@@ -105,12 +112,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The same body as a request, read in pieces. */
 	char ct[128], cl[32];
-	snprintf(ct, sizeof(ct), "CONTENT_TYPE=multipart/form-data; boundary=\"%s\"",
-	    BOUNDARY);
+	snprintf(ct, sizeof(ct),
+	    "CONTENT_TYPE=multipart/form-data; boundary=\"%s\"", BOUNDARY);
 	snprintf(cl, sizeof(cl), "CONTENT_LENGTH=%zu", size);
 	char *envp[] = { "REQUEST_METHOD=POST", ct, cl, NULL };
-	struct pieces src = { data, size, 0, ctl, (ctl >> 7) ? 4096 : 1 + (ctl & 7) };
-	rsp_request *req = rsp__request_new_reader(envp, read_pieces, &src, &lim);
+	struct pieces src = { data, size, 0, ctl,
+		(ctl >> 7) ? 4096 : 1 + (ctl & 7) };
+	rsp_request *req =
+	    rsp__request_new_reader(envp, read_pieces, &src, &lim);
 	if (req == NULL)
 		abort();
 	int st = rsp_request_status(req);
@@ -123,18 +132,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *n, *v;
 			if (!rsp_request_form_next(req, &fpos, &n, &v))
 				FAIL("request lacks field %zu", nf);
-			if (strcmp(n, pt->up.name) != 0 || strcmp(v, pt->value) != 0)
+			if (strcmp(n, pt->up.name) != 0 ||
+			    strcmp(v, pt->value) != 0)
 				FAIL("field %zu differs", nf);
 			nf++;
 		} else {
-			const struct rsp_upload *u = rsp_request_upload_next(req, &upos);
+			const struct rsp_upload *u =
+			    rsp_request_upload_next(req, &upos);
 			if (u == NULL)
 				FAIL("request lacks upload %zu", nu);
 			if (strcmp(u->name, pt->up.name) != 0 ||
 			    strcmp(u->filename, pt->up.filename) != 0 ||
 			    strcmp(u->content_type, pt->up.content_type) != 0 ||
 			    u->len != pt->up.len ||
-			    (u->len > 0 && memcmp(u->data, pt->up.data, u->len) != 0))
+			    (u->len > 0 &&
+			        memcmp(u->data, pt->up.data, u->len) != 0))
 				FAIL("upload %zu differs", nu);
 			nu++;
 		}

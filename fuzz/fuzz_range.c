@@ -17,8 +17,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...) do { fprintf(stderr, "fuzz_range: " __VA_ARGS__); \
-	fputc('\n', stderr); abort(); } while (0)
+#define FAIL(...)                                            \
+	do {                                                 \
+		fprintf(stderr, "fuzz_range: " __VA_ARGS__); \
+		fputc('\n', stderr);                         \
+		abort();                                     \
+	} while (0)
 
 #define NFIELDS 7
 enum { F_RANGE, F_IF_RANGE, F_IM, F_IUS, F_INM, F_IMS, F_DATE };
@@ -31,8 +35,10 @@ static void check_ranges(const char *s, size_t len, uint64_t csize)
 		FAIL("%d ranges", n);
 	for (int i = 0; i < n; i++) {
 		if (v[i].first > v[i].last || v[i].last >= csize)
-			FAIL("range %llu-%llu of %llu", (unsigned long long)v[i].first,
-			    (unsigned long long)v[i].last, (unsigned long long)csize);
+			FAIL("range %llu-%llu of %llu",
+			    (unsigned long long)v[i].first,
+			    (unsigned long long)v[i].last,
+			    (unsigned long long)csize);
 		for (int j = i + 1; j < n; j++)
 			if (v[i].first <= v[j].last && v[j].first <= v[i].last)
 				FAIL("overlap");
@@ -46,7 +52,7 @@ static void check_date(const char *s, size_t len)
 	if (rsp__parse_http_date(s, len, 1764633600, &t) != RSP_OK)
 		return;
 	if (rsp__imf_fixdate(t, out) != RSP_OK)
-		return;     /* a year an IMF-fixdate cannot show */
+		return; /* a year an IMF-fixdate cannot show */
 	if (rsp__parse_http_date(out, 29, 1764633600, &u) != RSP_OK || u != t)
 		FAIL("date %.*s -> %s does not parse back", (int)len, s, out);
 }
@@ -65,11 +71,9 @@ static char *env_of(const char *name, const char *v)
 
 static void check_response(char *f[NFIELDS], bool head, size_t csize)
 {
-	static const char *const names[] = {
-		"HTTP_RANGE", "HTTP_IF_RANGE", "HTTP_IF_MATCH",
-		"HTTP_IF_UNMODIFIED_SINCE", "HTTP_IF_NONE_MATCH",
-		"HTTP_IF_MODIFIED_SINCE"
-	};
+	static const char *const names[] = { "HTTP_RANGE", "HTTP_IF_RANGE",
+		"HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+		"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE" };
 	char *env[8];
 	size_t n = 0;
 	env[n++] = env_of("REQUEST_METHOD", head ? "HEAD" : "GET");
@@ -78,7 +82,8 @@ static void check_response(char *f[NFIELDS], bool head, size_t csize)
 	env[n] = NULL;
 	struct rsp_buffer out = { NULL, 0, 0 };
 	rsp_request *req = rsp_request_from_memory(env, NULL, 0);
-	rsp_response *res = req ? rsp_response_new(req, rsp_sink_buffer(&out)) : NULL;
+	rsp_response *res =
+	    req ? rsp_response_new(req, rsp_sink_buffer(&out)) : NULL;
 	if (res != NULL) {
 		char *content = malloc(csize + 1);
 		if (content == NULL)
@@ -89,7 +94,8 @@ static void check_response(char *f[NFIELDS], bool head, size_t csize)
 		int rc = rsp_check_preconditions(res, "\"v1\"", 784111777);
 		if (rc != 0 && rc != 304 && rc != 412)
 			FAIL("preconditions: %d", rc);
-		if (rc == 0 && rsp_set_content(res, content, (ssize_t)csize) == RSP_OK) {
+		if (rc == 0 &&
+		    rsp_set_content(res, content, (ssize_t)csize) == RSP_OK) {
 			rc = rsp_apply_range(res);
 			if (rc != 0 && rc != 206 && rc != 416)
 				FAIL("range: %d", rc);
@@ -97,12 +103,15 @@ static void check_response(char *f[NFIELDS], bool head, size_t csize)
 		if (rsp_finish(res) != RSP_OK)
 			FAIL("finish failed");
 		/* The body is exactly what Content-Length announced. */
-		const char *cl = rsp_headers_get(res->headers, "Content-Length");
-		char *end = out.data ? memmem(out.data, out.len, "\r\n\r\n", 4) : NULL;
+		const char *cl =
+		    rsp_headers_get(res->headers, "Content-Length");
+		char *end =
+		    out.data ? memmem(out.data, out.len, "\r\n\r\n", 4) : NULL;
 		if (cl != NULL && end != NULL && !head) {
 			size_t body = out.len - (size_t)(end + 4 - out.data);
 			if (strtoull(cl, NULL, 10) != body)
-				FAIL("Content-Length %s for %zu bytes", cl, body);
+				FAIL("Content-Length %s for %zu bytes", cl,
+				    body);
 		}
 		free(content);
 	}
@@ -117,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 2)
 		return 0;
-	size_t csize = data[0] * 4u;    /* the content: up to 1020 bytes */
+	size_t csize = data[0] * 4u; /* the content: up to 1020 bytes */
 	bool head = data[1] & 1;
 	data += 2;
 	size -= 2;
@@ -147,10 +156,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_date(f[F_DATE], strlen(f[F_DATE]));
 	const char *methods[] = { "GET", "HEAD", "POST", "PUT" };
 	for (int m = 0; m < 4; m++) {
-		int v = rsp__preconditions(methods[m], f[F_IM][0] ? f[F_IM] : NULL,
-		    f[F_IUS][0] ? f[F_IUS] : NULL, f[F_INM][0] ? f[F_INM] : NULL,
-		    f[F_IMS][0] ? f[F_IMS] : NULL, f[F_DATE][0] ? f[F_DATE] : NULL,
-		    784111777, 1764633600);
+		int v = rsp__preconditions(methods[m],
+		    f[F_IM][0] ? f[F_IM] : NULL, f[F_IUS][0] ? f[F_IUS] : NULL,
+		    f[F_INM][0] ? f[F_INM] : NULL,
+		    f[F_IMS][0] ? f[F_IMS] : NULL,
+		    f[F_DATE][0] ? f[F_DATE] : NULL, 784111777, 1764633600);
 		if (v != 0 && v != 412 && !(v == 304 && m < 2))
 			FAIL("verdict %d for %s", v, methods[m]);
 	}

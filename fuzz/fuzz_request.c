@@ -12,8 +12,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...) do { fprintf(stderr, "fuzz_request: " __VA_ARGS__); \
-	fputc('\n', stderr); abort(); } while (0)
+#define FAIL(...)                                              \
+	do {                                                   \
+		fprintf(stderr, "fuzz_request: " __VA_ARGS__); \
+		fputc('\n', stderr);                           \
+		abort();                                       \
+	} while (0)
 
 struct input {
 	const uint8_t *p;
@@ -84,7 +88,8 @@ static bool streq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-typedef bool (*next_fn)(const rsp_request *, size_t *, const char **, const char **);
+typedef bool (*next_fn)(const rsp_request *, size_t *, const char **,
+    const char **);
 
 /* Walk one pair list on both requests; they must match pair by pair. */
 static size_t compare_list(const char *what, next_fn next, rsp_request *a,
@@ -139,14 +144,16 @@ static void compare_lookups(rsp_request *a, rsp_request *b)
 
 	while (rsp_request_query_next(a, &pos, &n, &v)) {
 		size_t cnt;
-		const char *first = first_of(rsp_request_query_next, a, n, &cnt);
+		const char *first =
+		    first_of(rsp_request_query_next, a, n, &cnt);
 		if (!streq(rsp_request_query(a, n), first) ||
 		    !streq(rsp_request_query(b, n), first))
 			FAIL("query lookup is not the first value");
 		size_t ka = rsp_request_query_all(a, n, vals_a, 8);
 		size_t kb = rsp_request_query_all(b, n, vals_b, 8);
 		if (ka != cnt || kb != cnt)
-			FAIL("query_all counts %zu/%zu, iteration %zu", ka, kb, cnt);
+			FAIL("query_all counts %zu/%zu, iteration %zu", ka, kb,
+			    cnt);
 		for (size_t i = 0; i < ka && i < 8; i++)
 			if (!streq(vals_a[i], vals_b[i]))
 				FAIL("query_all value %zu differs", i);
@@ -154,7 +161,8 @@ static void compare_lookups(rsp_request *a, rsp_request *b)
 	pos = 0;
 	while (rsp_request_cookie_next(a, &pos, &n, &v)) {
 		size_t cnt;
-		const char *first = first_of(rsp_request_cookie_next, a, n, &cnt);
+		const char *first =
+		    first_of(rsp_request_cookie_next, a, n, &cnt);
 		if (!streq(rsp_request_cookie(a, n), first) ||
 		    !streq(rsp_request_cookie(b, n), first))
 			FAIL("cookie lookup is not the first value");
@@ -169,7 +177,8 @@ static void compare_lookups(rsp_request *a, rsp_request *b)
 		size_t ka = rsp_request_form_all(a, n, vals_a, 8);
 		size_t kb = rsp_request_form_all(b, n, vals_b, 8);
 		if (ka != cnt || kb != cnt)
-			FAIL("form_all counts %zu/%zu, iteration %zu", ka, kb, cnt);
+			FAIL("form_all counts %zu/%zu, iteration %zu", ka, kb,
+			    cnt);
 		for (size_t i = 0; i < ka && i < 8; i++)
 			if (!streq(vals_a[i], vals_b[i]))
 				FAIL("form_all value %zu differs", i);
@@ -184,12 +193,14 @@ static void compare_lookups(rsp_request *a, rsp_request *b)
 	static const char *const hdrs[] = { "Content-Type", "content-length",
 		"Cookie", "AUTHORIZATION", "user_agent", "X-Missing" };
 	for (size_t i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++)
-		if (!streq(rsp_request_header(a, hdrs[i]), rsp_request_header(b, hdrs[i])))
+		if (!streq(rsp_request_header(a, hdrs[i]),
+		        rsp_request_header(b, hdrs[i])))
 			FAIL("header %s differs", hdrs[i]);
 	static const char *const params[] = { "REQUEST_METHOD", "QUERY_STRING",
 		"CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_COOKIE", "NOPE" };
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
-		if (!streq(rsp_request_param(a, params[i]), rsp_request_param(b, params[i])))
+		if (!streq(rsp_request_param(a, params[i]),
+		        rsp_request_param(b, params[i])))
 			FAIL("param %s differs", params[i]);
 }
 
@@ -203,13 +214,17 @@ static void compare_uploads(rsp_request *a, rsp_request *b)
 			FAIL("uploads differ in number at %zu", n);
 		if (ua == NULL)
 			return;
-		if (ua->name == NULL || ua->filename == NULL || ua->content_type == NULL)
+		if (ua->name == NULL || ua->filename == NULL ||
+		    ua->content_type == NULL)
 			FAIL("upload %zu has a NULL string", n);
-		if (!streq(ua->name, ub->name) || !streq(ua->filename, ub->filename) ||
-		    !streq(ua->content_type, ub->content_type) || ua->len != ub->len ||
+		if (!streq(ua->name, ub->name) ||
+		    !streq(ua->filename, ub->filename) ||
+		    !streq(ua->content_type, ub->content_type) ||
+		    ua->len != ub->len ||
 		    (ua->len && memcmp(ua->data, ub->data, ua->len) != 0))
 			FAIL("upload %zu differs", n);
-		const struct rsp_upload *byname = rsp_request_upload(a, ua->name);
+		const struct rsp_upload *byname =
+		    rsp_request_upload(a, ua->name);
 		if (byname == NULL || !streq(byname->name, ua->name))
 			FAIL("upload %s not found by name", ua->name);
 		if (++n > 100000)
@@ -241,7 +256,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			"application/x-www-form-urlencoded",
 			"multipart/form-data; boundary=\"XyZ\"" };
 		len = take_str(&in, &s);
-		env[ne++] = env_entry("CONTENT_TYPE", ct_pre[modes & 3], s, len);
+		env[ne++] =
+		    env_entry("CONTENT_TYPE", ct_pre[modes & 3], s, len);
 	}
 	const uint8_t *cls = NULL;
 	size_t cll = 0;
@@ -324,8 +340,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	const void *da, *db;
 	size_t la, lb;
-	int ra = rsp_request_body(a, &da, &la), rb = rsp_request_body(b, &db, &lb);
-	if (ra != rb || la != lb || (ra == RSP_OK && la && memcmp(da, db, la) != 0))
+	int ra = rsp_request_body(a, &da, &la),
+	    rb = rsp_request_body(b, &db, &lb);
+	if (ra != rb || la != lb ||
+	    (ra == RSP_OK && la && memcmp(da, db, la) != 0))
 		FAIL("body differs (%d/%d, %zu/%zu bytes)", ra, rb, la, lb);
 	if (ra == RSP_OK && la > 0 && (la > blen || memcmp(da, body, la) != 0))
 		FAIL("body is not the input's bytes");

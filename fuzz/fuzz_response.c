@@ -4,7 +4,7 @@
  * fed as it grows; only header lines the API accepted may appear; a refused
  * call writes nothing.  Any finding aborts.
  */
-#define _GNU_SOURCE 1           /* memfd_create */
+#define _GNU_SOURCE 1 /* memfd_create */
 
 #include "internal.h"
 #include "checker.h"
@@ -19,8 +19,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...) do { fprintf(stderr, "fuzz_response: " __VA_ARGS__); \
-	fputc('\n', stderr); abort(); } while (0)
+#define FAIL(...)                                               \
+	do {                                                    \
+		fprintf(stderr, "fuzz_response: " __VA_ARGS__); \
+		fputc('\n', stderr);                            \
+		abort();                                        \
+	} while (0)
 
 #define MAX_OPS 64
 #define MAX_KEEP 128
@@ -78,27 +82,68 @@ static char *keep_str(struct keep *k, const void *s, size_t len)
 }
 
 static const char *const names[] = {
-	"Content-Type", "X-A", "x-b", "Content-Length", "Server", "Date",
-	"Connection", "Status", "Transfer-Encoding", "Set-Cookie", "Location",
-	"bad name", "Keep-Alive", "Upgrade", "", "X-\xc3\x9c", "X-A:",
+	"Content-Type",
+	"X-A",
+	"x-b",
+	"Content-Length",
+	"Server",
+	"Date",
+	"Connection",
+	"Status",
+	"Transfer-Encoding",
+	"Set-Cookie",
+	"Location",
+	"bad name",
+	"Keep-Alive",
+	"Upgrade",
+	"",
+	"X-\xc3\x9c",
+	"X-A:",
 	"Cache-Control",
 };
 static const char *const values[] = {
-	"text/plain", "", " padded ", "5", "0", "abc\r\nX-Injected: 1",
-	"a\tb", "close", "\x7f", "10", "\xc3\xa9", "18446744073709551616",
-	"application/json", "x\ny", "\tlead",
+	"text/plain",
+	"",
+	" padded ",
+	"5",
+	"0",
+	"abc\r\nX-Injected: 1",
+	"a\tb",
+	"close",
+	"\x7f",
+	"10",
+	"\xc3\xa9",
+	"18446744073709551616",
+	"application/json",
+	"x\ny",
+	"\tlead",
 };
 static const char *const targets[] = {
-	"/protected/a.pdf", "/srv/files/b", "relative", "/a/../b", "/x%41",
-	"/a?b", "/ok\r\nX: y", "", "/", "/dir/", "/a/./b", "/\x7f",
+	"/protected/a.pdf",
+	"/srv/files/b",
+	"relative",
+	"/a/../b",
+	"/x%41",
+	"/a?b",
+	"/ok\r\nX: y",
+	"",
+	"/",
+	"/dir/",
+	"/a/./b",
+	"/\x7f",
 };
 static const char *const messages[] = {
-	"OK", "", "Not \xc3\x9c", "bad\r\nline", "tab\there", "\x01",
+	"OK",
+	"",
+	"Not \xc3\x9c",
+	"bad\r\nline",
+	"tab\there",
+	"\x01",
 };
 
 /* A name or value: from a table, or raw bytes from the input. */
-static const char *pick(struct input *in, struct keep *k, const char *const *tab,
-    size_t ntab)
+static const char *pick(struct input *in, struct keep *k,
+    const char *const *tab, size_t ntab)
 {
 	uint8_t b = byte(in);
 	if (b < 0xC0)
@@ -134,11 +179,13 @@ static void lower(char *dst, const char *src, size_t max)
 {
 	size_t i = 0;
 	for (; src[i] != '\0' && i + 1 < max; i++)
-		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] | 0x20 : src[i]);
+		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] | 0x20
+		                                               : src[i]);
 	dst[i] = '\0';
 }
 
-static void accept_header(struct accepted *acc, const char *name, const char *value)
+static void accept_header(struct accepted *acc, const char *name,
+    const char *value)
 {
 	if (acc->n == MAX_KEEP || strlen(name) >= 300 || strlen(value) >= 300)
 		FAIL("accepted header too long for the table (fuzzer bug)");
@@ -149,7 +196,9 @@ static void accept_header(struct accepted *acc, const char *name, const char *va
 
 static void nolog(void *ctx, const char *msg, size_t len)
 {
-	(void)ctx; (void)msg; (void)len;
+	(void)ctx;
+	(void)msg;
+	(void)len;
 }
 
 /* A file of n bytes as the content (the response owns the descriptor). */
@@ -183,27 +232,40 @@ static int count_bytes(void *arg, const void *data, size_t len)
  * leave the output to the handler (the library adds nothing to end a
  * block a raw write began); in the body they are the handler's and not
  * fed. */
-enum { RAW_STATUS, RAW_HTTP_LINE, RAW_FIELD, RAW_END, RAW_BODY, RAW_FIELD_END,
-	RAW_NFRAGS, RAW_ARBITRARY = RAW_NFRAGS };
+enum {
+	RAW_STATUS,
+	RAW_HTTP_LINE,
+	RAW_FIELD,
+	RAW_END,
+	RAW_BODY,
+	RAW_FIELD_END,
+	RAW_NFRAGS,
+	RAW_ARBITRARY = RAW_NFRAGS
+};
 static const char *const raw_frags[] = {
-	"Status: 202 Accepted\r\n", "HTTP/1.1 202 Giraffe\r\n", "x-raw: 1\r\n",
-	"\r\n", "raw body", "x-raw: 1\r\n\r\nraw body",
+	"Status: 202 Accepted\r\n",
+	"HTTP/1.1 202 Giraffe\r\n",
+	"x-raw: 1\r\n",
+	"\r\n",
+	"raw body",
+	"x-raw: 1\r\n\r\nraw body",
 };
 
 struct oracle {
 	struct rsp_check chk;
 	char hdr[65536];
-	bool started, judged;   /* fed at least once; not left to the handler */
+	bool started, judged; /* fed at least once; not left to the handler */
 	bool nph;
-	size_t fed;             /* output bytes looked at */
+	size_t fed; /* output bytes looked at */
 };
 
 static void oracle_start(struct oracle *o, enum rsp_flavour fl, bool head)
 {
 	static const enum rsp_check_flavour map[] = { RSP_CHECK_CGI,
 		RSP_CHECK_NPH, RSP_CHECK_H2 };
-	rsp_check_init(&o->chk, map[fl], (head ? RSP_CHECK_HEAD : 0) |
-	    RSP_CHECK_CRLF, o->hdr, sizeof(o->hdr), NULL, NULL);
+	rsp_check_init(&o->chk, map[fl],
+	    (head ? RSP_CHECK_HEAD : 0) | RSP_CHECK_CRLF, o->hdr,
+	    sizeof(o->hdr), NULL, NULL);
 	o->started = true;
 	o->nph = fl == RSP_NPH;
 }
@@ -211,8 +273,7 @@ static void oracle_start(struct oracle *o, enum rsp_flavour fl, bool head)
 /* The bytes one call wrote: fed, skipped (raw body) or the end of
  * judging (raw bytes in the header block: write_raw closes off the
  * status and the header block, so the handler owns the framing). */
-static void oracle_take(struct oracle *o, const struct rsp_buffer *out,
-    int raw)
+static void oracle_take(struct oracle *o, const struct rsp_buffer *out, int raw)
 {
 	size_t n = out->len - o->fed;
 	if (n == 0 || !o->judged)
@@ -243,14 +304,16 @@ static bool allowed(const struct accepted *acc, const char *name, size_t nlen,
 	if (nlen >= sizeof(ln))
 		return false;
 	for (size_t i = 0; i < nlen; i++)
-		ln[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] | 0x20 : name[i]);
+		ln[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] | 0x20
+		                                                : name[i]);
 	ln[nlen] = '\0';
 	for (size_t i = 0; i < acc->n; i++)
-		if (strcmp(acc->name[i], ln) == 0 && strlen(acc->value[i]) == vlen &&
+		if (strcmp(acc->name[i], ln) == 0 &&
+		    strlen(acc->value[i]) == vlen &&
 		    memcmp(acc->value[i], value, vlen) == 0)
 			return true;
 	if (strcmp(ln, "content-length") == 0)
-		return true;            /* the oracle has judged it */
+		return true; /* the oracle has judged it */
 	if (strcmp(ln, "server") == 0)
 		return vlen == strlen("respond/" RSP_VERSION) &&
 		    memcmp(value, "respond/" RSP_VERSION, vlen) == 0;
@@ -263,7 +326,8 @@ static bool allowed(const struct accepted *acc, const char *name, size_t nlen,
 	if (strcmp(ln, "set-cookie") == 0)
 		for (size_t i = 0; i < acc->ncookie; i++) {
 			size_t cl = strlen(acc->cookie[i]);
-			if (vlen > cl && memcmp(value, acc->cookie[i], cl) == 0 &&
+			if (vlen > cl &&
+			    memcmp(value, acc->cookie[i], cl) == 0 &&
 			    value[cl] == '=')
 				return true;
 		}
@@ -309,7 +373,8 @@ static void check_output(struct oracle *o, enum rsp_flavour fl,
 		if (v < end && *v == ' ')
 			v++;
 		if (!allowed(acc, l.p, l.name_len, v, (size_t)(end - v)))
-			FAIL("header line %.*s was never accepted", (int)l.len, l.p);
+			FAIL("header line %.*s was never accepted", (int)l.len,
+			    l.p);
 	}
 }
 
@@ -328,12 +393,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *envp[4];
 	size_t ne = 0;
 	envp[ne++] = (setup & 1) ? "REQUEST_METHOD=HEAD" : "REQUEST_METHOD=GET";
-	envp[ne++] = (setup & 2) ? "SCRIPT_NAME=/cgi/nph-x" : "SCRIPT_NAME=/cgi/x";
-	envp[ne++] = (setup & 4) ? "SERVER_PROTOCOL=HTTP/1.0" :
-	    (setup & 8) ? "SERVER_PROTOCOL=HTTP/2" : "SERVER_PROTOCOL=HTTP/1.1";
+	envp[ne++] =
+	    (setup & 2) ? "SCRIPT_NAME=/cgi/nph-x" : "SCRIPT_NAME=/cgi/x";
+	envp[ne++] = (setup & 4) ? "SERVER_PROTOCOL=HTTP/1.0"
+	    : (setup & 8)        ? "SERVER_PROTOCOL=HTTP/2"
+	                         : "SERVER_PROTOCOL=HTTP/1.1";
 	envp[ne] = NULL;
 	bool head = (setup & 1) != 0;
-	rsp_request *req = (setup & 0x10) ? NULL : rsp_request_from_memory(envp, NULL, 0);
+	rsp_request *req =
+	    (setup & 0x10) ? NULL : rsp_request_from_memory(envp, NULL, 0);
 	if (req == NULL)
 		head = false;
 	rsp_response *res = rsp_response_new(req, rsp_sink_buffer(&out));
@@ -348,7 +416,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		head = false;
 
 	enum rsp_flavour fl = rsp_flavour(res);
-	bool uncertain = false;      /* a call failed midway, for a cause */
+	bool uncertain = false; /* a call failed midway, for a cause */
 	int last_finish = RSP_OK;
 	struct oracle *orc = calloc(1, sizeof(*orc));
 	if (orc == NULL)
@@ -374,17 +442,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = rsp_set_status(res, code, msg);
 			writes = false;
 			break;
-		case 1: case 2:
-			name = pick(&in, &k, names, sizeof(names) / sizeof(names[0]));
-			value = pick(&in, &k, values, sizeof(values) / sizeof(values[0]));
-			rc = op == 1 ? rsp_headers_set(res->headers, name, value) :
-			    rsp_headers_append(res->headers, name, value);
+		case 1:
+		case 2:
+			name = pick(&in, &k, names,
+			    sizeof(names) / sizeof(names[0]));
+			value = pick(&in, &k, values,
+			    sizeof(values) / sizeof(values[0]));
+			rc = op == 1
+			    ? rsp_headers_set(res->headers, name, value)
+			    : rsp_headers_append(res->headers, name, value);
 			if (rc == RSP_OK)
 				accept_header(acc, name, value);
 			writes = false;
 			break;
 		case 3:
-			name = pick(&in, &k, names, sizeof(names) / sizeof(names[0]));
+			name = pick(&in, &k, names,
+			    sizeof(names) / sizeof(names[0]));
 			rc = rsp_headers_remove(res->headers, name);
 			writes = false;
 			break;
@@ -394,10 +467,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			name = pick(&in, &k, names + 1, 3);
 			value = (f & 1) ? NULL : pick(&in, &k, values, 3);
 			c.path = (f & 2) ? pick(&in, &k, values, 3) : NULL;
-			c.domain = (f & 4) ? ((f & 0x80) ? "example.org" :
-			    pick(&in, &k, values, 3)) : NULL;
+			c.domain = (f & 4)
+			    ? ((f & 0x80) ? "example.org"
+			                  : pick(&in, &k, values, 3))
+			    : NULL;
 			c.comment = (f & 8) ? pick_msg(&in, &k) : NULL;
-			c.samesite = (f & 0x10) ? ((f & 0x80) ? "Lax" : "None") : NULL;
+			c.samesite =
+			    (f & 0x10) ? ((f & 0x80) ? "Lax" : "None") : NULL;
 			c.secure = (f & 0x20) != 0;
 			c.httponly = (f & 0x40) != 0;
 			c.partitioned = (f & 0x60) == 0x60;
@@ -405,19 +481,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			c.max_age = (int8_t)byte(&in);
 			c.has_expires = (f & 0x30) == 0x30;
 			c.expires = (time_t)(int8_t)byte(&in) * 16777216;
-			rc = (f & 0x80) && value == NULL ?
-			    rsp_delete_cookie(res, name, c.path, c.domain) :
-			    rsp_set_cookie(res, name, value, (f & 0x01) && (f & 0x40) ? NULL : &c);
+			rc = (f & 0x80) && value == NULL
+			    ? rsp_delete_cookie(res, name, c.path, c.domain)
+			    : rsp_set_cookie(res, name, value,
+			          (f & 0x01) && (f & 0x40) ? NULL : &c);
 			if (rc == RSP_OK && acc->ncookie < MAX_KEEP &&
 			    strlen(name) < sizeof(acc->cookie[0]))
 				strcpy(acc->cookie[acc->ncookie++], name);
 			writes = false;
 			break;
 		}
-		case 5: case 6:
+		case 5:
+		case 6:
 			p = bytes(&in, &len);
-			rc = op == 5 ? rsp_set_content(res, p, (ssize_t)len) :
-			    rsp_add_content(res, p, (ssize_t)len);
+			rc = op == 5 ? rsp_set_content(res, p, (ssize_t)len)
+			             : rsp_add_content(res, p, (ssize_t)len);
 			writes = false;
 			break;
 		case 7:
@@ -426,8 +504,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = rsp_writer_write_status(w, code, msg);
 			break;
 		case 8:
-			name = pick(&in, &k, names, sizeof(names) / sizeof(names[0]));
-			value = pick(&in, &k, values, sizeof(values) / sizeof(values[0]));
+			name = pick(&in, &k, names,
+			    sizeof(names) / sizeof(names[0]));
+			value = pick(&in, &k, values,
+			    sizeof(values) / sizeof(values[0]));
 			rc = rsp_writer_write_header(w, name, value);
 			if (rc == RSP_OK)
 				accept_header(acc, name, value);
@@ -435,10 +515,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 9:
 			rc = rsp_writer_end_headers(w);
 			break;
-		case 10: case 11:
+		case 10:
+		case 11:
 			p = bytes(&in, &len);
-			rc = op == 10 ? rsp_writer_write_content(w, p, (ssize_t)len) :
-			    rsp_writer_write(w, (const char *)p, (ssize_t)len);
+			rc = op == 10
+			    ? rsp_writer_write_content(w, p, (ssize_t)len)
+			    : rsp_writer_write(w, (const char *)p,
+			          (ssize_t)len);
 			break;
 		case 12: {
 			uint8_t b = byte(&in);
@@ -451,7 +534,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				p = bytes(&in, &len);
 			}
 			rc = rsp_writer_write_raw(w, p, (ssize_t)len);
-			if (rc == RSP_OK && (raw == RAW_FIELD || raw == RAW_FIELD_END))
+			if (rc == RSP_OK &&
+			    (raw == RAW_FIELD || raw == RAW_FIELD_END))
 				accept_header(acc, "x-raw", "1");
 			break;
 		}
@@ -476,7 +560,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			exempt = !finished;
 			op_is_finish = !finished;
 			/* Refused whole (nothing written): still open. */
-			finished = finished || rc != RSP_EINVAL || out.len != before;
+			finished =
+			    finished || rc != RSP_EINVAL || out.len != before;
 			break;
 		case 16:
 			rc = rsp_write(res);
@@ -493,12 +578,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 19: {
 			/* Offload: the mechanism from the input (3 is not one). */
-			enum rsp_offload how = (enum rsp_offload)(byte(&in) % 4);
-			value = pick(&in, &k, targets, sizeof(targets) / sizeof(targets[0]));
+			enum rsp_offload how =
+			    (enum rsp_offload)(byte(&in) % 4);
+			value = pick(&in, &k, targets,
+			    sizeof(targets) / sizeof(targets[0]));
 			rc = rsp_offload_file(res, how, value);
 			if (rc == RSP_OK)
-				accept_header(acc, how == RSP_OFFLOAD_NGINX ?
-				    "X-Accel-Redirect" : "X-Sendfile", value);
+				accept_header(acc,
+				    how == RSP_OFFLOAD_NGINX
+				        ? "X-Accel-Redirect"
+				        : "X-Sendfile",
+				    value);
 			writes = false;
 			break;
 		}
@@ -512,8 +602,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else if (b < 0xF8)
 				rc = set_file(res, (size_t)byte(&in) * 1200);
 			else
-				rc = rsp_iter_content(res, (b & 1) != 0, count_bytes,
-				    &seen);
+				rc = rsp_iter_content(res, (b & 1) != 0,
+				    count_bytes, &seen);
 			writes = false;
 			break;
 		}
@@ -526,7 +616,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * into the body. */
 		if ((op == 7 || op == 8) && rc == RSP_OK && orc->judged &&
 		    orc->started && rsp_check_in_body(&orc->chk))
-			FAIL("op %u returned 0 after the end of the header block", op);
+			FAIL(
+			    "op %u returned 0 after the end of the header block",
+			    op);
 		if (exempt) {
 			/* rsp_finish's RSP_ESTATE after output: the body ended
 			 * short of its Content-Length, which the handler declared
@@ -534,7 +626,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (midway(rc) || (op_is_finish && rc == RSP_ESTATE))
 				uncertain = true;
 		} else if ((!writes || rc != RSP_OK) && out.len != before) {
-			FAIL("op %u (rc %d) changed the output from %zu to %zu bytes",
+			FAIL(
+			    "op %u (rc %d) changed the output from %zu to %zu bytes",
 			    op, rc, before, out.len);
 		}
 		if (rsp_flavour(res) != fl)
@@ -553,7 +646,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FAIL("a second rsp_finish is not RSP_ESTATE");
 	}
 	if (getenv("FUZZ_RESPONSE_DUMP") != NULL) {
-		fprintf(stderr, "[flavour %d, finish %d%s]\n", (int)fl, last_finish,
+		fprintf(stderr, "[flavour %d, finish %d%s]\n", (int)fl,
+		    last_finish,
 		    orc->judged ? "" : ", raw bytes in the header: not judged");
 		fwrite(out.data, 1, out.len, stderr);
 		fprintf(stderr, "\n[end: %s]\n", rsp_response_errmsg(res));

@@ -17,8 +17,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FAIL(...) do { fprintf(stderr, "fuzz_route: " __VA_ARGS__); \
-	fputc('\n', stderr); abort(); } while (0)
+#define FAIL(...)                                            \
+	do {                                                 \
+		fprintf(stderr, "fuzz_route: " __VA_ARGS__); \
+		fputc('\n', stderr);                         \
+		abort();                                     \
+	} while (0)
 
 /* What the handler saw: its pattern and {name} values ("*" is the raw
  * text, which encoding changes), "" when none ran. */
@@ -31,7 +35,8 @@ static int handler(rsp_request *req, rsp_response *res, void *arg)
 	(void)res;
 	called = 1;
 	if (pat == NULL || strcmp(pat, (const char *)arg) != 0)
-		FAIL("pattern %s, expected %s", pat ? pat : "(null)", (const char *)arg);
+		FAIL("pattern %s, expected %s", pat ? pat : "(null)",
+		    (const char *)arg);
 	snprintf(seen, sizeof(seen), "%s", pat);
 	/* every {name} has a non-empty value, * has one */
 	for (const char *p = pat; (p = strchr(p, '{')) != NULL; p++) {
@@ -82,7 +87,8 @@ static int route_once(rsp_router *rt, const char *method, const char *uri,
 	const char *allow = rsp_headers_get(res->headers, "Allow");
 	if (rc != 0)
 		FAIL("dispatch returned %d", rc);
-	if (!called && st != 204 && st != 400 && st != 404 && st != 405 && st != 414)
+	if (!called && st != 204 && st != 400 && st != 404 && st != 405 &&
+	    st != 414)
 		FAIL("no handler and status %d", st);
 	if ((st == 405 || st == 204) && !called && allow == NULL)
 		FAIL("%d without Allow", st);
@@ -129,7 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data, size);
 	text[size] = '\0';
-	for (char *l = strtok_r(text, "\n", &save); l && nl < 34; l = strtok_r(NULL, "\n", &save))
+	for (char *l = strtok_r(text, "\n", &save); l && nl < 34;
+	     l = strtok_r(NULL, "\n", &save))
 		lines[nl++] = l;
 	if (nl < 2) {
 		free(text);
@@ -140,7 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sp == NULL)
 			continue;
 		*sp = '\0';
-		routes[nr] = (struct rsp_route){ lines[i], sp + 1, handler, sp + 1 };
+		routes[nr] =
+		    (struct rsp_route){ lines[i], sp + 1, handler, sp + 1 };
 		nr++;
 	}
 	char err[256];
@@ -161,8 +169,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char again[sizeof(seen)];
 		if (route_once(rt, method, enc, again, sizeof(again)) != st ||
 		    strcmp(first, again) != 0)
-			FAIL("%s %s: %d %s, encoded as %s: %s", method, uri, st, first,
-			    enc, again);
+			FAIL("%s %s: %d %s, encoded as %s: %s", method, uri, st,
+			    first, enc, again);
 		free(enc);
 	}
 	rsp_router_free(rt);

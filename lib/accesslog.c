@@ -17,7 +17,7 @@ static const char *or_dash(const char *s)
 struct rsp__access {
 	rsp_access_fn fn;
 	void *arg;
-	struct timespec t0, wall;   /* monotonic and real start */
+	struct timespec t0, wall; /* monotonic and real start */
 	const char *remote, *user, *method, *uri, *proto, *referer, *agent;
 	const char *refused;
 };
@@ -27,7 +27,8 @@ struct rsp__access *rsp__access_start(const struct rsp_options *o,
 {
 	if (res == NULL)
 		return NULL;
-	struct rsp__access *a = rsp__arena_alloc(&rsp__res(res)->arena, sizeof(*a));
+	struct rsp__access *a =
+	    rsp__arena_alloc(&rsp__res(res)->arena, sizeof(*a));
 	if (a == NULL)
 		return NULL;
 	memset(a, 0, sizeof(*a));
@@ -62,9 +63,12 @@ void rsp__access_emit(const struct rsp__access *a, rsp_response *res)
 	int64_t us = (int64_t)(t1.tv_sec - a->t0.tv_sec) * 1000000 +
 	    (t1.tv_nsec - a->t0.tv_nsec) / 1000;
 	struct rsp_access e = {
-		.remote_addr = or_dash(a->remote), .remote_user = or_dash(a->user),
-		.method = or_dash(a->method), .uri = or_dash(a->uri),
-		.protocol = or_dash(a->proto), .referer = or_dash(a->referer),
+		.remote_addr = or_dash(a->remote),
+		.remote_user = or_dash(a->user),
+		.method = or_dash(a->method),
+		.uri = or_dash(a->uri),
+		.protocol = or_dash(a->proto),
+		.referer = or_dash(a->referer),
 		.user_agent = or_dash(a->agent),
 		.status = rsp__writer_status(w, NULL),
 		.header_bytes = head < wire ? head : wire,
@@ -85,7 +89,8 @@ static int clf_quoted(struct rsp_buffer *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	int rc = rsp__buf_append(out, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; rc == RSP_OK && *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s;
+	     rc == RSP_OK && *p; p++) {
 		if (*p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\') {
 			rc = rsp__buf_append(out, p, 1);
 		} else {
@@ -105,7 +110,8 @@ static int clf_bare(struct rsp_buffer *out, const char *s)
 	return rsp__buf_append(out, s, strlen(s));
 }
 
-static int format_clf(const struct rsp_access *a, bool combined, struct rsp_buffer *out)
+static int format_clf(const struct rsp_access *a, bool combined,
+    struct rsp_buffer *out)
 {
 	char when[96], tail[64];
 	struct tm tm;
@@ -116,16 +122,19 @@ static int format_clf(const struct rsp_access *a, bool combined, struct rsp_buff
 		rc = rsp__buf_append(out, " - ", 3);
 	if (rc == RSP_OK)
 		rc = clf_bare(out, a->remote_user);
-	static const char mon[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	int n = snprintf(when, sizeof(when), " [%02d/%s/%04d:%02d:%02d:%02d +0000] \"",
-	    tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	static const char mon[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	int n = snprintf(when, sizeof(when),
+	    " [%02d/%s/%04d:%02d:%02d:%02d +0000] \"", tm.tm_mday,
+	    mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec);
 	if (rc == RSP_OK)
 		rc = rsp__buf_append(out, when, (size_t)n);
 	/* the request line, escaped as one quoted field without its quotes */
 	size_t at = out->len;
 	char line[8192];
-	snprintf(line, sizeof(line), "%s %s %s", a->method, a->uri, a->protocol);
+	snprintf(line, sizeof(line), "%s %s %s", a->method, a->uri,
+	    a->protocol);
 	if (rc == RSP_OK && (rc = clf_quoted(out, line)) == RSP_OK) {
 		memmove(out->data + at, out->data + at + 1, out->len - at - 1);
 		out->len--;
@@ -159,29 +168,41 @@ static int format_json(const struct rsp_access *a, struct rsp_buffer *out)
 	gmtime_r(&t, &tm);
 	snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, (long)((unsigned long)a->start.tv_nsec % 1000000000ul / 1000));
+	    tm.tm_sec,
+	    (long)((unsigned long)a->start.tv_nsec % 1000000000ul / 1000));
 	rsp__jsonw_init(&j, out);
-	const struct { const char *k; const char *v; } str[] = {
-		{ "time", when }, { "remote_addr", a->remote_addr },
-		{ "remote_user", a->remote_user }, { "method", a->method },
-		{ "uri", a->uri }, { "protocol", a->protocol },
+	const struct {
+		const char *k;
+		const char *v;
+	} str[] = {
+		{ "time", when },
+		{ "remote_addr", a->remote_addr },
+		{ "remote_user", a->remote_user },
+		{ "method", a->method },
+		{ "uri", a->uri },
+		{ "protocol", a->protocol },
 	};
 	int rc = rsp_jsonw_object_begin(w);
-	for (size_t i = 0; rc == RSP_OK && i < sizeof(str) / sizeof(str[0]); i++)
+	for (size_t i = 0; rc == RSP_OK && i < sizeof(str) / sizeof(str[0]);
+	     i++)
 		if ((rc = rsp_jsonw_key(w, str[i].k, -1)) == RSP_OK)
 			rc = rsp_jsonw_string(w, str[i].v, -1);
 	if (rc == RSP_OK && (rc = rsp_jsonw_key(w, "status", -1)) == RSP_OK)
 		rc = rsp_jsonw_int(w, a->status);
-	if (rc == RSP_OK && (rc = rsp_jsonw_key(w, "header_bytes", -1)) == RSP_OK)
+	if (rc == RSP_OK &&
+	    (rc = rsp_jsonw_key(w, "header_bytes", -1)) == RSP_OK)
 		rc = rsp_jsonw_int(w, (int64_t)a->header_bytes);
 	if (rc == RSP_OK && (rc = rsp_jsonw_key(w, "body_bytes", -1)) == RSP_OK)
 		rc = rsp_jsonw_int(w, (int64_t)a->body_bytes);
-	if (rc == RSP_OK && (rc = rsp_jsonw_key(w, "duration_us", -1)) == RSP_OK)
+	if (rc == RSP_OK &&
+	    (rc = rsp_jsonw_key(w, "duration_us", -1)) == RSP_OK)
 		rc = rsp_jsonw_int(w, (int64_t)a->duration_us);
-	if (rc == RSP_OK && (rc = rsp_jsonw_key(w, "client_gone", -1)) == RSP_OK)
+	if (rc == RSP_OK &&
+	    (rc = rsp_jsonw_key(w, "client_gone", -1)) == RSP_OK)
 		rc = rsp_jsonw_bool(w, a->client_gone);
 	if (rc == RSP_OK && (rc = rsp_jsonw_key(w, "refused", -1)) == RSP_OK)
-		rc = a->refused ? rsp_jsonw_string(w, a->refused, -1) : rsp_jsonw_null(w);
+		rc = a->refused ? rsp_jsonw_string(w, a->refused, -1)
+		                : rsp_jsonw_null(w);
 	if (rc == RSP_OK && (rc = rsp_jsonw_key(w, "referer", -1)) == RSP_OK)
 		rc = rsp_jsonw_string(w, a->referer, -1);
 	if (rc == RSP_OK && (rc = rsp_jsonw_key(w, "user_agent", -1)) == RSP_OK)
@@ -199,10 +220,17 @@ int rsp_access_log_format(const struct rsp_access *a, enum rsp_log_format f,
 	size_t start = out->len;
 	int rc;
 	switch (f) {
-	case RSP_LOG_COMMON:   rc = format_clf(a, false, out); break;
-	case RSP_LOG_COMBINED: rc = format_clf(a, true, out); break;
-	case RSP_LOG_JSON:     rc = format_json(a, out); break;
-	default:               return RSP_EINVAL;
+	case RSP_LOG_COMMON:
+		rc = format_clf(a, false, out);
+		break;
+	case RSP_LOG_COMBINED:
+		rc = format_clf(a, true, out);
+		break;
+	case RSP_LOG_JSON:
+		rc = format_json(a, out);
+		break;
+	default:
+		return RSP_EINVAL;
 	}
 	if (rc != RSP_OK)
 		out->len = start;

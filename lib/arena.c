@@ -13,7 +13,7 @@
 #define ARENA_ALIGN 16
 
 struct rsp__arena_block {
-	struct rsp__arena_block *next;  /* older block */
+	struct rsp__arena_block *next; /* older block */
 	size_t used, size;
 	/* max_align_t keeps the payload aligned for any type */
 	max_align_t data[];

@@ -28,7 +28,8 @@ static int b64val(unsigned char c)
  * multiple of four, '=' padding only at the end, zero unused bits.
  * Returns the decoded length, or -1.
  */
-static ptrdiff_t b64_decode(const unsigned char *s, size_t n, unsigned char *out)
+static ptrdiff_t b64_decode(const unsigned char *s, size_t n,
+    unsigned char *out)
 {
 	unsigned char *o = out;
 	if (n == 0 || n % 4 != 0)
@@ -41,7 +42,8 @@ static ptrdiff_t b64_decode(const unsigned char *s, size_t n, unsigned char *out
 			return -1;
 		*o++ = (unsigned char)(a << 2 | b >> 4);
 		if (c < 0) {
-			if (!last || s[i + 2] != '=' || s[i + 3] != '=' || (b & 0x0f))
+			if (!last || s[i + 2] != '=' || s[i + 3] != '=' ||
+			    (b & 0x0f))
 				return -1;
 			break;
 		}
@@ -123,4 +125,3 @@ int rsp_request_auth(const rsp_request *creq, const char **user,
 		*password = rc == RSP_OK ? req->pass : NULL;
 	return rc;
 }
-

@@ -18,8 +18,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define READ_CHUNK         ((size_t)64 << 10)
-#define READ_MAX           ((size_t)1 << 30)
+#define READ_CHUNK ((size_t)64 << 10)
+#define READ_MAX ((size_t)1 << 30)
 
 int rsp__req_cl_check(rsp_request *req)
 {
@@ -38,9 +38,10 @@ int rsp__req_cl_check(rsp_request *req)
 	req->declared = true;
 	req->clen = v;
 	if (v > req->lim.max_body) {
-		snprintf(req->cl_msg, sizeof(req->cl_msg), "CONTENT_LENGTH %llu "
-		    "over max_body (%zu bytes)", (unsigned long long)v,
-		    req->lim.max_body);
+		snprintf(req->cl_msg, sizeof(req->cl_msg),
+		    "CONTENT_LENGTH %llu "
+		    "over max_body (%zu bytes)",
+		    (unsigned long long)v, req->lim.max_body);
 		req->cl_why = req->cl_msg;
 		return req->cl_err = RSP_ELIMIT;
 	}
@@ -85,12 +86,15 @@ static ptrdiff_t read_some(rsp_request *req, unsigned char *buf, size_t n)
 static int body_fail(rsp_request *req, int rc, uint64_t got)
 {
 	if (rc == RSP_EBADREQ)
-		snprintf(req->body_msg, sizeof(req->body_msg), "body ended after "
-		    "%llu of %llu bytes", (unsigned long long)got,
-		    (unsigned long long)req->clen);
+		snprintf(req->body_msg, sizeof(req->body_msg),
+		    "body ended after "
+		    "%llu of %llu bytes",
+		    (unsigned long long)got, (unsigned long long)req->clen);
 	else
-		snprintf(req->body_msg, sizeof(req->body_msg), "%s after %llu of "
-		    "%llu body bytes", rc == RSP_EIO ? "read error" : "out of memory",
+		snprintf(req->body_msg, sizeof(req->body_msg),
+		    "%s after %llu of "
+		    "%llu body bytes",
+		    rc == RSP_EIO ? "read error" : "out of memory",
 		    (unsigned long long)got, (unsigned long long)req->clen);
 	req->body_why = req->body_msg;
 	return rc;
@@ -103,7 +107,8 @@ static int read_full(rsp_request *req, unsigned char *buf, size_t n)
 	while (n > 0) {
 		ptrdiff_t r = read_some(req, buf, n > READ_MAX ? READ_MAX : n);
 		if (r <= 0)
-			return body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO, want - n);
+			return body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO,
+			    want - n);
 		buf += r;
 		n -= (size_t)r;
 	}
@@ -142,18 +147,22 @@ static int load_spill(rsp_request *req, size_t len)
 	int fd = tmpfile_open(), rc = RSP_OK;
 	if (buf == NULL || fd < 0) {
 		rc = buf == NULL ? RSP_ENOMEM : RSP_EIO;
-		req->body_why = buf == NULL ? "out of memory" :
-		    "no temporary file for a large body (TMPDIR)";
+		req->body_why = buf == NULL
+		    ? "out of memory"
+		    : "no temporary file for a large body (TMPDIR)";
 		goto out;
 	}
 	for (size_t left = len; left > 0;) {
-		ptrdiff_t r = read_some(req, buf, left < READ_CHUNK ? left : READ_CHUNK);
+		ptrdiff_t r =
+		    read_some(req, buf, left < READ_CHUNK ? left : READ_CHUNK);
 		if (r <= 0) {
-			rc = body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO, len - left);
+			rc = body_fail(req, r == 0 ? RSP_EBADREQ : RSP_EIO,
+			    len - left);
 			goto out;
 		}
 		if ((rc = rsp__write_all(fd, buf, (size_t)r)) != RSP_OK) {
-			req->body_why = "writing the body to a temporary file failed";
+			req->body_why =
+			    "writing the body to a temporary file failed";
 			goto out;
 		}
 		left -= (size_t)r;
@@ -218,7 +227,9 @@ int rsp_request_body(rsp_request *req, const void **data, size_t *len)
 	if (rc != RSP_OK)
 		req->why = req->body_why;
 	if (data != NULL)
-		*data = rc == RSP_OK ? (req != NULL ? (const void *)req->body : "") : NULL;
+		*data = rc == RSP_OK
+		    ? (req != NULL ? (const void *)req->body : "")
+		    : NULL;
 	if (len != NULL)
 		*len = rc == RSP_OK && req != NULL ? req->body_len : 0;
 	return rc;

@@ -43,7 +43,7 @@ int rsp_buffer_append(struct rsp_buffer *buf, const void *data, ssize_t len)
 {
 	if (buf == NULL || (data == NULL && len != 0))
 		return RSP_EINVAL;
-	if (data == NULL)       /* and so len == 0: nothing to append */
+	if (data == NULL) /* and so len == 0: nothing to append */
 		return RSP_OK;
 	return rsp__buf_append(buf, data, rsp__len(data, len));
 }

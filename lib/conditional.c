@@ -13,10 +13,12 @@
  * Content-Location, Date, ETag, Expires and Vary; Last-Modified stays as
  * the cache-update hint that section names; Set-Cookie and other
  * non-representation fields stay too). */
+/* clang-format off */
 #define NOT_MODIFIED_DROPS(X) \
 	X("Content-Type") X("Content-Length") X("Content-Encoding") \
 	X("Content-Language") X("Content-Range") X("Content-Disposition") \
 	X("Accept-Ranges")
+/* clang-format on */
 
 /* entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E /
  * obs-text.  Its length at s, or 0 when s[0..len) does not start with one;
@@ -99,7 +101,8 @@ bool rsp__etag_match(const char *list, size_t len, const char *etag,
 
 static bool field_date(const char *v, time_t now, time_t *t)
 {
-	return v != NULL && rsp__parse_http_date(v, strlen(v), now, t) == RSP_OK;
+	return v != NULL &&
+	    rsp__parse_http_date(v, strlen(v), now, t) == RSP_OK;
 }
 
 /*
@@ -111,12 +114,14 @@ int rsp__preconditions(const char *method, const char *if_match,
     const char *if_modified, const char *etag, time_t lm, time_t now)
 {
 	size_t elen = etag ? strlen(etag) : 0;
-	bool get_head = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	bool get_head =
+	    strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 	time_t t;
 
 	/* 1, 2: the state the client expects must hold. */
 	if (if_match != NULL) {
-		if (!rsp__etag_match(if_match, strlen(if_match), etag, elen, false))
+		if (!rsp__etag_match(if_match, strlen(if_match), etag, elen,
+		        false))
 			return 412;
 	} else if (if_unmodified != NULL && lm != RSP_NO_DATE &&
 	    field_date(if_unmodified, now, &t) && lm > t) {
@@ -124,7 +129,8 @@ int rsp__preconditions(const char *method, const char *if_match,
 	}
 	/* 3, 4: the client's copy may already be current. */
 	if (if_none_match != NULL) {
-		if (rsp__etag_match(if_none_match, strlen(if_none_match), etag, elen, true))
+		if (rsp__etag_match(if_none_match, strlen(if_none_match), etag,
+		        elen, true))
 			return get_head ? 304 : 412;
 	} else if (get_head && if_modified != NULL && lm != RSP_NO_DATE &&
 	    field_date(if_modified, now, &t) && t <= now && lm <= t) {
@@ -137,7 +143,9 @@ int rsp__preconditions(const char *method, const char *if_match,
 
 static bool dropped_by_304(const struct rsp__header *h)
 {
-#define DROP_(lit) if (RSP__IS(h->name, h->name_len, lit)) return true;
+#define DROP_(lit)                              \
+	if (RSP__IS(h->name, h->name_len, lit)) \
+		return true;
 	NOT_MODIFIED_DROPS(DROP_)
 #undef DROP_
 	return false;
@@ -178,7 +186,8 @@ static int set_validators(struct rsp__response *r, const char *etag, time_t lm,
 	    (rc = rsp_headers_set(&r->headers, "ETag", etag)) != RSP_OK)
 		return rc;
 	if (lm != RSP_NO_DATE &&
-	    (rc = rsp_headers_set(&r->headers, "Last-Modified", date)) != RSP_OK)
+	    (rc = rsp_headers_set(&r->headers, "Last-Modified", date)) !=
+	        RSP_OK)
 		return rc;
 	return RSP_OK;
 }
@@ -200,9 +209,11 @@ int rsp__check_preconditions(rsp_response *res, const char *etag,
 	/* From the request's index, not handed out (only read during this
 	 * call); a field the order makes irrelevant is not even looked up. */
 	const char *im = rsp__request_var(req, RSP__V_IF_MATCH);
-	const char *ius = im ? NULL : rsp__request_var(req, RSP__V_IF_UNMODIFIED_SINCE);
+	const char *ius =
+	    im ? NULL : rsp__request_var(req, RSP__V_IF_UNMODIFIED_SINCE);
 	const char *inm = rsp__request_var(req, RSP__V_IF_NONE_MATCH);
-	const char *ims = inm ? NULL : rsp__request_var(req, RSP__V_IF_MODIFIED_SINCE);
+	const char *ims =
+	    inm ? NULL : rsp__request_var(req, RSP__V_IF_MODIFIED_SINCE);
 	int verdict = rsp__preconditions(rsp_request_method(req), im, ius, inm,
 	    ims, etag, last_modified, time(NULL));
 	if (verdict == 304)

@@ -32,7 +32,7 @@ int rsp__cookie_parse(struct rsp__arena *a, const char *s, size_t len,
 
 	size_t max = 1;
 	for (const char *p = s, *end = s + len;
-	    (p = memchr(p, ';', (size_t)(end - p))) != NULL; p++)
+	     (p = memchr(p, ';', (size_t)(end - p))) != NULL; p++)
 		max++;
 
 	if (max > SIZE_MAX / sizeof(struct rsp__pair))

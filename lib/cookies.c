@@ -10,23 +10,32 @@
 #include <string.h>
 #include <time.h>
 
-#define COOKIE_PAIR_MAX 4096    /* RFC 6265bis §5.7: name + value */
-#define COOKIE_ATTR_MAX 1024    /* RFC 6265bis §5.6: one attribute value */
+#define COOKIE_PAIR_MAX 4096 /* RFC 6265bis §5.7: name + value */
+#define COOKIE_ATTR_MAX 1024 /* RFC 6265bis §5.6: one attribute value */
 
 /* Expires dates come from rsp__imf_fixdate (httpdate.c). */
 
 /* ---- validation -------------------------------------------------------- */
 
 static const char *const reserved_names[] = {
-	"expires", "path", "comment", "domain", "max-age", "secure",
-	"httponly", "version", "samesite", "partitioned",
+	"expires",
+	"path",
+	"comment",
+	"domain",
+	"max-age",
+	"secure",
+	"httponly",
+	"version",
+	"samesite",
+	"partitioned",
 };
 
 static bool valid_name(const char *name)
 {
 	if (name == NULL || !rsp__is_token(name, strlen(name)))
 		return false;
-	for (size_t i = 0; i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
+	for (size_t i = 0;
+	     i < sizeof(reserved_names) / sizeof(reserved_names[0]); i++)
 		if (rsp__ieq(name, reserved_names[i]))
 			return false;
 	return true;
@@ -74,7 +83,8 @@ static bool valid_domain(const char *d, size_t len)
 			label = 0;
 			continue;
 		}
-		if (!(rsp__ctype[(unsigned char)d[i]] & RSP__LDH) || ++label > 63)
+		if (!(rsp__ctype[(unsigned char)d[i]] & RSP__LDH) ||
+		    ++label > 63)
 			return false;
 		if (label == 1 && d[i] == '-')
 			return false;
@@ -110,7 +120,8 @@ static const char *check_attrs(const char *name, const char *path,
 	if (a->domain != NULL && a->domain[0] != '\0' &&
 	    !valid_domain(a->domain, strlen(a->domain)))
 		return "Domain is not a host name of letter-digit-hyphen labels";
-	if (a->comment != NULL && !valid_comment(a->comment, strlen(a->comment)))
+	if (a->comment != NULL &&
+	    !valid_comment(a->comment, strlen(a->comment)))
 		return "Comment holds ';' or a control byte, or is over 1024 bytes";
 	if (a->has_max_age && a->max_age < 0)
 		return "Max-Age is negative";
@@ -118,7 +129,8 @@ static const char *check_attrs(const char *name, const char *path,
 	    strcmp(a->samesite, "Lax") != 0 && strcmp(a->samesite, "None") != 0)
 		return "SameSite must be Strict, Lax or None";
 	/* Browsers drop these silently (RFC 6265bis §5.7, CHIPS). */
-	if (a->samesite != NULL && strcmp(a->samesite, "None") == 0 && !a->secure)
+	if (a->samesite != NULL && strcmp(a->samesite, "None") == 0 &&
+	    !a->secure)
 		return "SameSite=None needs Secure";
 	if (a->partitioned && !a->secure)
 		return "Partitioned needs Secure";
@@ -126,7 +138,7 @@ static const char *check_attrs(const char *name, const char *path,
 		return "a __Secure- cookie needs Secure";
 	if (has_prefix_ci(name, "__Host-") &&
 	    (!a->secure || (a->domain != NULL && a->domain[0] != '\0') ||
-	    path == NULL || strcmp(path, "/") != 0))
+	        path == NULL || strcmp(path, "/") != 0))
 		return "a __Host- cookie needs Secure, Path=/ and no Domain";
 	return NULL;
 }
@@ -162,13 +174,17 @@ static int put_comment(struct rsp_buffer *b, const char *c)
 	return rc == RSP_OK ? put(b, "\"") : rc;
 }
 
-static int format_cookie(struct rsp_buffer *b, const char *name, const char *value,
-    const char *path, const struct rsp_cookie *a)
+static int format_cookie(struct rsp_buffer *b, const char *name,
+    const char *value, const char *path, const struct rsp_cookie *a)
 {
 	char num[32], date[30];
 	int rc = RSP_OK;
 
-#define PUT(s) do { if (rc == RSP_OK) rc = put(b, (s)); } while (0)
+#define PUT(s)                            \
+	do {                              \
+		if (rc == RSP_OK)         \
+			rc = put(b, (s)); \
+	} while (0)
 	PUT(name);
 	PUT("=");
 	PUT(value);
@@ -220,7 +236,8 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	if (!valid_name(name))
-		return rsp__refuse(r, RSP_EINVAL, "cookie name is not a token, or "
+		return rsp__refuse(r, RSP_EINVAL,
+		    "cookie name is not a token, or "
 		    "is an attribute name");
 	if (value == NULL) {
 		/* Deleting: an empty value that expired yesterday, as the reference. */
@@ -232,10 +249,12 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 	}
 	size_t vlen = strlen(value);
 	if (!valid_value(value, vlen))
-		return rsp__refuse(r, RSP_EINVAL, "cookie value holds a byte "
+		return rsp__refuse(r, RSP_EINVAL,
+		    "cookie value holds a byte "
 		    "outside RFC 6265 cookie-octet");
 	if (strlen(name) + vlen > COOKIE_PAIR_MAX)
-		return rsp__refuse(r, RSP_EINVAL, "cookie name and value over "
+		return rsp__refuse(r, RSP_EINVAL,
+		    "cookie name and value over "
 		    "4096 bytes");
 	const char *path = a.path ? a.path : "/";
 	const char *why = check_attrs(name, path, &a);
@@ -244,7 +263,8 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 	if (a.has_expires) {
 		char date[30];
 		if (rsp__imf_fixdate(a.expires, date) != RSP_OK)
-			return rsp__refuse(r, RSP_EINVAL, "Expires outside the years "
+			return rsp__refuse(r, RSP_EINVAL,
+			    "Expires outside the years "
 			    "1601..9999");
 	}
 
@@ -253,7 +273,8 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 	int rc = format_cookie(b, name, value, path, &a);
 	if (rc != RSP_OK)
 		return rsp__refuse(r, rc, "out of memory");
-	rc = rsp__headers_add(&r->headers, "Set-Cookie", 10, b->data, b->len, false);
+	rc = rsp__headers_add(&r->headers, "Set-Cookie", 10, b->data, b->len,
+	    false);
 	b->len = 0;
 	return rc;
 }
@@ -265,14 +286,15 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
  * deletion carries that too.  SameSite and Partitioned play no part in
  * matching an unpartitioned cookie.
  */
-int rsp_delete_cookie(rsp_response *res, const char *name,
-    const char *path, const char *domain)
+int rsp_delete_cookie(rsp_response *res, const char *name, const char *path,
+    const char *domain)
 {
 	struct rsp_cookie a = { 0 };
 	a.path = path;
 	a.domain = domain;
-	if (name != NULL && (has_prefix_ci(name, "__Secure-") ||
-	    has_prefix_ci(name, "__Host-")))
+	if (name != NULL &&
+	    (has_prefix_ci(name, "__Secure-") ||
+	        has_prefix_ci(name, "__Host-")))
 		a.secure = true;
 	return rsp_set_cookie(res, name, NULL, &a);
 }
@@ -287,7 +309,8 @@ static void reverse(struct rsp__header *v, size_t n)
 }
 
 /* Is this Set-Cookie value the cookie `name` (the bytes before its '=')? */
-static bool cookie_is(const struct rsp__header *h, const char *name, size_t nlen)
+static bool cookie_is(const struct rsp__header *h, const char *name,
+    size_t nlen)
 {
 	return h->value_len > nlen && h->value[nlen] == '=' &&
 	    memcmp(h->value, name, nlen) == 0;
@@ -298,7 +321,8 @@ int rsp_unset_cookie(rsp_response *res, const char *name)
 	if (res == NULL)
 		return RSP_EINVAL;
 	if (name == NULL || !rsp__is_token(name, strlen(name)))
-		return rsp__refuse(rsp__res(res), RSP_EINVAL, "cookie name is not "
+		return rsp__refuse(rsp__res(res), RSP_EINVAL,
+		    "cookie name is not "
 		    "a token");
 	rsp_headers *h = rsp__res(res)->pub.headers;
 	size_t nlen = strlen(name), first = h->n, kept = 0, i, end;
@@ -311,7 +335,8 @@ int rsp_unset_cookie(rsp_response *res, const char *name)
 	if (first == h->n)
 		return RSP_OK;
 	for (end = first; end < h->n &&
-	    rsp__ieqn(h->v[end].name, h->v[end].name_len, "Set-Cookie"); end++)
+	     rsp__ieqn(h->v[end].name, h->v[end].name_len, "Set-Cookie");
+	     end++)
 		;
 	for (i = first; i < end; i++)
 		if (cookie_is(&h->v[i], name, nlen))

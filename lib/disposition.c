@@ -11,7 +11,8 @@
 static bool attr_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != 0 && strchr("!#$&+-.^_`|~", c) != NULL);
+	    (c >= '0' && c <= '9') ||
+	    (c != 0 && strchr("!#$&+-.^_`|~", c) != NULL);
 }
 
 /* Kept in the quoted fallback: printable ASCII but for the quote and
@@ -50,8 +51,8 @@ static int build(struct rsp_buffer *b, const char *type, const unsigned char *n,
 	rc = rsp__buf_append(b, "; filename*=UTF-8''", 19);
 	for (size_t i = 0; rc == RSP_OK && i < len; i++) {
 		char esc[3] = { '%', hex[n[i] >> 4], hex[n[i] & 15] };
-		rc = attr_char(n[i]) ? rsp__buf_append(b, n + i, 1) :
-		    rsp__buf_append(b, esc, 3);
+		rc = attr_char(n[i]) ? rsp__buf_append(b, n + i, 1)
+		                     : rsp__buf_append(b, esc, 3);
 	}
 	return rc;
 }
@@ -62,7 +63,8 @@ int rsp_content_disposition(rsp_response *res, const char *type,
 	if (res == NULL || type == NULL || !rsp__is_token(type, strlen(type)))
 		return RSP_EINVAL;
 	if (filename == NULL)
-		return rsp_headers_set(res->headers, "Content-Disposition", type);
+		return rsp_headers_set(res->headers, "Content-Disposition",
+		    type);
 	const unsigned char *n = (const unsigned char *)filename;
 	size_t len = strlen(filename);
 	if (len == 0)
@@ -77,7 +79,8 @@ int rsp_content_disposition(rsp_response *res, const char *type,
 	if (rc == RSP_OK)
 		rc = rsp__buf_append(&b, "", 1);
 	if (rc == RSP_OK)
-		rc = rsp_headers_set(res->headers, "Content-Disposition", b.data);
+		rc = rsp_headers_set(res->headers, "Content-Disposition",
+		    b.data);
 	rsp_buffer_free(&b);
 	return rc;
 }

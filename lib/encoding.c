@@ -26,15 +26,22 @@ int32_t rsp__utf8_decode(const unsigned char *s, size_t len, size_t *adv)
 	if (c < 0x80)
 		return c;
 	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1; cp = c & 0x1F;
+		need = 1;
+		cp = c & 0x1F;
 	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2; cp = c & 0x0F;
-		if (c == 0xE0) lo = 0xA0;
-		if (c == 0xED) hi = 0x9F;      /* no surrogates */
+		need = 2;
+		cp = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;
+		if (c == 0xED)
+			hi = 0x9F; /* no surrogates */
 	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3; cp = c & 0x07;
-		if (c == 0xF0) lo = 0x90;
-		if (c == 0xF4) hi = 0x8F;      /* nothing above U+10FFFF */
+		need = 3;
+		cp = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;
+		if (c == 0xF4)
+			hi = 0x8F; /* nothing above U+10FFFF */
 	} else {
 		return -1;
 	}
@@ -127,7 +134,8 @@ int rsp__encode(struct rsp__encoding *e, const char *text, size_t len,
 		}
 		char *op = out->data + out->len;
 		size_t outleft = out->cap - out->len;
-		size_t r = iconv(e->cd, inleft ? &in : NULL, &inleft, &op, &outleft);
+		size_t r =
+		    iconv(e->cd, inleft ? &in : NULL, &inleft, &op, &outleft);
 		out->len = (size_t)(op - out->data);
 		if (r == 0 && inleft == 0) {
 			/* Flush any shift state (stateful charsets such as ISO-2022). */
@@ -137,7 +145,8 @@ int rsp__encode(struct rsp__encoding *e, const char *text, size_t len,
 			}
 			op = out->data + out->len;
 			outleft = out->cap - out->len;
-			if (iconv(e->cd, NULL, NULL, &op, &outleft) == (size_t)-1) {
+			if (iconv(e->cd, NULL, NULL, &op, &outleft) ==
+			    (size_t)-1) {
 				out->len = start;
 				return RSP_ECHARSET;
 			}

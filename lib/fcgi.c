@@ -31,9 +31,9 @@ static void load(void)
 		h = dlopen(RSP_FCGI_SONAME, RTLD_NOW);
 	if (h == NULL)
 		return;
-#define LOAD_(name)                                                           \
-	if ((sym = dlsym(h, "FCGX_" #name)) == NULL)                          \
-		return;                                                       \
+#define LOAD_(name)                                  \
+	if ((sym = dlsym(h, "FCGX_" #name)) == NULL) \
+		return;                              \
 	memcpy(&t.name, &sym, sizeof(sym));
 	FCGI_SYMBOLS(LOAD_)
 #undef LOAD_

@@ -21,9 +21,9 @@
 #define OUT_RECORD_MAX 65528
 
 enum state {
-	S_BEGIN,    /* between requests: waiting for FCGI_BEGIN_REQUEST */
-	S_PARAMS,   /* the request's PARAMS are arriving */
-	S_STDIN     /* the head is complete: STDIN belongs to the handler */
+	S_BEGIN,  /* between requests: waiting for FCGI_BEGIN_REQUEST */
+	S_PARAMS, /* the request's PARAMS are arriving */
+	S_STDIN   /* the head is complete: STDIN belongs to the handler */
 };
 
 enum step {
@@ -37,26 +37,27 @@ enum step {
 struct rsp__conn {
 	int fd;
 	const struct rsp__conn_cfg *cfg;
-	unsigned char *in;          /* IN_CAP bytes; in[pos..len) unread */
+	unsigned char *in; /* IN_CAP bytes; in[pos..len) unread */
 	size_t pos, len;
 	enum state state;
-	unsigned id;                /* the current request's id */
-	bool keep;                  /* FCGI_KEEP_CONN */
-	bool begun;                 /* some of a request arrived since the last end */
-	bool stdin_done;            /* the empty STDIN record was seen */
-	bool aborted;               /* FCGI_ABORT_REQUEST for the current request */
-	bool broken;                /* read or write failed, or a protocol error */
-	bool eof;                   /* the peer sends nothing more */
-	bool ended;                 /* END_REQUEST went out for the current request */
-	bool over;                  /* PARAMS larger than the limit */
-	bool drained;               /* the ended request's input was all read */
-	bool had_request;           /* a BEGIN_REQUEST came on this connection */
-	size_t scan;                /* params[0..scan) are whole pairs */
-	size_t stdin_left, pad_left; /* the STDIN record being read by the handler */
-	struct rsp_buffer params;   /* the PARAMS stream, decoded in place */
+	unsigned id;      /* the current request's id */
+	bool keep;        /* FCGI_KEEP_CONN */
+	bool begun;       /* some of a request arrived since the last end */
+	bool stdin_done;  /* the empty STDIN record was seen */
+	bool aborted;     /* FCGI_ABORT_REQUEST for the current request */
+	bool broken;      /* read or write failed, or a protocol error */
+	bool eof;         /* the peer sends nothing more */
+	bool ended;       /* END_REQUEST went out for the current request */
+	bool over;        /* PARAMS larger than the limit */
+	bool drained;     /* the ended request's input was all read */
+	bool had_request; /* a BEGIN_REQUEST came on this connection */
+	size_t scan;      /* params[0..scan) are whole pairs */
+	size_t stdin_left,
+	    pad_left; /* the STDIN record being read by the handler */
+	struct rsp_buffer params; /* the PARAMS stream, decoded in place */
 	char **envp;
 	size_t env_cap;
-	const char *why;            /* what went wrong, for the log */
+	const char *why; /* what went wrong, for the log */
 };
 
 struct rsp__conn *rsp__conn_new(const struct rsp__conn_cfg *cfg)
@@ -130,7 +131,8 @@ int rsp__conn_linger_read(struct rsp__conn *c)
 			continue;
 		if (n < 0 && errno == EINTR)
 			continue;
-		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 1 : 0;
+		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) ? 1
+		                                                          : 0;
 	}
 }
 
@@ -266,7 +268,8 @@ static int send_streams(struct rsp__conn *c, struct out_stream *s, int ns,
 					return RSP_EIO;
 				k = h = 0;
 			}
-			size_t n = s[i].len > OUT_RECORD_MAX ? OUT_RECORD_MAX : s[i].len;
+			size_t n = s[i].len > OUT_RECORD_MAX ? OUT_RECORD_MAX
+			                                     : s[i].len;
 			rsp__fcgi_hdr_write(hdrs[h], s[i].type, c->id, n);
 			iov[k].iov_base = hdrs[h++];
 			iov[k++].iov_len = RSP__FCGI_HDR_LEN;
@@ -274,7 +277,8 @@ static int send_streams(struct rsp__conn *c, struct out_stream *s, int ns,
 				iov[k].iov_base = (void *)s[i].p;
 				iov[k++].iov_len = n;
 			} else {
-				s[i].close = false;     /* the empty record: sent once */
+				s[i].close =
+				    false; /* the empty record: sent once */
 			}
 			s[i].p += n;
 			s[i].len -= n;
@@ -310,7 +314,8 @@ static void skip_stdin(struct rsp__conn *c)
 	while (!c->stdin_done && c->len - c->pos >= RSP__FCGI_HDR_LEN) {
 		rsp__fcgi_hdr_read(c->in + c->pos, &h);
 		size_t whole = RSP__FCGI_HDR_LEN + h.clen + h.plen;
-		if (h.type != RSP__FCGI_STDIN || h.id != c->id || c->len - c->pos < whole)
+		if (h.type != RSP__FCGI_STDIN || h.id != c->id ||
+		    c->len - c->pos < whole)
 			return;
 		c->stdin_done = h.clen == 0;
 		c->pos += whole;
@@ -381,7 +386,8 @@ static ssize_t fill(struct rsp__conn *c, int ms)
 		c->pos = 0;
 	}
 	for (;;) {
-		ssize_t n = recv(c->fd, c->in + c->len, IN_CAP - c->len, MSG_DONTWAIT);
+		ssize_t n =
+		    recv(c->fd, c->in + c->len, IN_CAP - c->len, MSG_DONTWAIT);
 		if (n > 0) {
 			c->len += (size_t)n;
 			return n;
@@ -400,15 +406,16 @@ static ssize_t fill(struct rsp__conn *c, int ms)
 			return -1;
 		if (!wait_fd(c->fd, POLLIN, ms)) {
 			/* Input is given up; the answer can still be sent. */
-			c->why = "the web server sent nothing for RSP_READ_TIMEOUT";
+			c->why =
+			    "the web server sent nothing for RSP_READ_TIMEOUT";
 			c->eof = true;
 			return 0;
 		}
 	}
 }
 
-static enum step begin_request(struct rsp__conn *c, const struct rsp__fcgi_hdr *h,
-    const unsigned char *body)
+static enum step begin_request(struct rsp__conn *c,
+    const struct rsp__fcgi_hdr *h, const unsigned char *body)
 {
 	if (h->clen < 8)
 		return STEP_FAIL;
@@ -467,8 +474,9 @@ static bool pairs_plausible(struct rsp__conn *c)
 			}
 			if (len - at < 4)
 				return true;
-			n[k] = ((size_t)(p[at] & 0x7f) << 24) | (size_t)p[at + 1] << 16 |
-			    (size_t)p[at + 2] << 8 | p[at + 3];
+			n[k] = ((size_t)(p[at] & 0x7f) << 24) |
+			    (size_t)p[at + 1] << 16 | (size_t)p[at + 2] << 8 |
+			    p[at + 3];
 			at += 4;
 		}
 		if (n[0] > ABSURD_PAIR || n[1] > ABSURD_PAIR)
@@ -504,8 +512,8 @@ static enum step params(struct rsp__conn *c, const struct rsp__fcgi_hdr *h,
 		c->envp[0] = NULL;
 		return STEP_READY;
 	}
-	int rc = rsp__fcgi_params_decode(c->params.data, c->params.len, &c->envp,
-	    &c->env_cap, &count);
+	int rc = rsp__fcgi_params_decode(c->params.data, c->params.len,
+	    &c->envp, &c->env_cap, &count);
 	if (rc == RSP_ENOMEM) {
 		c->over = true;
 		c->envp[0] = NULL;
@@ -543,7 +551,8 @@ static enum step step(struct rsp__conn *c)
 	enum step r = STEP_NEXT;
 
 	c->begun = true;
-	if (h.type == RSP__FCGI_STDIN && mine && c->state == S_STDIN && !c->stdin_done) {
+	if (h.type == RSP__FCGI_STDIN && mine && c->state == S_STDIN &&
+	    !c->stdin_done) {
 		if (h.clen == 0) {
 			c->stdin_done = true;
 		} else {
@@ -589,8 +598,9 @@ enum rsp__conn_event rsp__conn_advance(struct rsp__conn *c, bool read)
 		case STEP_READY:
 			return RSP__CONN_READY;
 		case STEP_MORE:
-			return c->eof || c->broken ? RSP__CONN_CLOSE : RSP__CONN_WAIT;
-		case STEP_STDIN:        /* not in these states */
+			return c->eof || c->broken ? RSP__CONN_CLOSE
+			                           : RSP__CONN_WAIT;
+		case STEP_STDIN: /* not in these states */
 		case STEP_FAIL:
 			fail(c, "the web server broke the FastCGI protocol");
 			return RSP__CONN_CLOSE;
@@ -618,7 +628,8 @@ static void pump(struct rsp__conn *c, int wait_ms)
 		}
 		/* The next record is incomplete.  The handler's reads wait only
 		 * while its body is due; a write looks once, without waiting. */
-		if (c->eof || (wait_ms >= 0 && c->stdin_done) || (wait_ms < 0 && filled))
+		if (c->eof || (wait_ms >= 0 && c->stdin_done) ||
+		    (wait_ms < 0 && filled))
 			return;
 		if (fill(c, wait_ms) <= 0)
 			return;

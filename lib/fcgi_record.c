@@ -42,7 +42,8 @@ size_t rsp__fcgi_end_request(unsigned char out[16], unsigned id,
 }
 
 /* A pair length: one byte below 128, else four with the top bit set. */
-static bool read_len(const unsigned char **p, const unsigned char *end, size_t *len)
+static bool read_len(const unsigned char **p, const unsigned char *end,
+    size_t *len)
 {
 	if (*p >= end)
 		return false;
@@ -81,7 +82,8 @@ static bool read_pair(const unsigned char **p, const unsigned char *end,
 /* A name the CGI environment can carry: not empty, no '=' and no NUL. */
 static bool env_name_ok(const unsigned char *s, size_t len)
 {
-	return len > 0 && memchr(s, '=', len) == NULL && memchr(s, '\0', len) == NULL;
+	return len > 0 && memchr(s, '=', len) == NULL &&
+	    memchr(s, '\0', len) == NULL;
 }
 
 static int env_reserve(char ***envp, size_t *cap, size_t need)
@@ -109,7 +111,7 @@ int rsp__fcgi_params_decode(char *buf, size_t len, char ***envp, size_t *cap,
     size_t *count)
 {
 	const unsigned char *p = (const unsigned char *)buf;
-	const unsigned char *end = len > 0 ? p + len : p;  /* buf may be NULL */
+	const unsigned char *end = len > 0 ? p + len : p; /* buf may be NULL */
 	char *out = buf;
 	size_t n = 0;
 
@@ -119,7 +121,8 @@ int rsp__fcgi_params_decode(char *buf, size_t len, char ***envp, size_t *cap,
 		if (!read_pair(&p, end, &name, &nlen, &value, &vlen))
 			return RSP_EBADREQ;
 		/* Unrepresentable pairs are left out rather than truncated. */
-		if (!env_name_ok(name, nlen) || memchr(value, '\0', vlen) != NULL)
+		if (!env_name_ok(name, nlen) ||
+		    memchr(value, '\0', vlen) != NULL)
 			continue;
 		if (env_reserve(envp, cap, n + 2) != RSP_OK)
 			return RSP_ENOMEM;
@@ -145,8 +148,8 @@ static bool is_name(const unsigned char *s, size_t len, const char *lit)
 
 /* Append one pair to out (at most outcap bytes), short names and values;
  * pairs are length-prefixed, not NUL-terminated. */
-static size_t put_pair(unsigned char *out, size_t outcap, const unsigned char *name,
-    size_t nlen, const char *value)
+static size_t put_pair(unsigned char *out, size_t outcap,
+    const unsigned char *name, size_t nlen, const char *value)
 {
 	size_t vlen = strlen(value);
 	if (nlen > 127 || vlen > 127 || outcap < 2 + nlen + vlen)
@@ -173,7 +176,7 @@ size_t rsp__fcgi_get_values_result(const unsigned char *q, size_t qlen,
 		const unsigned char *name, *value;
 		size_t nlen, vlen;
 		if (!read_pair(&p, end, &name, &nlen, &value, &vlen))
-			break;          /* a malformed query: answer what was understood */
+			break; /* a malformed query: answer what was understood */
 		const char *v = NULL;
 		if (is_name(name, nlen, "FCGI_MAX_CONNS"))
 			v = num, snprintf(num, sizeof(num), "%u", max_conns);
@@ -182,7 +185,7 @@ size_t rsp__fcgi_get_values_result(const unsigned char *q, size_t qlen,
 		else if (is_name(name, nlen, "FCGI_MPXS_CONNS"))
 			v = "0";
 		if (v == NULL)
-			continue;       /* unknown variables are left out (spec 4.1) */
+			continue; /* unknown variables are left out (spec 4.1) */
 		n += put_pair(out + n, outcap - n, name, nlen, v);
 	}
 	size_t clen = n - RSP__FCGI_HDR_LEN;

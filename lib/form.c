@@ -12,10 +12,13 @@ static const char *form_reason(enum form_kind kind, int rc)
 	if (rc == RSP_ENOMEM)
 		return "out of memory parsing the form";
 	if (kind == FORM_URLENCODED)
-		return rc == RSP_ELIMIT ? "urlencoded form has more than max_params "
-		    "pairs" : "urlencoded form holds a NUL byte (%00)";
+		return rc == RSP_ELIMIT
+		    ? "urlencoded form has more than max_params "
+		      "pairs"
+		    : "urlencoded form holds a NUL byte (%00)";
 	return rc == RSP_ELIMIT ? "multipart form over max_parts or "
-	    "max_part_header" : "multipart form body is malformed";
+	                          "max_part_header"
+	                        : "multipart form body is malformed";
 }
 
 /* The form's kind by CONTENT_TYPE; a multipart one's boundary too. */
@@ -24,7 +27,8 @@ static int form_type(rsp_request *req, const char *ct, enum form_kind *kind,
 {
 	size_t ctlen = strlen(ct);
 	*kind = FORM_NONE;
-	if (rsp__media_type_is(ct, ctlen, "application/x-www-form-urlencoded")) {
+	if (rsp__media_type_is(ct, ctlen,
+	        "application/x-www-form-urlencoded")) {
 		*kind = FORM_URLENCODED;
 	} else if (rsp__media_type_is(ct, ctlen, "multipart/form-data")) {
 		*kind = FORM_MULTIPART;
@@ -32,7 +36,7 @@ static int form_type(rsp_request *req, const char *ct, enum form_kind *kind,
 		    req->lim.max_boundary, bnd, blen);
 		if (rc != RSP_OK) {
 			req->form_why = "multipart/form-data without one valid "
-			    "boundary parameter";
+			                "boundary parameter";
 			return rc;
 		}
 	}
@@ -92,8 +96,8 @@ static bool form_failed(rsp_request *req)
  * tells urlencoded pairs from multipart parts (of which those without a
  * filename are the fields).
  */
-static bool field_next(const rsp_request *req, size_t *pos,
-    const char **name, const char **value)
+static bool field_next(const rsp_request *req, size_t *pos, const char **name,
+    const char **value)
 {
 	if (req->form_kind == FORM_URLENCODED)
 		return rsp__pairs_next(&req->form, pos, name, value);
@@ -138,8 +142,8 @@ size_t rsp_request_form_all(rsp_request *req, const char *name,
 	return count;
 }
 
-bool rsp_request_form_next(rsp_request *req, size_t *pos,
-    const char **name, const char **value)
+bool rsp_request_form_next(rsp_request *req, size_t *pos, const char **name,
+    const char **value)
 {
 	const char *n, *v;
 	if (req == NULL || pos == NULL || form_failed(req) ||

@@ -6,7 +6,8 @@
  */
 #include "internal.h"
 
-void rsp__handle(const struct rsp__app *app, rsp_request *req, rsp_response *res)
+void rsp__handle(const struct rsp__app *app, rsp_request *req,
+    rsp_response *res)
 {
 	int st = rsp_request_status(req);
 

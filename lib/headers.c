@@ -83,14 +83,17 @@ int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
 	/* Orders to the web server (rsp_offload_file): no server reads an NPH
 	 * header block, so they would reach the client, naming a private
 	 * path, with no file behind them. */
-	else if (f == RSP_NPH && (RSP__IS(name, nlen, "X-Accel-Redirect") ||
-	    RSP__IS(name, nlen, "X-Sendfile")))
+	else if (f == RSP_NPH &&
+	    (RSP__IS(name, nlen, "X-Accel-Redirect") ||
+	        RSP__IS(name, nlen, "X-Sendfile")))
 		w = "X-Accel-Redirect and X-Sendfile are orders to a web server, "
 		    "which no NPH response passes through";
 	/* Only an NPH program talks to the client's connection itself: in
 	 * CGI it is the server's (RFC 3875 6.3), and HTTP/2 forbids them. */
-	else if (f == RSP_H2 && (connection_specific(name, nlen) ||
-	    (RSP__IS(name, nlen, "TE") && !RSP__IS(value, vlen, "trailers"))))
+	else if (f == RSP_H2 &&
+	    (connection_specific(name, nlen) ||
+	        (RSP__IS(name, nlen, "TE") &&
+	            !RSP__IS(value, vlen, "trailers"))))
 		w = "connection-specific header in the H2 flavour (RFC 9113 8.2.2)";
 	else if (f == RSP_CGI && connection_specific(name, nlen))
 		w = "connection-specific header in a CGI response: the web "
@@ -120,7 +123,8 @@ static enum rsp_flavour flavour_of(const rsp_headers *h)
 static size_t find(const rsp_headers *h, const char *name, size_t nlen)
 {
 	for (size_t i = 0; i < h->n; i++)
-		if (h->v[i].name_len == nlen && rsp__ieqn(name, nlen, h->v[i].name))
+		if (h->v[i].name_len == nlen &&
+		    rsp__ieqn(name, nlen, h->v[i].name))
 			return i;
 	return h->n;
 }
@@ -159,7 +163,8 @@ int rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
 	const char *why;
 	if (nlen > UINT32_MAX || vlen > UINT32_MAX)
 		return refuse(h, RSP_EINVAL, "header name or value over 4 GiB");
-	int rc = rsp__header_check(flavour_of(h), name, nlen, value, vlen, &why);
+	int rc =
+	    rsp__header_check(flavour_of(h), name, nlen, value, vlen, &why);
 	if (rc != RSP_OK)
 		return refuse(h, rc, why);
 	size_t at = find(h, name, nlen);
@@ -203,7 +208,8 @@ int rsp_headers_set(rsp_headers *h, const char *name, const char *value)
 		return RSP_EINVAL;
 	if (name == NULL || value == NULL)
 		return refuse(h, RSP_EINVAL, "NULL header name or value");
-	return rsp__headers_add(h, name, strlen(name), value, strlen(value), true);
+	return rsp__headers_add(h, name, strlen(name), value, strlen(value),
+	    true);
 }
 
 int rsp_headers_append(rsp_headers *h, const char *name, const char *value)
@@ -212,7 +218,8 @@ int rsp_headers_append(rsp_headers *h, const char *name, const char *value)
 		return RSP_EINVAL;
 	if (name == NULL || value == NULL)
 		return refuse(h, RSP_EINVAL, "NULL header name or value");
-	return rsp__headers_add(h, name, strlen(name), value, strlen(value), false);
+	return rsp__headers_add(h, name, strlen(name), value, strlen(value),
+	    false);
 }
 
 static int headers_vaddf(rsp_headers *h, const char *name, bool replace,
@@ -246,13 +253,15 @@ static int headers_vaddf(rsp_headers *h, const char *name, bool replace,
 			return RSP_ENOMEM;
 		}
 		vsnprintf(big, (size_t)n + 1, fmt, ap2);
-		int rc = rsp__headers_add(h, name, strlen(name), big, (size_t)n, replace);
+		int rc = rsp__headers_add(h, name, strlen(name), big, (size_t)n,
+		    replace);
 		free(big);
 		va_end(ap2);
 		return rc;
 	}
 	va_end(ap2);
-	return rsp__headers_add(h, name, strlen(name), value, (size_t)n, replace);
+	return rsp__headers_add(h, name, strlen(name), value, (size_t)n,
+	    replace);
 }
 
 int rsp_headers_setf(rsp_headers *h, const char *name, const char *fmt, ...)
@@ -313,8 +322,8 @@ int rsp_headers_remove(rsp_headers *h, const char *name)
 	return RSP_OK;
 }
 
-bool rsp_headers_next(const rsp_headers *h, size_t *pos,
-    const char **name, const char **value)
+bool rsp_headers_next(const rsp_headers *h, size_t *pos, const char **name,
+    const char **value)
 {
 	if (h == NULL || pos == NULL || *pos >= h->n)
 		return false;

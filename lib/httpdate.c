@@ -8,18 +8,13 @@
 #include <string.h>
 #include <time.h>
 
-static const char day_names[7][4] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
-};
-static const char month_names[12][4] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-};
+static const char day_names[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
+	"Sat" };
+static const char month_names[12][4] = { "Jan", "Feb", "Mar", "Apr", "May",
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 /* RFC 850's day-name-l, the long names, in the same order. */
-static const char *const long_day_names[7] = {
-	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-	"Saturday"
-};
+static const char *const long_day_names[7] = { "Sunday", "Monday", "Tuesday",
+	"Wednesday", "Thursday", "Friday", "Saturday" };
 
 static void put2(char *p, int v)
 {
@@ -56,7 +51,7 @@ int rsp__imf_fixdate(time_t t, char out[30])
 	if (y < 1601 || y > 9999)
 		return RSP_EINVAL;
 	struct tm tm;
-	tm.tm_wday = (int)((days % 7 + 11) % 7);   /* 1970-01-01 was a Thursday */
+	tm.tm_wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
 	tm.tm_mday = mday;
 	tm.tm_mon = mon - 1;
 	tm.tm_hour = (int)(secs / 3600);
@@ -79,7 +74,7 @@ int rsp__imf_fixdate(time_t t, char out[30])
 	put2(out + 20, tm.tm_min);
 	out[22] = ':';
 	put2(out + 23, tm.tm_sec);
-	memcpy(out + 25, " GMT", 5);   /* with the NUL */
+	memcpy(out + 25, " GMT", 5); /* with the NUL */
 	return RSP_OK;
 }
 
@@ -126,7 +121,8 @@ static int name_of(struct cursor *c, const char *const *table, int count)
 {
 	for (int i = 0; i < count; i++) {
 		size_t n = strlen(table[i]);
-		if ((size_t)(c->end - c->p) >= n && memcmp(c->p, table[i], n) == 0) {
+		if ((size_t)(c->end - c->p) >= n &&
+		    memcmp(c->p, table[i], n) == 0) {
 			c->p += n;
 			return i;
 		}
@@ -182,12 +178,12 @@ static int64_t days_from_civil(int64_t y, int m, int d)
 
 static bool to_time(int y, int mon, int d, int h, int mi, int s, time_t *out)
 {
-	static const unsigned char mdays[12] = {
-		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
+	static const unsigned char mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31,
+		30, 31, 30, 31 };
 	if (d < 1 || d > mdays[mon] || (mon == 1 && d == 29 && !leap(y)))
 		return false;
-	int64_t v = days_from_civil(y, mon + 1, d) * 86400 + h * 3600 + mi * 60 + s;
+	int64_t v =
+	    days_from_civil(y, mon + 1, d) * 86400 + h * 3600 + mi * 60 + s;
 	if ((int64_t)(time_t)v != v)
 		return false;
 	*out = (time_t)v;

@@ -35,12 +35,12 @@ struct rsp__arena {
 	struct rsp__arena_block *head;  /* current block */
 	struct rsp__arena_block *first; /* kept across resets */
 };
-void  rsp__arena_init(struct rsp__arena *a);
+void rsp__arena_init(struct rsp__arena *a);
 void *rsp__arena_alloc(struct rsp__arena *a, size_t n);
 void *rsp__arena_memdup(struct rsp__arena *a, const void *p, size_t n);
 char *rsp__arena_strndup(struct rsp__arena *a, const char *s, size_t n);
-void  rsp__arena_reset(struct rsp__arena *a);  /* keep the first block */
-void  rsp__arena_free(struct rsp__arena *a);
+void rsp__arena_reset(struct rsp__arena *a); /* keep the first block */
+void rsp__arena_free(struct rsp__arena *a);
 
 /* ---- buffer.c: growable byte buffers ------------------------------- */
 
@@ -88,16 +88,17 @@ int rsp__why_setf(struct rsp__why *w, int rc, const char *fmt, ...)
 
 extern const unsigned char rsp__ctype[256];
 enum {
-	RSP__TCHAR  = 1 << 0, /* RFC 9110 token character */
-	RSP__VCHAR  = 1 << 1, /* allowed inside a field value: HTAB SP VCHAR obs-text */
+	RSP__TCHAR = 1 << 0, /* RFC 9110 token character */
+	RSP__VCHAR =
+	    1 << 1, /* allowed inside a field value: HTAB SP VCHAR obs-text */
 	RSP__COOKIE = 1 << 2, /* RFC 6265 cookie-octet */
 	RSP__AVCHAR = 1 << 3, /* cookie attribute value: 0x20-0x7E except ';' */
-	RSP__LDH    = 1 << 4  /* letter, digit, hyphen */
+	RSP__LDH = 1 << 4     /* letter, digit, hyphen */
 };
 bool rsp__is_token(const char *s, size_t len);
 bool rsp__is_field_value(const char *s, size_t len);
 size_t rsp__len(const void *data, ssize_t len); /* len < 0: strlen */
-bool rsp__ieq(const char *a, const char *b);     /* ASCII case-insensitive */
+bool rsp__ieq(const char *a, const char *b);    /* ASCII case-insensitive */
 /* Copy text for a log line into out (cap bytes, NUL-terminated): control
  * bytes, DEL, bytes over 0x7E and '\\' become \xHH, so no CR or LF from a
  * request or a caller reaches a log; cut with "..." when it does not fit.
@@ -106,9 +107,10 @@ size_t rsp__escape_log(char *out, size_t cap, const void *data, size_t len);
 bool rsp__ieqn(const char *a, size_t alen, const char *b);
 /* Is a (alen bytes) the literal, ignoring ASCII case?  Spelt as the literal
  * is the usual case: a fixed-size memcmp the compiler inlines decides it. */
-#define RSP__IS(a, alen, lit) \
-	((alen) == sizeof(lit) - 1 && \
-	 (memcmp((a), (lit), sizeof(lit) - 1) == 0 || rsp__ieqn((a), (alen), (lit))))
+#define RSP__IS(a, alen, lit)                            \
+	((alen) == sizeof(lit) - 1 &&                    \
+	    (memcmp((a), (lit), sizeof(lit) - 1) == 0 || \
+	        rsp__ieqn((a), (alen), (lit))))
 /* RFC 9110 OWS: SP or HTAB (c a char or an unsigned char). */
 static inline bool rsp__is_ws(int c)
 {
@@ -127,48 +129,49 @@ struct rsp__header {
 
 #define RSP__HEADERS_INLINE 8
 struct rsp_headers {
-	struct rsp__header *v;  /* in send order: a name's values together */
+	struct rsp__header *v; /* in send order: a name's values together */
 	size_t n, cap;
 	/* The first few live here: most responses never allocate for headers
 	 * (v points at this array until it overflows; never copy the struct). */
 	struct rsp__header inline_v[RSP__HEADERS_INLINE];
 	struct rsp__arena *arena;
-	struct rsp__why *why;   /* where a refusal's reason goes, or NULL */
+	struct rsp__why *why;     /* where a refusal's reason goes, or NULL */
 	enum rsp_flavour flavour; /* judges the names; the response keeps it */
 };
 
 void rsp__headers_init(rsp_headers *h, struct rsp__arena *arena,
     struct rsp__why *why);
-void rsp__headers_clear(rsp_headers *h);   /* keeps capacity */
+void rsp__headers_clear(rsp_headers *h); /* keeps capacity */
 void rsp__headers_free(rsp_headers *h);
 /* Validate a header for a flavour; also the Content-Length rules. */
-int  rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
+int rsp__header_check(enum rsp_flavour f, const char *name, size_t nlen,
     const char *value, size_t vlen, const char **why);
-int  rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
+int rsp__headers_add(rsp_headers *h, const char *name, size_t nlen,
     const char *value, size_t vlen, bool replace);
 /* Parse a Content-Length value: 1*DIGIT, no overflow.  -1 when invalid. */
 int64_t rsp__parse_content_length(const char *s, size_t len);
 
 /* ---- json.c --------------------------------------------------------- */
 
-int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len);
+int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s,
+    size_t len);
 
 /* ---- jsonw.c: the streaming JSON writer ------------------------------ */
 
 #define RSP__JSONW_MAX_DEPTH 64
 struct rsp__jsonw {
-	struct rsp_buffer *out;     /* where the bytes go */
-	struct rsp__arena *arena;   /* non-NULL: out grows in this arena */
-	rsp_response *target;       /* content mode: end sets the content */
-	rsp_response *res;          /* stream mode: out drains to its writer */
-	const char *reason;         /* why the last call was refused */
-	uint64_t obj;               /* bit d: level d is an object */
-	uint64_t nonempty;          /* bit d: level d has a member */
+	struct rsp_buffer *out;   /* where the bytes go */
+	struct rsp__arena *arena; /* non-NULL: out grows in this arena */
+	rsp_response *target;     /* content mode: end sets the content */
+	rsp_response *res;        /* stream mode: out drains to its writer */
+	const char *reason;       /* why the last call was refused */
+	uint64_t obj;             /* bit d: level d is an object */
+	uint64_t nonempty;        /* bit d: level d has a member */
 	unsigned depth;
-	int  err;                   /* sticky RSP_EIO / RSP_ENOMEM */
-	bool keyed;                 /* a key was written, its value is due */
-	bool done;                  /* the top-level value is complete */
-	bool owned;                 /* malloc'd by rsp_jsonw_new_buffer */
+	int err;    /* sticky RSP_EIO / RSP_ENOMEM */
+	bool keyed; /* a key was written, its value is due */
+	bool done;  /* the top-level value is complete */
+	bool owned; /* malloc'd by rsp_jsonw_new_buffer */
 };
 /* A writer over a caller's buffer (grown with realloc), without allocating. */
 void rsp__jsonw_init(struct rsp__jsonw *j, struct rsp_buffer *out);
@@ -178,15 +181,15 @@ size_t rsp__json_double(char out[32], double v);
 /* ---- encoding.c ----------------------------------------------------- */
 
 struct rsp__encoding {
-	char name[64];       /* as given by the caller */
-	bool utf8;           /* no conversion needed */
-	iconv_t cd;          /* UTF-8 -> name, or (iconv_t)-1 */
+	char name[64]; /* as given by the caller */
+	bool utf8;     /* no conversion needed */
+	iconv_t cd;    /* UTF-8 -> name, or (iconv_t)-1 */
 };
 void rsp__encoding_init(struct rsp__encoding *e);
-int  rsp__encoding_set(struct rsp__encoding *e, const char *charset);
+int rsp__encoding_set(struct rsp__encoding *e, const char *charset);
 void rsp__encoding_free(struct rsp__encoding *e);
 /* Convert UTF-8 text; out is appended to.  RSP_ECHARSET leaves it as it was. */
-int  rsp__encode(struct rsp__encoding *e, const char *text, size_t len,
+int rsp__encode(struct rsp__encoding *e, const char *text, size_t len,
     struct rsp_buffer *out);
 bool rsp__utf8_valid(const unsigned char *s, size_t len);
 int32_t rsp__utf8_decode(const unsigned char *s, size_t len, size_t *adv);
@@ -204,20 +207,28 @@ struct rsp__fcgi {
  * first call loads. */
 const struct rsp__fcgi *rsp__fcgi(void);
 
-
 /* ---- fcgi_record.c: FastCGI 1.0 records, no I/O ---------------------- */
 
 #define RSP__FCGI_VERSION 1
 #define RSP__FCGI_HDR_LEN 8
 enum {
-	RSP__FCGI_BEGIN_REQUEST = 1, RSP__FCGI_ABORT_REQUEST, RSP__FCGI_END_REQUEST,
-	RSP__FCGI_PARAMS, RSP__FCGI_STDIN, RSP__FCGI_STDOUT, RSP__FCGI_STDERR,
-	RSP__FCGI_DATA, RSP__FCGI_GET_VALUES, RSP__FCGI_GET_VALUES_RESULT,
+	RSP__FCGI_BEGIN_REQUEST = 1,
+	RSP__FCGI_ABORT_REQUEST,
+	RSP__FCGI_END_REQUEST,
+	RSP__FCGI_PARAMS,
+	RSP__FCGI_STDIN,
+	RSP__FCGI_STDOUT,
+	RSP__FCGI_STDERR,
+	RSP__FCGI_DATA,
+	RSP__FCGI_GET_VALUES,
+	RSP__FCGI_GET_VALUES_RESULT,
 	RSP__FCGI_UNKNOWN_TYPE
 };
 enum {
-	RSP__FCGI_REQUEST_COMPLETE = 0, RSP__FCGI_CANT_MPX_CONN,
-	RSP__FCGI_OVERLOADED, RSP__FCGI_UNKNOWN_ROLE
+	RSP__FCGI_REQUEST_COMPLETE = 0,
+	RSP__FCGI_CANT_MPX_CONN,
+	RSP__FCGI_OVERLOADED,
+	RSP__FCGI_UNKNOWN_ROLE
 };
 #define RSP__FCGI_RESPONDER 1
 #define RSP__FCGI_KEEP_CONN 1
@@ -245,10 +256,10 @@ int rsp__fcgi_params_decode(char *buf, size_t len, char ***envp, size_t *cap,
 /* ---- fcgi_conn.c: one connection from the web server ----------------- */
 
 struct rsp__conn_cfg {
-	int read_timeout_ms;    /* a stalled head or body */
-	int write_timeout_ms;   /* a web server that stops reading */
-	size_t max_params;      /* bytes of PARAMS per request */
-	unsigned max_conns;     /* for FCGI_GET_VALUES */
+	int read_timeout_ms;  /* a stalled head or body */
+	int write_timeout_ms; /* a web server that stops reading */
+	size_t max_params;    /* bytes of PARAMS per request */
+	unsigned max_conns;   /* for FCGI_GET_VALUES */
 };
 struct rsp__conn;
 enum rsp__conn_event { RSP__CONN_WAIT, RSP__CONN_READY, RSP__CONN_CLOSE };
@@ -256,27 +267,28 @@ struct rsp__conn *rsp__conn_new(const struct rsp__conn_cfg *cfg);
 void rsp__conn_free(struct rsp__conn *c);
 void rsp__conn_open(struct rsp__conn *c, int fd);
 void rsp__conn_close(struct rsp__conn *c);
-int  rsp__conn_fd(const struct rsp__conn *c);
+int rsp__conn_fd(const struct rsp__conn *c);
 /* Between requests: read what is there (with read) and handle the records
  * that are complete; READY once a request's head is in. */
 enum rsp__conn_event rsp__conn_advance(struct rsp__conn *c, bool read);
-bool rsp__conn_begun(const struct rsp__conn *c);   /* part of a request is in */
+bool rsp__conn_begun(const struct rsp__conn *c); /* part of a request is in */
 bool rsp__conn_reusable(const struct rsp__conn *c);
 /* The ended request's input was read to its end: closing loses nothing. */
 bool rsp__conn_drained(const struct rsp__conn *c);
-void rsp__conn_linger_start(struct rsp__conn *c);  /* shutdown(SHUT_WR) */
-int  rsp__conn_linger_read(struct rsp__conn *c);   /* 0: closed by the peer */
+void rsp__conn_linger_start(struct rsp__conn *c);   /* shutdown(SHUT_WR) */
+int rsp__conn_linger_read(struct rsp__conn *c);     /* 0: closed by the peer */
 bool rsp__conn_overflow(const struct rsp__conn *c); /* PARAMS over the limit */
 bool rsp__conn_aborted(const struct rsp__conn *c);
-const char *rsp__conn_why(const struct rsp__conn *c); /* why it broke, or NULL */
+const char *rsp__conn_why(const struct rsp__conn
+        *c); /* why it broke, or NULL */
 char **rsp__conn_envp(const struct rsp__conn *c);
-int  rsp__conn_read(void *conn, void *buf, size_t len);  /* an rsp__read_fn */
+int rsp__conn_read(void *conn, void *buf, size_t len); /* an rsp__read_fn */
 rsp_sink rsp__conn_sink(struct rsp__conn *c);
 /* The request's end, once: stderr, the last stdout, the streams' ends and
  * FCGI_END_REQUEST in one write when they fit.  RSP_OK or RSP_EIO. */
-int  rsp__conn_end(struct rsp__conn *c, const void *err, size_t errlen,
+int rsp__conn_end(struct rsp__conn *c, const void *err, size_t errlen,
     const void *out, size_t outlen);
-long long rsp__now_ms(void);  /* CLOCK_MONOTONIC */
+long long rsp__now_ms(void); /* CLOCK_MONOTONIC */
 
 /* ---- the runner: handle.c, listen.c, server.c, runner.c -------------- */
 
@@ -286,26 +298,28 @@ struct rsp__app {
 	void *arg;
 	struct rsp_options opts;
 	struct rsp_limits lim;
-	int threads;                 /* FastCGI workers, 1..256 */
-	int drain_ms;                /* after SIGTERM; 0: no deadline */
+	int threads;  /* FastCGI workers, 1..256 */
+	int drain_ms; /* after SIGTERM; 0: no deadline */
 	struct rsp__conn_cfg fcgi;
 };
 /* Run the handler unless the request was refused (then a 400/413 is set);
  * a failure before any output becomes a 500. */
-void rsp__handle(const struct rsp__app *app, rsp_request *req, rsp_response *res);
+void rsp__handle(const struct rsp__app *app, rsp_request *req,
+    rsp_response *res);
 /* Send what the handler left unsent, unless it finished by itself. */
-int  rsp__handle_end(rsp_response *res);
+int rsp__handle_end(rsp_response *res);
 /* Serve FastCGI until SIGTERM/SIGINT on the socket spec names (a
  * RSP_FCGI_SOCKET value) or, with spec NULL, on inherited; exit status. */
-int  rsp__serve_fcgi(const struct rsp__app *app, const char *spec, int inherited);
+int rsp__serve_fcgi(const struct rsp__app *app, const char *spec,
+    int inherited);
 
 /* A listening socket for RSP_FCGI_SOCKET's value, or -1 with err set. */
-int  rsp__listen_open(const char *spec, char *err, size_t errlen);
+int rsp__listen_open(const char *spec, char *err, size_t errlen);
 /* A socket handed over (systemd's fd 3, or fd 0), or -1. */
-int  rsp__listen_inherited(void);
+int rsp__listen_inherited(void);
 bool rsp__listen_is_inet(int fd);
 struct rsp__allow;
-int  rsp__allow_parse(const char *list, struct rsp__allow **out, char *err,
+int rsp__allow_parse(const char *list, struct rsp__allow **out, char *err,
     size_t errlen);
 bool rsp__allow_check(const struct rsp__allow *a, const void *sockaddr);
 void rsp__allow_free(struct rsp__allow *a);
@@ -314,17 +328,20 @@ void rsp__allow_free(struct rsp__allow *a);
 
 /* write() until all of data is out (EINTR retried); RSP_OK or RSP_EIO.
  * For descriptors whose SIGPIPE is not a concern (files, our pipes). */
-int  rsp__write_all(int fd, const void *data, size_t len);
+int rsp__write_all(int fd, const void *data, size_t len);
 bool rsp__sink_is_fd(const rsp_sink *s, int *fd);
-int  rsp__sink_write(const rsp_sink *s, const void *data, size_t len);
-int  rsp__sink_flush(const rsp_sink *s);
+int rsp__sink_write(const rsp_sink *s, const void *data, size_t len);
+int rsp__sink_flush(const rsp_sink *s);
 /* Send up to `count` bytes of in_fd to the sink's fd with sendfile/splice.
  * Returns bytes sent (>= 0), or RSP_EIO on output failure, or RSP_ESTATE when
  * the kernel cannot do it for this pair (the caller then reads and writes). */
 int64_t rsp__sink_sendfile(const rsp_sink *s, int in_fd, size_t count);
 
 /* Write without SIGPIPE killing us, whatever the disposition. */
-struct rsp__sigpipe { sigset_t old; bool pending_before; };
+struct rsp__sigpipe {
+	sigset_t old;
+	bool pending_before;
+};
 void rsp__sigpipe_block(struct rsp__sigpipe *st);
 void rsp__sigpipe_unblock(struct rsp__sigpipe *st, bool got_epipe);
 
@@ -340,55 +357,56 @@ typedef int (*rsp__finish_fn)(void *ctx, const void *tail, size_t len);
  */
 struct rsp__wcfg {
 	enum rsp_flavour flavour;
-	const char *protocol;       /* NPH status line: "HTTP/1.1" or "HTTP/1.0" */
-	bool is_head;               /* answering a HEAD request */
-	int64_t content_length;     /* the content's known length, or -1 */
+	const char *protocol;   /* NPH status line: "HTTP/1.1" or "HTTP/1.0" */
+	bool is_head;           /* answering a HEAD request */
+	int64_t content_length; /* the content's known length, or -1 */
 	/* The caller's switches (struct rsp_response), read when used: the
 	 * caller may change them at any time. */
 	const bool *add_required_headers, *send_body_for_head;
-	bool *close_connection;     /* set when no Content-Length went out */
-	struct rsp__arena *arena;   /* copies of reason phrases */
-	struct rsp__encoding *enc;  /* what rsp_writer_write encodes to */
-	struct rsp__why *why;       /* where refusals' reasons go */
+	bool *close_connection;    /* set when no Content-Length went out */
+	struct rsp__arena *arena;  /* copies of reason phrases */
+	struct rsp__encoding *enc; /* what rsp_writer_write encodes to */
+	struct rsp__why *why;      /* where refusals' reasons go */
 	struct rsp__logger log;
-	rsp__finish_fn on_finish;   /* NULL: the end flushes the sink */
+	rsp__finish_fn on_finish; /* NULL: the end flushes the sink */
 	void *finish_ctx;
 };
 
 #define RSP__FILE_CHUNK (64 * 1024)
-#define RSP__WBUF_SIZE  (16 * 1024)
+#define RSP__WBUF_SIZE (16 * 1024)
 
 /* The layout is writer.c's: the response sets aside rsp__writer_size()
  * bytes (suitably aligned) for one. */
 size_t rsp__writer_size(void);
-void rsp__writer_init(rsp_writer *w, const struct rsp__wcfg *cfg, rsp_sink sink);
+void rsp__writer_init(rsp_writer *w, const struct rsp__wcfg *cfg,
+    rsp_sink sink);
 void rsp__writer_reset(rsp_writer *w, rsp_sink sink);
-void rsp__writer_free(rsp_writer *w);   /* its buffers; not w itself */
+void rsp__writer_free(rsp_writer *w); /* its buffers; not w itself */
 /* The header entry point; `checked` skips re-validating name and value. */
-int  rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
+int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
     const char *value, size_t vlen, bool checked);
 /* Stream a descriptor as body bytes, at most `size` when size >= 0. */
-int  rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size);
+int rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size);
 /* Read a descriptor in chunks; with whole, in one chunk.  Closes fd. */
-int  rsp__read_fd_chunks(rsp_writer *w, int fd, int64_t size, bool whole,
+int rsp__read_fd_chunks(rsp_writer *w, int fd, int64_t size, bool whole,
     int (*each)(void *arg, const void *data, size_t len), void *arg);
 /* rsp_finish's end, with rc the result so far: end a header block left
  * open (with close_head), release held bytes, check the body against its
  * Content-Length, hand the unsent bytes to cfg->on_finish or flush. */
-int  rsp__writer_finish(rsp_writer *w, int rc, bool close_head);
-bool rsp__body_forbidden(int code);   /* 1xx, 204, 205, 304 */
+int rsp__writer_finish(rsp_writer *w, int rc, bool close_head);
+bool rsp__body_forbidden(int code); /* 1xx, 204, 205, 304 */
 /* May a Content-Length with this value go out with status `code`?  None
  * on 1xx and 204 (RFC 9110 8.6), only 0 on 205 (15.3.6); refusals are
  * recorded in why. */
-int  rsp__cl_allowed(struct rsp__why *why, int code, const char *v, size_t vlen);
+int rsp__cl_allowed(struct rsp__why *why, int code, const char *v, size_t vlen);
 
 /* What the layers above may know of a writer. */
-bool rsp__writer_used(const rsp_writer *w);      /* anything went through */
+bool rsp__writer_used(const rsp_writer *w); /* anything went through */
 bool rsp__writer_finished(const rsp_writer *w);
-bool rsp__writer_in_body(const rsp_writer *w);   /* head ended, not finished */
-int  rsp__writer_error(const rsp_writer *w);     /* sticky sink failure, or 0 */
+bool rsp__writer_in_body(const rsp_writer *w); /* head ended, not finished */
+int rsp__writer_error(const rsp_writer *w);    /* sticky sink failure, or 0 */
 /* The status written (0: none yet) and, with msg, its reason phrase. */
-int  rsp__writer_status(const rsp_writer *w, const char **msg);
+int rsp__writer_status(const rsp_writer *w, const char **msg);
 bool rsp__writer_drops_body(const rsp_writer *w); /* HEAD: headers only */
 /* Bytes the sink took: the header block's, and all of them. */
 void rsp__writer_sent(const rsp_writer *w, uint64_t *head, uint64_t *total);
@@ -401,25 +419,31 @@ struct rsp_buffer *rsp__writer_scratch(rsp_writer *w);
 enum rsp__content_kind { RSP__C_PARTS, RSP__C_STRING, RSP__C_FILE };
 
 struct rsp__part {
-	const void *data; size_t len;   /* bytes, or */
-	rsp_part_fn fn; void *arg;      /* a callback */
-	void (*free_fn)(void *arg);     /* releases arg when the part goes */
+	const void *data;
+	size_t len; /* bytes, or */
+	rsp_part_fn fn;
+	void *arg;                  /* a callback */
+	void (*free_fn)(void *arg); /* releases arg when the part goes */
 };
 
 /* pub.writer points just past this struct, in the same allocation. */
 struct rsp__response {
-	struct rsp_response pub;        /* first: the public view */
+	struct rsp_response pub; /* first: the public view */
 	struct rsp__arena arena;
 	struct rsp_headers headers;
-	struct rsp__wcfg out;           /* what the writer knows of us */
+	struct rsp__wcfg out; /* what the writer knows of us */
 	int status;
-	const char *status_msg;         /* NULL: the table's */
+	const char *status_msg; /* NULL: the table's */
 	struct rsp__encoding enc;
 	enum rsp__content_kind kind;
-	const void *content; size_t content_len;        /* string */
-	struct rsp__part *parts; size_t nparts, cap_parts;
-	int fd; bool fd_sized; uint64_t fd_size;        /* file */
-	struct rsp__why why;            /* the last refusal's reason */
+	const void *content;
+	size_t content_len; /* string */
+	struct rsp__part *parts;
+	size_t nparts, cap_parts;
+	int fd;
+	bool fd_sized;
+	uint64_t fd_size;    /* file */
+	struct rsp__why why; /* the last refusal's reason */
 };
 
 /* Record why a call is refused (a static string) and return rc. */
@@ -486,7 +510,9 @@ int rsp__preconditions(const char *method, const char *if_match,
     const char *if_unmodified, const char *if_none_match,
     const char *if_modified, const char *etag, time_t lm, time_t now);
 
-struct rsp__range { uint64_t first, last; };   /* inclusive */
+struct rsp__range {
+	uint64_t first, last;
+}; /* inclusive */
 #define RSP__RANGE_IGNORE (-1)
 /* Parse a Range value for a representation of `size` bytes into out
  * (RSP_MAX_RANGES entries): the number of satisfiable ranges (0: 416), or
@@ -554,8 +580,8 @@ int rsp__multipart_boundary(struct rsp__arena *a, const char *ct, size_t len,
 /* Parse a whole multipart/form-data body.  Uses lim->max_parts and
  * lim->max_part_header (resolved, non-zero).  On error *out is empty. */
 int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
-    size_t len, const char *boundary, size_t blen,
-    const struct rsp_limits *lim, struct rsp__multipart *out);
+    size_t len, const char *boundary, size_t blen, const struct rsp_limits *lim,
+    struct rsp__multipart *out);
 
 /* Fill every zero field of *in (NULL: all zero) with its default; a zero
  * max_body takes RSP_MAX_BODY from the process environment, else 16 MiB.
@@ -581,12 +607,27 @@ rsp_request *rsp__request_new_reader(char *const *envp, rsp__read_fn read,
  * rsp_request_param finds these through the index too; rsp__request_var's
  * value is the environment's, not handed out: read it at once. */
 enum rsp__var {
-	RSP__V_METHOD, RSP__V_PROTO, RSP__V_SCRIPT, RSP__V_SCRIPT_FILE,
-	RSP__V_QUERY, RSP__V_CLEN, RSP__V_CTYPE, RSP__V_URI, RSP__V_PATH_INFO,
-	RSP__V_REMOTE_ADDR, RSP__V_REMOTE_USER,
-	RSP__V_COOKIE, RSP__V_AUTH, RSP__V_IF_MATCH, RSP__V_IF_NONE_MATCH,
-	RSP__V_IF_MODIFIED_SINCE, RSP__V_IF_UNMODIFIED_SINCE, RSP__V_RANGE,
-	RSP__V_IF_RANGE, RSP__V_REFERER, RSP__V_USER_AGENT,
+	RSP__V_METHOD,
+	RSP__V_PROTO,
+	RSP__V_SCRIPT,
+	RSP__V_SCRIPT_FILE,
+	RSP__V_QUERY,
+	RSP__V_CLEN,
+	RSP__V_CTYPE,
+	RSP__V_URI,
+	RSP__V_PATH_INFO,
+	RSP__V_REMOTE_ADDR,
+	RSP__V_REMOTE_USER,
+	RSP__V_COOKIE,
+	RSP__V_AUTH,
+	RSP__V_IF_MATCH,
+	RSP__V_IF_NONE_MATCH,
+	RSP__V_IF_MODIFIED_SINCE,
+	RSP__V_IF_UNMODIFIED_SINCE,
+	RSP__V_RANGE,
+	RSP__V_IF_RANGE,
+	RSP__V_REFERER,
+	RSP__V_USER_AGENT,
 	RSP__V_N
 };
 const char *rsp__request_var(const rsp_request *req, enum rsp__var v);
@@ -653,10 +694,13 @@ void rsp__access_emit(const struct rsp__access *a, rsp_response *res);
 static inline struct rsp__access *rsp__access_begin(const struct rsp_options *o,
     rsp_request *req, rsp_response *res)
 {
-	return o != NULL && o->access_log != NULL ? rsp__access_start(o, req, res) : NULL;
+	return o != NULL && o->access_log != NULL
+	    ? rsp__access_start(o, req, res)
+	    : NULL;
 }
 /* After the response ended: what went out, to the hook. */
-static inline void rsp__access_end(const struct rsp__access *a, rsp_response *res)
+static inline void rsp__access_end(const struct rsp__access *a,
+    rsp_response *res)
 {
 	if (a != NULL)
 		rsp__access_emit(a, res);

@@ -20,7 +20,6 @@ static void put_u(char *p, unsigned v)
 	p[5] = hexdig[v & 0xF];
 }
 
-
 int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len)
 {
 	size_t start = out->len;
@@ -43,16 +42,39 @@ int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len)
 		unsigned char c = s[i];
 		esc[0] = '\\';
 		switch (c) {
-		case '"':  esc[1] = '"';  i++; break;
-		case '\\': esc[1] = '\\'; i++; break;
-		case '\n': esc[1] = 'n';  i++; break;
-		case '\r': esc[1] = 'r';  i++; break;
-		case '\t': esc[1] = 't';  i++; break;
-		case '\b': esc[1] = 'b';  i++; break;
-		case '\f': esc[1] = 'f';  i++; break;
+		case '"':
+			esc[1] = '"';
+			i++;
+			break;
+		case '\\':
+			esc[1] = '\\';
+			i++;
+			break;
+		case '\n':
+			esc[1] = 'n';
+			i++;
+			break;
+		case '\r':
+			esc[1] = 'r';
+			i++;
+			break;
+		case '\t':
+			esc[1] = 't';
+			i++;
+			break;
+		case '\b':
+			esc[1] = 'b';
+			i++;
+			break;
+		case '\f':
+			esc[1] = 'f';
+			i++;
+			break;
 		default: {
 			size_t adv;
-			int32_t cp = c < 0x80 ? c : rsp__utf8_decode(s + i, len - i, &adv);
+			int32_t cp = c < 0x80
+			    ? c
+			    : rsp__utf8_decode(s + i, len - i, &adv);
 			if (c < 0x80)
 				adv = 1;
 			if (cp < 0)

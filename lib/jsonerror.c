@@ -37,7 +37,7 @@ static int error_headers(struct rsp__response *r, size_t body_len)
 
 	rsp__headers_clear(&r->headers);
 	if ((rc = rsp__headers_add(&r->headers, "Content-Type", 12,
-	    "application/json", 16, false)) != RSP_OK)
+	         "application/json", 16, false)) != RSP_OK)
 		return rc;
 	return rsp__headers_add(&r->headers, "Content-Length", 14, len,
 	    (size_t)n, false);
@@ -49,7 +49,8 @@ static int set_error(rsp_response *res, int code, const char *message, bool log)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	if (code < 200 || code > 999)
-		return rsp__refuse(r, RSP_EINVAL, "status code outside 200..999");
+		return rsp__refuse(r, RSP_EINVAL,
+		    "status code outside 200..999");
 	struct rsp_buffer *b = rsp__writer_scratch(res->writer);
 	const char *msg = message ? message : "";
 	size_t mlen = strlen(msg);

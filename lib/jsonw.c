@@ -90,13 +90,15 @@ static int before_value(struct rsp__jsonw *j, size_t *undo)
 	if (j->err)
 		return j->err;
 	if (j->done)
-		return refuse(j, RSP_ESTATE, "the document is already complete");
+		return refuse(j, RSP_ESTATE,
+		    "the document is already complete");
 	if (j->depth == 0)
 		return RSP_OK;
 	uint64_t bit = 1ull << (j->depth - 1);
 	if (j->obj & bit) {
 		if (!j->keyed)
-			return refuse(j, RSP_ESTATE, "a value where a key is due");
+			return refuse(j, RSP_ESTATE,
+			    "a value where a key is due");
 		j->keyed = false;
 		return RSP_OK;
 	}
@@ -158,14 +160,17 @@ static int close_level(struct rsp__jsonw *j, bool object)
 	if (j->err)
 		return j->err;
 	if (j->depth == 0)
-		return refuse(j, RSP_ESTATE, object ?
-		    "object end without an open object" : "array end without an open array");
+		return refuse(j, RSP_ESTATE,
+		    object ? "object end without an open object"
+		           : "array end without an open array");
 	uint64_t bit = 1ull << (j->depth - 1);
 	if (((j->obj & bit) != 0) != object)
-		return refuse(j, RSP_ESTATE, object ?
-		    "object end while an array is open" : "array end while an object is open");
+		return refuse(j, RSP_ESTATE,
+		    object ? "object end while an array is open"
+		           : "array end while an object is open");
 	if (j->keyed)
-		return refuse(j, RSP_ESTATE, "object end after a key without its value");
+		return refuse(j, RSP_ESTATE,
+		    "object end after a key without its value");
 	if (put(j, object ? "}" : "]", 1) != RSP_OK)
 		return RSP_ENOMEM;
 	j->depth--;
@@ -278,7 +283,7 @@ size_t rsp__json_double(char out[32], double v)
 			break;
 	}
 	for (int i = 0; i < n; i++)
-		if (out[i] == ',')      /* a locale's decimal comma */
+		if (out[i] == ',') /* a locale's decimal comma */
 			out[i] = '.';
 	if (strpbrk(out, ".e") == NULL) {
 		memcpy(out + n, ".0", 3);
@@ -293,7 +298,8 @@ int rsp_jsonw_double(rsp_jsonw *jw, double v)
 	if (j == NULL)
 		return RSP_EINVAL;
 	if (!isfinite(v))
-		return refuse(j, RSP_EINVAL, "NaN and infinities have no JSON form");
+		return refuse(j, RSP_EINVAL,
+		    "NaN and infinities have no JSON form");
 	char buf[32];
 	size_t n = rsp__json_double(buf, v);
 	return scalar(j, buf, n);
@@ -330,7 +336,8 @@ const char *rsp_jsonw_reason(const rsp_jsonw *j)
 
 rsp_jsonw *rsp_jsonw_new(rsp_response *res, enum rsp_jsonw_mode mode)
 {
-	if (res == NULL || (mode != RSP_JSONW_CONTENT && mode != RSP_JSONW_STREAM))
+	if (res == NULL ||
+	    (mode != RSP_JSONW_CONTENT && mode != RSP_JSONW_STREAM))
 		return NULL;
 	struct rsp__response *r = rsp__res(res);
 	struct rsp__jsonw *j = rsp__arena_alloc(&r->arena, sizeof(*j));
@@ -366,8 +373,9 @@ int rsp_jsonw_end(rsp_jsonw *jw)
 	if (j->err)
 		return j->err;
 	if (!j->done)
-		return refuse(j, RSP_ESTATE, j->depth ? "an object or array is still open" :
-		    "no value was written");
+		return refuse(j, RSP_ESTATE,
+		    j->depth ? "an object or array is still open"
+		             : "no value was written");
 	if (j->target == NULL || j->res != NULL)
 		return RSP_OK;
 	/* Content mode: the document becomes the response's content. */
@@ -375,7 +383,8 @@ int rsp_jsonw_end(rsp_jsonw *jw)
 	int rc = rsp__headers_add(&r->headers, "Content-Type", 12,
 	    "application/json", 16, true);
 	if (rc == RSP_OK)
-		rc = rsp_set_content(j->target, j->out->data, (ssize_t)j->out->len);
+		rc = rsp_set_content(j->target, j->out->data,
+		    (ssize_t)j->out->len);
 	return rc;
 }
 
@@ -397,7 +406,7 @@ int rsp_set_json(rsp_response *res, int status, const char *json, ssize_t len)
 		return rc;
 	struct rsp__response *r = rsp__res(res);
 	if ((rc = rsp__headers_add(&r->headers, "Content-Type", 12,
-	    "application/json", 16, true)) != RSP_OK)
+	         "application/json", 16, true)) != RSP_OK)
 		return rc;
 	return rsp_set_content(res, json, (ssize_t)n);
 }

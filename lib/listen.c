@@ -121,7 +121,8 @@ static int unix_permissions(const char *path, char *err, size_t errlen)
 	if (m != NULL && *m != '\0') {
 		int mode = parse_mode(m);
 		if (mode < 0)
-			return say(err, errlen, "RSP_FCGI_SOCKET_MODE=%s: not an octal mode", m);
+			return say(err, errlen,
+			    "RSP_FCGI_SOCKET_MODE=%s: not an octal mode", m);
 		if (chmod(path, (mode_t)mode) != 0)
 			return say(err, errlen, "chmod %s failed", path);
 	}
@@ -129,7 +130,9 @@ static int unix_permissions(const char *path, char *err, size_t errlen)
 		uid_t uid;
 		gid_t gid;
 		if (parse_owner(o, &uid, &gid) != 0)
-			return say(err, errlen, "RSP_FCGI_SOCKET_OWNER=%s: no such user or group", o);
+			return say(err, errlen,
+			    "RSP_FCGI_SOCKET_OWNER=%s: no such user or group",
+			    o);
 		if (chown(path, uid, gid) != 0)
 			return say(err, errlen, "chown %s failed", path);
 	}
@@ -142,22 +145,26 @@ static int listen_unix(const char *path, char *err, size_t errlen)
 	struct stat sb;
 	size_t plen = strlen(path);
 	if (plen >= sizeof(sa.sun_path))
-		return say(err, errlen, "%s: path too long for a Unix socket", path);
+		return say(err, errlen, "%s: path too long for a Unix socket",
+		    path);
 	memcpy(sa.sun_path, path, plen + 1);
 	/* A socket file left by an earlier run is replaced; anything else
 	 * at that path is not ours to remove. */
 	if (lstat(path, &sb) == 0) {
 		if (!S_ISSOCK(sb.st_mode))
-			return say(err, errlen, "%s exists and is not a socket", path);
+			return say(err, errlen, "%s exists and is not a socket",
+			    path);
 		unlink(path);
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return say(err, errlen, "socket: %s", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, BACKLOG) != 0) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(fd, BACKLOG) != 0) {
 		int e = errno;
 		close(fd);
-		snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(e));
+		snprintf(err, errlen, "cannot listen on %s: %s", path,
+		    strerror(e));
 		return -1;
 	}
 	if (unix_permissions(path, err, errlen) != 0) {
@@ -170,15 +177,16 @@ static int listen_unix(const char *path, char *err, size_t errlen)
 static int listen_inet(const char *host, const char *spec, int port, char *err,
     size_t errlen)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE };
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+		.ai_flags = AI_PASSIVE };
 	struct addrinfo *ai = NULL;
 	char ps[8];
 	snprintf(ps, sizeof(ps), "%d", port);
 	hints.ai_flags |= AI_NUMERICSERV;
 	int g = getaddrinfo(host, ps, &hints, &ai);
 	if (g != 0 || ai == NULL) {
-		snprintf(err, errlen, "RSP_FCGI_SOCKET=%s: host %s: %s", spec, host,
-		    g != 0 ? gai_strerror(g) : "no address");
+		snprintf(err, errlen, "RSP_FCGI_SOCKET=%s: host %s: %s", spec,
+		    host, g != 0 ? gai_strerror(g) : "no address");
 		return -1;
 	}
 	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -191,7 +199,8 @@ static int listen_inet(const char *host, const char *spec, int port, char *err,
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(ai);
-		snprintf(err, errlen, "cannot listen on %s: %s", spec, strerror(e));
+		snprintf(err, errlen, "cannot listen on %s: %s", spec,
+		    strerror(e));
 		return -1;
 	}
 	freeaddrinfo(ai);
@@ -208,27 +217,36 @@ int rsp__listen_open(const char *spec, char *err, size_t errlen)
 		return listen_unix(spec, err, errlen);
 	if (spec[0] == '[') {
 		const char *close_b = strchr(spec, ']');
-		if (close_b == NULL || close_b[1] != ':' || (size_t)(close_b - spec) > sizeof(host))
-			return say(err, errlen, "RSP_FCGI_SOCKET=%s: expected [address]:port", spec);
+		if (close_b == NULL || close_b[1] != ':' ||
+		    (size_t)(close_b - spec) > sizeof(host))
+			return say(err, errlen,
+			    "RSP_FCGI_SOCKET=%s: expected [address]:port",
+			    spec);
 		memcpy(host, spec + 1, (size_t)(close_b - spec - 1));
 		host[close_b - spec - 1] = '\0';
 		port_s = close_b + 2;
 	} else {
 		const char *colon = strrchr(spec, ':');
-		if (colon == NULL || memchr(spec, ':', (size_t)(colon - spec)) != NULL ||
+		if (colon == NULL ||
+		    memchr(spec, ':', (size_t)(colon - spec)) != NULL ||
 		    (size_t)(colon - spec) >= sizeof(host))
-			return say(err, errlen, "RSP_FCGI_SOCKET=%s: expected /path, host:port, "
-			    "[v6]:port or :port", spec);
+			return say(err, errlen,
+			    "RSP_FCGI_SOCKET=%s: expected /path, host:port, "
+			    "[v6]:port or :port",
+			    spec);
 		memcpy(host, spec, (size_t)(colon - spec));
 		host[colon - spec] = '\0';
 		port_s = colon + 1;
 		if (host[0] == '\0')
-			strcpy(host, "127.0.0.1");  /* ":port" stays on this machine */
+			strcpy(host,
+			    "127.0.0.1"); /* ":port" stays on this machine */
 	}
 	int port = parse_port(port_s);
 	if (port < 0)
-		return say(err, errlen, "RSP_FCGI_SOCKET=%s: the port must be 1 to 65535, "
-		    "digits only", spec);
+		return say(err, errlen,
+		    "RSP_FCGI_SOCKET=%s: the port must be 1 to 65535, "
+		    "digits only",
+		    spec);
 	return listen_inet(host, spec, port, err, errlen);
 }
 
@@ -239,7 +257,8 @@ static bool is_listening_socket(int fd)
 	socklen_t len = sizeof(v);
 	if (fstat(fd, &sb) != 0 || !S_ISSOCK(sb.st_mode))
 		return false;
-	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v != 0;
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 &&
+	    v != 0;
 }
 
 int rsp__listen_inherited(void)
@@ -268,7 +287,7 @@ bool rsp__listen_is_inet(int fd)
 
 struct rsp__allow {
 	size_t n;
-	struct in6_addr a[];    /* IPv4 as v4-mapped */
+	struct in6_addr a[]; /* IPv4 as v4-mapped */
 };
 
 static bool to_v6(const char *s, struct in6_addr *out)
@@ -284,7 +303,8 @@ static bool to_v6(const char *s, struct in6_addr *out)
 	return true;
 }
 
-int rsp__allow_parse(const char *list, struct rsp__allow **out, char *err, size_t errlen)
+int rsp__allow_parse(const char *list, struct rsp__allow **out, char *err,
+    size_t errlen)
 {
 	size_t max = 1;
 	for (const char *p = list; *p != '\0'; p++)
@@ -298,14 +318,18 @@ int rsp__allow_parse(const char *list, struct rsp__allow **out, char *err, size_
 		char one[64];
 		if (len >= sizeof(one)) {
 			free(a);
-			return say(err, errlen, "FCGI_WEB_SERVER_ADDRS: an entry is too long: %s", p);
+			return say(err, errlen,
+			    "FCGI_WEB_SERVER_ADDRS: an entry is too long: %s",
+			    p);
 		}
 		if (len > 0) {
 			memcpy(one, p, len);
 			one[len] = '\0';
 			if (!to_v6(one, &a->a[a->n])) {
 				free(a);
-				return say(err, errlen, "FCGI_WEB_SERVER_ADDRS: %s is not an IP address", one);
+				return say(err, errlen,
+				    "FCGI_WEB_SERVER_ADDRS: %s is not an IP address",
+				    one);
 			}
 			a->n++;
 		}
@@ -331,7 +355,7 @@ bool rsp__allow_check(const struct rsp__allow *a, const void *sockaddr)
 	} else if (sa->sa_family == AF_INET6) {
 		peer = ((const struct sockaddr_in6 *)sockaddr)->sin6_addr;
 	} else {
-		return true;            /* a Unix socket: the file's mode decides */
+		return true; /* a Unix socket: the file's mode decides */
 	}
 	for (size_t i = 0; i < a->n; i++)
 		if (memcmp(&a->a[i], &peer, sizeof(peer)) == 0)

@@ -14,6 +14,7 @@
 
 /* Extension (lower case), media type.  Text types carry no charset: a
  * file is bytes, and the handler that knows better sets its own. */
+/* clang-format off */
 #define MIME_TABLE(X) \
 	X("html", "text/html") X("htm", "text/html") X("css", "text/css") \
 	X("js", "text/javascript") X("mjs", "text/javascript") \
@@ -31,8 +32,11 @@
 	X("webm", "video/webm") X("m4a", "audio/mp4") X("mov", "video/quicktime") \
 	X("vtt", "text/vtt") X("ics", "text/calendar") \
 	X("webmanifest", "application/manifest+json")
+/* clang-format on */
 
-struct mime { const char *ext, *type; };
+struct mime {
+	const char *ext, *type;
+};
 static const struct mime builtin[] = {
 #define MIME_ROW_(e, t) { e, t },
 	MIME_TABLE(MIME_ROW_)
@@ -67,7 +71,7 @@ static const char *system_type(const char *ext, char *buf, size_t size)
 		if (type == NULL || type[0] == '#')
 			continue;
 		for (char *e = strtok_r(NULL, " \t\r\n", &save); e != NULL;
-		    e = strtok_r(NULL, " \t\r\n", &save)) {
+		     e = strtok_r(NULL, " \t\r\n", &save)) {
 			if (e[0] == '#')
 				break;
 			if (rsp__ieq(e, ext)) {
@@ -93,6 +97,7 @@ const char *rsp_mime_type(const char *filename, char *buf, size_t size)
 	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
 		if (rsp__ieq(ext, builtin[i].ext))
 			return builtin[i].type;
-	const char *t = buf != NULL && size > 0 ? system_type(ext, buf, size) : NULL;
+	const char *t =
+	    buf != NULL && size > 0 ? system_type(ext, buf, size) : NULL;
 	return t != NULL ? t : DEFAULT_TYPE;
 }

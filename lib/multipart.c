@@ -118,7 +118,8 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 			unsigned char c = (unsigned char)*q;
 			if ((c < 0x20 && c != '\t') || c == 0x7f)
 				return RSP_EBADREQ;
-			if (c == '\\' && q + 1 < end && (q[1] == '"' || q[1] == '\\'))
+			if (c == '\\' && q + 1 < end &&
+			    (q[1] == '"' || q[1] == '\\'))
 				q++;
 		}
 		if (q == end)
@@ -129,7 +130,8 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 		*val = out;
 		*vlen = n;
 		for (; p < q; p++) {
-			if (*p == '\\' && p + 1 < q && (p[1] == '"' || p[1] == '\\'))
+			if (*p == '\\' && p + 1 < q &&
+			    (p[1] == '"' || p[1] == '\\'))
 				p++;
 			*out++ = *p;
 		}
@@ -141,7 +143,8 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 			p++;
 		if (p == vb)
 			return RSP_EBADREQ;
-		if ((*val = rsp__arena_strndup(a, vb, (size_t)(p - vb))) == NULL)
+		if ((*val = rsp__arena_strndup(a, vb, (size_t)(p - vb))) ==
+		    NULL)
 			return RSP_ENOMEM;
 		*vlen = (size_t)(p - vb);
 	}
@@ -177,7 +180,8 @@ int rsp__multipart_boundary(struct rsp__arena *a, const char *ct, size_t len,
 	}
 	if (rc < 0)
 		return rc;
-	if (found == NULL || flen == 0 || flen > max_len || found[flen - 1] == ' ')
+	if (found == NULL || flen == 0 || flen > max_len ||
+	    found[flen - 1] == ' ')
 		return RSP_EBADREQ;
 	for (size_t i = 0; i < flen; i++)
 		if (!is_bchar((unsigned char)found[i]))
@@ -233,12 +237,12 @@ static int parse_headers(struct rsp__arena *a, const char *p, const char *end,
 	while (p < end) {
 		const char *eol = memmem(p, (size_t)(end - p), "\r\n", 2);
 		if (eol == NULL)
-			return RSP_EBADREQ;   /* cannot happen: the block ends in CRLF */
+			return RSP_EBADREQ; /* cannot happen: the block ends in CRLF */
 		const char *nb = p, *q = p;
 		while (q < eol && is_tchar((unsigned char)*q))
 			q++;
 		if (q == nb || q == eol || *q != ':')
-			return RSP_EBADREQ;   /* no name, obs-fold, or space before ':' */
+			return RSP_EBADREQ; /* no name, obs-fold, or space before ':' */
 		const char *name = nb;
 		size_t nlen = (size_t)(q - nb);
 		const char *vb = q + 1, *ve = eol;
@@ -263,7 +267,8 @@ static int parse_headers(struct rsp__arena *a, const char *p, const char *end,
 			if (h->ctype != NULL)
 				return RSP_EBADREQ;
 			h->clen = (size_t)(ve - vb);
-			if ((h->ctype = rsp__arena_strndup(a, vb, h->clen)) == NULL)
+			if ((h->ctype = rsp__arena_strndup(a, vb, h->clen)) ==
+			    NULL)
 				return RSP_ENOMEM;
 		}
 		p = eol + 2;
@@ -284,7 +289,8 @@ static const unsigned char *find_delim(const unsigned char *p,
     const unsigned char **next, bool *close)
 {
 	while ((size_t)(end - p) >= dlen) {
-		const unsigned char *m = memmem(p, (size_t)(end - p), delim, dlen);
+		const unsigned char *m =
+		    memmem(p, (size_t)(end - p), delim, dlen);
 		if (m == NULL)
 			return NULL;
 		const unsigned char *t = m + dlen;
@@ -306,8 +312,8 @@ static const unsigned char *find_delim(const unsigned char *p,
 }
 
 int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
-    size_t len, const char *boundary, size_t blen,
-    const struct rsp_limits *lim, struct rsp__multipart *out)
+    size_t len, const char *boundary, size_t blen, const struct rsp_limits *lim,
+    struct rsp__multipart *out)
 {
 	const unsigned char *end = body + len, *p, *next = NULL;
 	bool close = false;
@@ -340,7 +346,8 @@ int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
 				next = t + 2;
 		}
 	}
-	if (next == NULL && find_delim(body, end, delim, dlen, &next, &close) == NULL)
+	if (next == NULL &&
+	    find_delim(body, end, delim, dlen, &next, &close) == NULL)
 		return RSP_EBADREQ;
 
 	while (!close) {
@@ -352,31 +359,36 @@ int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
 		 * empty line. */
 		const unsigned char *hend, *data;
 		size_t rest = (size_t)(end - p);
-		size_t win = rest < lim->max_part_header ? rest : lim->max_part_header;
+		size_t win =
+		    rest < lim->max_part_header ? rest : lim->max_part_header;
 		if (win >= 2 && p[0] == '\r' && p[1] == '\n') {
 			hend = p;
 			data = p + 2;
 		} else {
 			const unsigned char *m = memmem(p, win, "\r\n\r\n", 4);
 			if (m == NULL)
-				return rest > lim->max_part_header ? RSP_ELIMIT : RSP_EBADREQ;
+				return rest > lim->max_part_header
+				    ? RSP_ELIMIT
+				    : RSP_EBADREQ;
 			hend = m + 2;
 			data = m + 4;
 		}
 
 		struct part_hdrs h = { 0 };
-		int rc = parse_headers(a, (const char *)p, (const char *)hend, &h);
+		int rc =
+		    parse_headers(a, (const char *)p, (const char *)hend, &h);
 		if (rc != RSP_OK)
 			return rc;
 
-		const unsigned char *dend = find_delim(data, end, delim, dlen,
-		    &next, &close);
+		const unsigned char *dend =
+		    find_delim(data, end, delim, dlen, &next, &close);
 		if (dend == NULL)
 			return RSP_EBADREQ;
 
 		if (n == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
-			struct rsp__mpart *nv = rsp__arena_alloc(a, ncap * sizeof(*nv));
+			struct rsp__mpart *nv =
+			    rsp__arena_alloc(a, ncap * sizeof(*nv));
 			if (nv == NULL)
 				return RSP_ENOMEM;
 			if (n > 0)
@@ -396,7 +408,8 @@ int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
 		} else {
 			if (memchr(data, '\0', dl) != NULL)
 				return RSP_EBADREQ;
-			char *val = rsp__arena_strndup(a, (const char *)data, dl);
+			char *val =
+			    rsp__arena_strndup(a, (const char *)data, dl);
 			if (val == NULL)
 				return RSP_ENOMEM;
 			part->up.data = val;

@@ -29,7 +29,7 @@ static int check_target(enum rsp_offload how, const char *t, size_t *len)
 	size_t n = strlen(t);
 	if (t[n - 1] == '/')
 		return RSP_EINVAL;
-	size_t seg = 1;    /* start of the current path segment */
+	size_t seg = 1; /* start of the current path segment */
 	for (size_t i = 1; i <= n; i++) {
 		unsigned char c = (unsigned char)t[i];
 		if (c == '/' || c == '\0') {
@@ -47,12 +47,14 @@ static int check_target(enum rsp_offload how, const char *t, size_t *len)
 	return RSP_OK;
 }
 
-int rsp_offload_file(rsp_response *res, enum rsp_offload how, const char *target)
+int rsp_offload_file(rsp_response *res, enum rsp_offload how,
+    const char *target)
 {
 	static const char nginx[] = "X-Accel-Redirect", apache[] = "X-Sendfile";
 	size_t len = 0;
 
-	if (res == NULL || (how != RSP_OFFLOAD_NGINX && how != RSP_OFFLOAD_APACHE) ||
+	if (res == NULL ||
+	    (how != RSP_OFFLOAD_NGINX && how != RSP_OFFLOAD_APACHE) ||
 	    check_target(how, target, &len) != RSP_OK)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
@@ -63,7 +65,8 @@ int rsp_offload_file(rsp_response *res, enum rsp_offload how, const char *target
 	/* The one step that can fail goes first, so a failure changes nothing
 	 * (in the NPH flavour the header rules refuse the name: no server
 	 * would read it). */
-	int rc = rsp__headers_add(&r->headers, name, strlen(name), target, len, true);
+	int rc = rsp__headers_add(&r->headers, name, strlen(name), target, len,
+	    true);
 	if (rc != RSP_OK)
 		return rc;
 	/* One file: the last call wins, whichever server it names. */

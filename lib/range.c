@@ -53,7 +53,7 @@ static bool range_spec(const char *s, size_t len, size_t *i, uint64_t size,
 	if (*i < len && s[*i] >= '0' && s[*i] <= '9') {
 		number(s, len, i, &b);
 		if (b < a)
-			return false;       /* RFC 9110 14.1.1: invalid */
+			return false; /* RFC 9110 14.1.1: invalid */
 	}
 	if (a < size) {
 		out->first = a;
@@ -122,20 +122,20 @@ static bool if_range_holds(const char *v, const rsp_headers *h)
 	}
 	while (len > 0 && rsp__is_ws(v[len - 1]))
 		len--;
-	if (len > 0 && (v[0] == '"' || (len > 1 && v[0] == 'W' && v[1] == '/'))) {
+	if (len > 0 &&
+	    (v[0] == '"' || (len > 1 && v[0] == 'W' && v[1] == '/'))) {
 		const char *etag = rsp_headers_get(h, "ETag");
 		bool weak;
 		const char *op;
 		size_t olen;
-		if (etag == NULL || rsp__etag_scan(v, len, &weak, &op, &olen) != len ||
-		    weak)
+		if (etag == NULL ||
+		    rsp__etag_scan(v, len, &weak, &op, &olen) != len || weak)
 			return false;
 		return rsp__etag_match(v, len, etag, strlen(etag), false);
 	}
 	const char *lm = rsp_headers_get(h, "Last-Modified");
 	time_t now = time(NULL), a, b;
-	return lm != NULL &&
-	    rsp__parse_http_date(v, len, now, &a) == RSP_OK &&
+	return lm != NULL && rsp__parse_http_date(v, len, now, &a) == RSP_OK &&
 	    rsp__parse_http_date(lm, strlen(lm), now, &b) == RSP_OK && a == b;
 }
 
@@ -150,13 +150,13 @@ struct seg {
 };
 
 struct source {
-	const unsigned char *mem;   /* content in memory, or */
-	int fd;                     /* the file (owned by the response) */
-	off_t base;                 /* where the content starts in it */
+	const unsigned char *mem; /* content in memory, or */
+	int fd;                   /* the file (owned by the response) */
+	off_t base;               /* where the content starts in it */
 	struct seg *v;
-	size_t n, at;               /* segments, the current one */
-	uint64_t done;              /* of the current segment */
-	unsigned char *buf;         /* RSP__FILE_CHUNK bytes, for pread */
+	size_t n, at;       /* segments, the current one */
+	uint64_t done;      /* of the current segment */
+	unsigned char *buf; /* RSP__FILE_CHUNK bytes, for pread */
 };
 
 static int pread_full(int fd, void *buf, size_t len, off_t off)
@@ -167,7 +167,7 @@ static int pread_full(int fd, void *buf, size_t len, off_t off)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return RSP_EIO;     /* the file shrank: never pad */
+			return RSP_EIO; /* the file shrank: never pad */
 		p += n;
 		len -= (size_t)n;
 		off += n;
@@ -217,7 +217,8 @@ static size_t pieces_of(const struct source *src)
 		if (s->lit != NULL || src->mem != NULL)
 			k++;
 		else
-			k += (size_t)((s->len + RSP__FILE_CHUNK - 1) / RSP__FILE_CHUNK);
+			k += (size_t)((s->len + RSP__FILE_CHUNK - 1) /
+			    RSP__FILE_CHUNK);
 	}
 	return k;
 }
@@ -225,13 +226,15 @@ static size_t pieces_of(const struct source *src)
 static void boundary(char out[21])
 {
 	unsigned char rnd[10];
-	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(rnd)) {
 		/* Only uniqueness within this body matters; a clock will do. */
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
-		    (uint64_t)getpid() << 20;
-		for (size_t i = 0; i < sizeof(rnd); i++, x = x * 6364136223846793005u + 1)
+		uint64_t x = (uint64_t)ts.tv_nsec ^
+		    ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)getpid() << 20;
+		for (size_t i = 0; i < sizeof(rnd);
+		     i++, x = x * 6364136223846793005u + 1)
 			rnd[i] = (unsigned char)(x >> 56);
 	}
 	static const char hex[] = "0123456789abcdef";
@@ -281,16 +284,17 @@ static int one_range(struct rsp__response *r, const struct content *c,
     const struct rsp__range *rg)
 {
 	uint64_t len = rg->last - rg->first + 1;
-	int rc = rsp_headers_setf(&r->headers, "Content-Range", "bytes %llu-%llu/%llu",
-	    (unsigned long long)rg->first, (unsigned long long)rg->last,
-	    (unsigned long long)c->size);
+	int rc = rsp_headers_setf(&r->headers, "Content-Range",
+	    "bytes %llu-%llu/%llu", (unsigned long long)rg->first,
+	    (unsigned long long)rg->last, (unsigned long long)c->size);
 	if (rc == RSP_OK)
 		rc = set_u64(&r->headers, "Content-Length", len);
 	if (rc != RSP_OK)
 		return rc;
 	/* The writer sends a file from its position: sendfile to a
 	 * descriptor, reads otherwise; nothing outside the range. */
-	if (c->mem == NULL && lseek(c->fd, c->base + (off_t)rg->first, SEEK_SET) < 0)
+	if (c->mem == NULL &&
+	    lseek(c->fd, c->base + (off_t)rg->first, SEEK_SET) < 0)
 		return RSP_EIO;
 	rsp__content_narrow(r, rg->first, len);
 	r->status = 206;
@@ -314,13 +318,16 @@ static int many_ranges(struct rsp__response *r, const struct content *c,
 		char head[512];
 		int hl = snprintf(head, sizeof(head),
 		    "\r\n--%s\r\n%s%s%sContent-Range: bytes %llu-%llu/%llu\r\n\r\n",
-		    b, type ? "Content-Type: " : "", type ? type : "", type ? "\r\n" : "",
-		    (unsigned long long)rg[i].first, (unsigned long long)rg[i].last,
+		    b, type ? "Content-Type: " : "", type ? type : "",
+		    type ? "\r\n" : "", (unsigned long long)rg[i].first,
+		    (unsigned long long)rg[i].last,
 		    (unsigned long long)c->size);
 		if (hl < 0 || (size_t)hl >= sizeof(head))
 			return RSP_ELIMIT;
-		struct seg lit = { rsp__arena_memdup(a, head, (size_t)hl), (size_t)hl, 0, 0 };
-		struct seg body = { NULL, 0, rg[i].first, rg[i].last - rg[i].first + 1 };
+		struct seg lit = { rsp__arena_memdup(a, head, (size_t)hl),
+			(size_t)hl, 0, 0 };
+		struct seg body = { NULL, 0, rg[i].first,
+			rg[i].last - rg[i].first + 1 };
 		if (lit.lit == NULL)
 			return RSP_ENOMEM;
 		v[2 * i] = lit;
@@ -329,14 +336,17 @@ static int many_ranges(struct rsp__response *r, const struct content *c,
 	}
 	char tail[32];
 	int tl = snprintf(tail, sizeof(tail), "\r\n--%s--\r\n", b);
-	struct seg end = { rsp__arena_memdup(a, tail, (size_t)tl), (size_t)tl, 0, 0 };
+	struct seg end = { rsp__arena_memdup(a, tail, (size_t)tl), (size_t)tl,
+		0, 0 };
 	if (end.lit == NULL)
 		return RSP_ENOMEM;
 	v[2 * n] = end;
 	total += end.litlen;
 
-	*src = (struct source){ c->mem, c->fd, c->base, v, 2 * n + 1, 0, 0, NULL };
-	if (c->mem == NULL && (src->buf = rsp__arena_alloc(a, RSP__FILE_CHUNK)) == NULL)
+	*src =
+	    (struct source){ c->mem, c->fd, c->base, v, 2 * n + 1, 0, 0, NULL };
+	if (c->mem == NULL &&
+	    (src->buf = rsp__arena_alloc(a, RSP__FILE_CHUNK)) == NULL)
 		return RSP_ENOMEM;
 	int rc = rsp_headers_setf(&r->headers, "Content-Type",
 	    "multipart/byteranges; boundary=%s", b);
@@ -352,7 +362,8 @@ static int many_ranges(struct rsp__response *r, const struct content *c,
 	r->fd = fd;
 	size_t k = pieces_of(src);
 	for (size_t i = 0; i < k; i++)
-		if ((rc = rsp_add_content_fn(&r->pub, next_piece, src, NULL)) != RSP_OK)
+		if ((rc = rsp_add_content_fn(&r->pub, next_piece, src, NULL)) !=
+		    RSP_OK)
 			return rc;
 	r->status = 206;
 	r->status_msg = NULL;
@@ -363,8 +374,8 @@ static int unsatisfiable(rsp_response *res, uint64_t size)
 {
 	int rc = rsp_set_error(res, 416, "Range Not Satisfiable");
 	if (rc == RSP_OK)
-		rc = rsp_headers_setf(res->headers, "Content-Range", "bytes */%llu",
-		    (unsigned long long)size);
+		rc = rsp_headers_setf(res->headers, "Content-Range",
+		    "bytes */%llu", (unsigned long long)size);
 	return rc == RSP_OK ? 416 : rc;
 }
 

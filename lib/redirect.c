@@ -24,8 +24,9 @@ static bool uri_reference(const char *s, size_t n, bool fragment_ok)
 		if (c == '#' && !fragment_ok)
 			return false;
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') ||
-		    (c != 0 && strchr("-._~:/?#[]@!$&'()*+,;=", c) != NULL)))
+		        (c >= '0' && c <= '9') ||
+		        (c != 0 &&
+		            strchr("-._~:/?#[]@!$&'()*+,;=", c) != NULL)))
 			return false;
 	}
 	return true;
@@ -35,7 +36,8 @@ int rsp_redirect(rsp_response *res, int code, const char *location)
 {
 	if (res == NULL || location == NULL)
 		return RSP_EINVAL;
-	if (code != 301 && code != 302 && code != 303 && code != 307 && code != 308)
+	if (code != 301 && code != 302 && code != 303 && code != 307 &&
+	    code != 308)
 		return RSP_EINVAL;
 	size_t n = strlen(location);
 	if (!uri_reference(location, n, true))
@@ -49,7 +51,8 @@ int rsp_redirect(rsp_response *res, int code, const char *location)
 	if (rc == RSP_OK)
 		rc = rsp__buf_append(b, "\n", 1);
 	if (rc == RSP_OK)
-		rc = rsp__headers_add(&r->headers, "Location", 8, location, n, true);
+		rc = rsp__headers_add(&r->headers, "Location", 8, location, n,
+		    true);
 	if (rc == RSP_OK)
 		rc = rsp__headers_add(&r->headers, "Content-Type", 12,
 		    "text/plain; charset=utf-8", 25, true);
@@ -67,7 +70,8 @@ int rsp_cgi_local_redirect(rsp_response *res, const char *path)
 		return RSP_EINVAL;
 	size_t n = strlen(path);
 	/* local-pathquery = abs-path [ "?" query-string ] */
-	if (path[0] != '/' || (n > 1 && path[1] == '/') || !uri_reference(path, n, false))
+	if (path[0] != '/' || (n > 1 && path[1] == '/') ||
+	    !uri_reference(path, n, false))
 		return RSP_EINVAL;
 	if (rsp_flavour(res) != RSP_CGI || rsp__writer_used(res->writer))
 		return RSP_ESTATE;
@@ -80,7 +84,8 @@ int rsp_cgi_local_redirect(rsp_response *res, const char *path)
 	if (rc == RSP_OK)
 		rc = rsp__buf_append(b, "\r\n\r\n", 4);
 	if (rc == RSP_OK)
-		rc = rsp_writer_write_raw(res->writer, b->data, (ssize_t)b->len);
+		rc =
+		    rsp_writer_write_raw(res->writer, b->data, (ssize_t)b->len);
 	b->len = 0;
 	if (rc == RSP_OK)
 		rsp__content_clear(rsp__res(res));

@@ -17,15 +17,20 @@ static void describe(rsp_request *req, char *method, char *target)
 {
 	const char *m = req != NULL ? rsp_request_method(req) : "GET";
 	rsp__escape_log(method, LOG_METHOD, m, strlen(m));
-	const char *uri = req != NULL ? rsp_request_param(req, "REQUEST_URI") : NULL;
+	const char *uri =
+	    req != NULL ? rsp_request_param(req, "REQUEST_URI") : NULL;
 	if (uri != NULL && *uri != '\0') {
 		rsp__escape_log(target, LOG_TARGET, uri, strlen(uri));
 		return;
 	}
-	const char *sn = req != NULL ? rsp_request_param(req, "SCRIPT_NAME") : NULL;
-	const char *pi = req != NULL ? rsp_request_param(req, "PATH_INFO") : NULL;
-	size_t n = rsp__escape_log(target, LOG_TARGET, sn ? sn : "", sn ? strlen(sn) : 0);
-	rsp__escape_log(target + n, LOG_TARGET - n, pi ? pi : "", pi ? strlen(pi) : 0);
+	const char *sn =
+	    req != NULL ? rsp_request_param(req, "SCRIPT_NAME") : NULL;
+	const char *pi =
+	    req != NULL ? rsp_request_param(req, "PATH_INFO") : NULL;
+	size_t n = rsp__escape_log(target, LOG_TARGET, sn ? sn : "",
+	    sn ? strlen(sn) : 0);
+	rsp__escape_log(target + n, LOG_TARGET - n, pi ? pi : "",
+	    pi ? strlen(pi) : 0);
 	if (target[0] == '\0')
 		memcpy(target, "-", 2);
 }
@@ -36,7 +41,8 @@ static void log_line(rsp_request *req, rsp_response *res, int code,
 	char method[LOG_METHOD], target[LOG_TARGET], why[LOG_REASON];
 	describe(req, method, target);
 	rsp__escape_log(why, sizeof(why), reason, strlen(reason));
-	rsp__log(rsp__res(res), "respond: %d %s %s: %s\n", code, method, target, why);
+	rsp__log(rsp__res(res), "respond: %d %s %s: %s\n", code, method, target,
+	    why);
 }
 
 void rsp__refuse_request(rsp_request *req, rsp_response *res, int st)
@@ -57,8 +63,8 @@ void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc)
 		    rsp_err_name(rc), detail);
 	else
 		snprintf(reason, sizeof(reason), "handler returned %d", rc);
-	bool silent = rsp__writer_used(res->writer) ||
-	    rsp__writer_finished(res->writer);
+	bool silent =
+	    rsp__writer_used(res->writer) || rsp__writer_finished(res->writer);
 	log_line(req, res, 500, reason);
 	if (!silent)
 		rsp__set_error_quiet(res, 500, rsp_status_reason(500));
@@ -67,7 +73,8 @@ void rsp__handler_failed(rsp_request *req, rsp_response *res, int rc)
 void rsp__check_response(rsp_request *req, rsp_response *res)
 {
 	struct rsp__response *r = rsp__res(res);
-	if (rsp__writer_used(res->writer) || rsp__writer_finished(res->writer) ||
+	if (rsp__writer_used(res->writer) ||
+	    rsp__writer_finished(res->writer) ||
 	    (r->status != 204 && r->status != 205))
 		return;
 	/* What rsp_finish would refuse before writing a byte: answer 500 with
@@ -75,7 +82,8 @@ void rsp__check_response(rsp_request *req, rsp_response *res)
 	for (size_t i = 0; i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
 		if (RSP__IS(h->name, h->name_len, "Content-Length") &&
-		    rsp__cl_allowed(&r->why, r->status, h->value, h->value_len) != RSP_OK) {
+		    rsp__cl_allowed(&r->why, r->status, h->value,
+		        h->value_len) != RSP_OK) {
 			char reason[LOG_REASON];
 			snprintf(reason, sizeof(reason), "response refused: %s",
 			    rsp_response_errmsg(res));
@@ -89,7 +97,8 @@ void rsp__check_response(rsp_request *req, rsp_response *res)
 void rsp__hint_unread_body(rsp_request *req, rsp_response *res)
 {
 	if (rsp__request_unread_input(req))
-		rsp__log(rsp__res(res), "respond: standard input holds bytes but "
+		rsp__log(rsp__res(res),
+		    "respond: standard input holds bytes but "
 		    "CONTENT_LENGTH is not set, so the body is ignored (RFC 3875 "
 		    "4.1.2); set CONTENT_LENGTH to its length in bytes\n");
 }

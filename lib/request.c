@@ -41,14 +41,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEF_MAX_BODY       ((size_t)16 << 20)
-#define DEF_MAX_QUERY      ((size_t)64 << 10)
-#define DEF_MAX_PARAMS     1000
-#define DEF_MAX_PARTS      1000
-#define DEF_MAX_PART_HDR   ((size_t)8 << 10)
-#define DEF_MAX_BOUNDARY   70
-#define DEF_MAX_COOKIE     ((size_t)8 << 10)
-#define DEF_SPILL          ((size_t)1 << 20)
+#define DEF_MAX_BODY ((size_t)16 << 20)
+#define DEF_MAX_QUERY ((size_t)64 << 10)
+#define DEF_MAX_PARAMS 1000
+#define DEF_MAX_PARTS 1000
+#define DEF_MAX_PART_HDR ((size_t)8 << 10)
+#define DEF_MAX_BOUNDARY 70
+#define DEF_MAX_COOKIE ((size_t)8 << 10)
+#define DEF_SPILL ((size_t)1 << 20)
 
 static const char *const empty_env[] = { NULL };
 
@@ -57,7 +57,8 @@ static const char *const empty_env[] = { NULL };
 
 /* Is the name s[0..n) the literal?  (n first, so no byte past the name is
  * read; then a fixed-size memcmp, which the compiler inlines.) */
-#define NAME_IS(lit) (n == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
+#define NAME_IS(lit) \
+	(n == sizeof(lit) - 1 && memcmp(s, lit, sizeof(lit) - 1) == 0)
 
 /*
  * Which well-known variable the name s[0..n) is, or -1: by its length, then
@@ -65,15 +66,15 @@ static const char *const empty_env[] = { NULL };
  * most names are ruled out by the length or the first 8-byte comparison,
  * and inlined into that loop (a call per entry costs a fifth of it).
  */
-static inline __attribute__((always_inline))
-int known_name(const char *s, size_t n)
+static inline __attribute__((always_inline)) int known_name(const char *s,
+    size_t n)
 {
 	switch (n) {
 	case 9:
 		return NAME_IS("PATH_INFO") ? RSP__V_PATH_INFO : -1;
 	case 10:
 		return NAME_IS("HTTP_RANGE") ? RSP__V_RANGE : -1;
-	case 11:        /* the most common length: SERVER_NAME, REMOTE_PORT... */
+	case 11: /* the most common length: SERVER_NAME, REMOTE_PORT... */
 		if (s[0] == 'S')
 			return NAME_IS("SCRIPT_NAME") ? RSP__V_SCRIPT : -1;
 		if (s[0] == 'H')
@@ -106,11 +107,16 @@ int known_name(const char *s, size_t n)
 	case 18:
 		if (NAME_IS("HTTP_AUTHORIZATION"))
 			return RSP__V_AUTH;
-		return NAME_IS("HTTP_IF_NONE_MATCH") ? RSP__V_IF_NONE_MATCH : -1;
+		return NAME_IS("HTTP_IF_NONE_MATCH") ? RSP__V_IF_NONE_MATCH
+		                                     : -1;
 	case 22:
-		return NAME_IS("HTTP_IF_MODIFIED_SINCE") ? RSP__V_IF_MODIFIED_SINCE : -1;
+		return NAME_IS("HTTP_IF_MODIFIED_SINCE")
+		    ? RSP__V_IF_MODIFIED_SINCE
+		    : -1;
 	case 24:
-		return NAME_IS("HTTP_IF_UNMODIFIED_SINCE") ? RSP__V_IF_UNMODIFIED_SINCE : -1;
+		return NAME_IS("HTTP_IF_UNMODIFIED_SINCE")
+		    ? RSP__V_IF_UNMODIFIED_SINCE
+		    : -1;
 	default:
 		return -1;
 	}
@@ -163,10 +169,23 @@ static size_t parse_size(const char *s)
 	}
 	unsigned shift = 0;
 	switch (*s) {
-	case 'k': case 'K': shift = 10; s++; break;
-	case 'm': case 'M': shift = 20; s++; break;
-	case 'g': case 'G': shift = 30; s++; break;
-	default: break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		s++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		s++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		s++;
+		break;
+	default:
+		break;
 	}
 	if (*s != '\0' || v > (SIZE_MAX >> shift))
 		return 0;
@@ -298,7 +317,8 @@ fail:
 	return NULL;
 }
 
-rsp_request *rsp_request_from_memory(char *const *envp, const void *body, size_t len)
+rsp_request *rsp_request_from_memory(char *const *envp, const void *body,
+    size_t len)
 {
 	return rsp_request_from_memory_with(envp, body, len, NULL);
 }
@@ -367,7 +387,7 @@ static int own_env(rsp_request *req)
 {
 	if (req->env_owned)
 		return RSP_OK;
-	memset(req->var, 0, sizeof(req->var));  /* the new array's index */
+	memset(req->var, 0, sizeof(req->var)); /* the new array's index */
 	if (env_copy(req, req->envp) != RSP_OK) {
 		set_env(req, (char *const *)empty_env, true);
 		return RSP_ENOMEM;
@@ -379,7 +399,7 @@ int rsp__request_detach(rsp_request *req)
 {
 	if (req == NULL)
 		return RSP_OK;
-	(void)rsp__req_body_load(req);  /* errors stay for rsp_request_status */
+	(void)rsp__req_body_load(req); /* errors stay for rsp_request_status */
 	req->src = SRC_NONE;
 	req->read = NULL;
 	req->rctx = NULL;
@@ -438,7 +458,8 @@ static const char *hand_out_locked(rsp_request *req, size_t idx, const char *v)
 	}
 	if (req->handed[idx] == NULL)
 		STORE(&req->handed[idx],
-		    (const char *)rsp__arena_strndup(&req->arena, v, strlen(v)));
+		    (const char *)rsp__arena_strndup(&req->arena, v,
+		        strlen(v)));
 	return req->handed[idx];
 }
 
@@ -478,16 +499,15 @@ const char *rsp_request_param(const rsp_request *req, const char *name)
 	    memchr(name, '=', nlen) != NULL)
 		return NULL;
 	int k = known_var(name, nlen);
-	const char *v = k >= 0 ? indexed(req, k, &idx) :
-	    env_find(req, name, nlen, &idx);
+	const char *v =
+	    k >= 0 ? indexed(req, k, &idx) : env_find(req, name, nlen, &idx);
 	return hand_out(req, idx, v);
 }
 
 /* The usual methods, handed out as these literals (which outlive any
  * request) rather than as copies of a borrowed environment's value. */
-static const char *const usual_methods[] = {
-	"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"
-};
+static const char *const usual_methods[] = { "GET", "HEAD", "POST", "PUT",
+	"DELETE", "PATCH", "OPTIONS" };
 
 const char *rsp_request_method(const rsp_request *req)
 {
@@ -498,7 +518,8 @@ const char *rsp_request_method(const rsp_request *req)
 		return "GET";
 	if (req->env_owned)
 		return m;
-	for (size_t i = 0; i < sizeof(usual_methods) / sizeof(usual_methods[0]); i++)
+	for (size_t i = 0; i < sizeof(usual_methods) / sizeof(usual_methods[0]);
+	     i++)
 		if (strcmp(m, usual_methods[i]) == 0)
 			return usual_methods[i];
 	m = hand_out(req, idx, m);
@@ -556,9 +577,11 @@ const char *rsp_request_header(const rsp_request *req, const char *name)
 	const char *v;
 	int k;
 
-	if (req == NULL || name == NULL || !rsp__is_token(name, nlen = strlen(name)))
+	if (req == NULL || name == NULL ||
+	    !rsp__is_token(name, nlen = strlen(name)))
 		return NULL;
-	if (rsp__ieq(name, "Content-Type") || rsp__ieq(name, "Content-Length")) {
+	if (rsp__ieq(name, "Content-Type") ||
+	    rsp__ieq(name, "Content-Length")) {
 		/* CONTENT_*, never HTTP_CONTENT_*; empty is unset */
 		v = indexed(req, nlen == 12 ? RSP__V_CTYPE : RSP__V_CLEN, &idx);
 		if (v != NULL && *v == '\0')
@@ -621,14 +644,15 @@ static void build_headers(rsp_request *req)
 		const char *e = req->envp[i], *eq = strchr(e, '='), *nb;
 		if (eq == NULL)
 			continue;
-		bool content = (eq - e == 12 && strncmp(e, "CONTENT_TYPE", 12) == 0) ||
+		bool content =
+		    (eq - e == 12 && strncmp(e, "CONTENT_TYPE", 12) == 0) ||
 		    (eq - e == 14 && strncmp(e, "CONTENT_LENGTH", 14) == 0);
 		/* CONTENT_* speak for the body (an empty one is unset, RFC 3875
 		 * §4.1); a server's HTTP_CONTENT_* copies would list them twice. */
 		if (content && eq[1] != '\0')
 			nb = e;
-		else if (!content && strncmp(e, "HTTP_", 5) == 0 && eq > e + 5 &&
-		    strncmp(e, "HTTP_CONTENT_TYPE=", 18) != 0 &&
+		else if (!content && strncmp(e, "HTTP_", 5) == 0 &&
+		    eq > e + 5 && strncmp(e, "HTTP_CONTENT_TYPE=", 18) != 0 &&
 		    strncmp(e, "HTTP_CONTENT_LENGTH=", 20) != 0)
 			nb = e + 5;
 		else
@@ -681,7 +705,8 @@ static const struct rsp__pair *pairs_find(const struct rsp__pairs *l,
 {
 	size_t nlen = strlen(name);
 	for (size_t i = from ? *from : 0; i < l->n; i++) {
-		if (l->v[i].nlen == nlen && memcmp(l->v[i].name, name, nlen) == 0) {
+		if (l->v[i].nlen == nlen &&
+		    memcmp(l->v[i].name, name, nlen) == 0) {
 			if (from != NULL)
 				*from = i + 1;
 			return &l->v[i];
@@ -714,12 +739,14 @@ static void query_reason(rsp_request *req, int rc, size_t len)
 		    "query over max_query (%zu bytes)", req->lim.max_query);
 	else if (rc == RSP_ELIMIT)
 		snprintf(req->query_msg, sizeof(req->query_msg),
-		    "query has more than max_params (%zu) pairs", req->lim.max_params);
+		    "query has more than max_params (%zu) pairs",
+		    req->lim.max_params);
 	else if (rc == RSP_EBADREQ)
 		snprintf(req->query_msg, sizeof(req->query_msg),
 		    "query holds a NUL byte (%%00)");
 	else
-		snprintf(req->query_msg, sizeof(req->query_msg), "out of memory");
+		snprintf(req->query_msg, sizeof(req->query_msg),
+		    "out of memory");
 	req->query_why = req->query_msg;
 }
 
@@ -732,7 +759,7 @@ static int query_load(const rsp_request *creq)
 		return req->query_err;
 	const char *q = rsp__req_env(req, RSP__V_QUERY);
 	if (q == NULL || *q == '\0')
-		return RSP_OK;                  /* the usual case: nothing to parse */
+		return RSP_OK; /* the usual case: nothing to parse */
 	lock(req);
 	if (!req->query_done) {
 		query_parse(req, q);
@@ -746,9 +773,10 @@ static int query_load(const rsp_request *creq)
 static int query_parse(rsp_request *req, const char *q)
 {
 	size_t len = strnlen(q, req->lim.max_query + 1);
-	int rc = len > req->lim.max_query ? RSP_ELIMIT :
-	    rsp__urlencoded_parse(&req->arena, q, len, req->lim.max_params,
-	        &req->query);
+	int rc = len > req->lim.max_query
+	    ? RSP_ELIMIT
+	    : rsp__urlencoded_parse(&req->arena, q, len, req->lim.max_params,
+	          &req->query);
 	if (rc != RSP_OK) {
 		req->query.v = NULL;
 		req->query.n = 0;
@@ -770,8 +798,9 @@ static int query_judge(rsp_request *req)
 	if (q == NULL || *q == '\0')
 		return RSP_OK;
 	size_t len = strnlen(q, req->lim.max_query + 1);
-	int rc = len > req->lim.max_query ? RSP_ELIMIT :
-	    rsp__urlencoded_judge(q, len, req->lim.max_params);
+	int rc = len > req->lim.max_query
+	    ? RSP_ELIMIT
+	    : rsp__urlencoded_judge(q, len, req->lim.max_params);
 	if (rc != RSP_OK)
 		query_reason(req, rc, len);
 	return rc;
@@ -812,7 +841,8 @@ static void cookie_load(const rsp_request *creq)
 	if (!req->cookie_done && c != NULL) {
 		size_t len = strnlen(c, req->lim.max_cookie + 1);
 		if (len <= req->lim.max_cookie &&
-		    rsp__cookie_parse(&req->arena, c, len, &req->cookies) != RSP_OK) {
+		    rsp__cookie_parse(&req->arena, c, len, &req->cookies) !=
+		        RSP_OK) {
 			req->cookies.v = NULL;
 			req->cookies.n = 0;
 		}
@@ -857,15 +887,20 @@ static int method_check(const rsp_request *req)
 static int rank(int err)
 {
 	switch (err) {
-	case RSP_OK:      return 0;
-	case RSP_EBADREQ: return 3;
-	case RSP_ELIMIT:  return 2;
-	default:          return 1;
+	case RSP_OK:
+		return 0;
+	case RSP_EBADREQ:
+		return 3;
+	case RSP_ELIMIT:
+		return 2;
+	default:
+		return 1;
 	}
 }
 
 /* Keep the worse of the verdict so far and stage s's rc, with its reason. */
-static int judge(rsp_request *req, int st, int rc, enum stage s, const char *why)
+static int judge(rsp_request *req, int st, int rc, enum stage s,
+    const char *why)
 {
 	if (rank(rc) <= rank(st))
 		return st;
@@ -900,10 +935,14 @@ const char *rsp_request_errmsg(const rsp_request *req)
 int rsp__request_refusal_status(const rsp_request *req, int st)
 {
 	switch (st) {
-	case RSP_EBADREQ: return 400;
-	case RSP_ELIMIT:  return req->worst == ST_QUERY && req->query_long ? 414 : 413;
-	case RSP_ENOMEM:  return 500;
-	default:          return 400;
+	case RSP_EBADREQ:
+		return 400;
+	case RSP_ELIMIT:
+		return req->worst == ST_QUERY && req->query_long ? 414 : 413;
+	case RSP_ENOMEM:
+		return 500;
+	default:
+		return 400;
 	}
 }
 

@@ -17,15 +17,15 @@ enum form_kind { FORM_NONE, FORM_URLENCODED, FORM_MULTIPART };
 struct rsp_request {
 	/* request.c: the request's memory, limits and variables */
 	struct rsp__arena arena;
-	struct rsp_limits lim;          /* resolved: no zero field */
-	char *const *envp;              /* never NULL */
-	size_t nenv;                    /* its entries */
-	bool env_owned;                 /* envp lives as long as the request */
-	const char **handed;            /* !env_owned: per-entry value copies */
+	struct rsp_limits lim; /* resolved: no zero field */
+	char *const *envp;     /* never NULL */
+	size_t nenv;           /* its entries */
+	bool env_owned;        /* envp lives as long as the request */
+	const char **handed;   /* !env_owned: per-entry value copies */
 	/* The index, filled whenever envp is set: each well-known variable's
 	 * value (NULL: absent) and its entry in envp (var_at, below). */
 	const char *var[RSP__V_N];
-	const void *route;              /* the router's match, while dispatching */
+	const void *route; /* the router's match, while dispatching */
 	bool query_done;
 	int query_err;
 	struct rsp__pairs query;
@@ -41,26 +41,26 @@ struct rsp_request {
 	int fd;
 	rsp__read_fn read;
 	void *rctx;
-	unsigned char *mem;             /* from_memory: malloc'd copy */
+	unsigned char *mem; /* from_memory: malloc'd copy */
 	size_t mem_len, mem_pos;
 	bool cl_done;
 	int cl_err;
-	bool declared;                  /* CONTENT_LENGTH present, non-empty */
+	bool declared; /* CONTENT_LENGTH present, non-empty */
 	uint64_t clen;
 	bool body_done;
 	int body_err;
 	const unsigned char *body;
 	size_t body_len;
-	unsigned char *heap;            /* malloc'd body */
-	void *map;                      /* mapped body */
+	unsigned char *heap; /* malloc'd body */
+	void *map;           /* mapped body */
 	size_t map_len;
 
 	/* form.c */
 	bool form_done;
 	int form_err;
 	enum form_kind form_kind;
-	struct rsp__pairs form;         /* urlencoded */
-	struct rsp__multipart mp;       /* multipart */
+	struct rsp__pairs form;   /* urlencoded */
+	struct rsp__multipart mp; /* multipart */
 
 	/* auth.c */
 	bool auth_done;
@@ -70,8 +70,8 @@ struct rsp_request {
 	/* Why each judged part failed (static strings or the buffers below),
 	 * and the reason of the worst failure rsp_request_status found. */
 	const char *query_why, *cl_why, *body_why, *form_why, *why;
-	bool query_long;                /* the query is over max_query: 414 */
-	int worst;                      /* enum stage of the worst failure */
+	bool query_long; /* the query is over max_query: 414 */
+	int worst;       /* enum stage of the worst failure */
 	char query_msg[64], cl_msg[80], body_msg[64];
 	/* Not cleared either: var_at[k] is set with var[k] and read only when
 	 * var[k] is (the entry, for handed). */
@@ -98,7 +98,7 @@ static inline rsp_request *mut(const rsp_request *req)
 	return (rsp_request *)(uintptr_t)req;
 }
 
-#define LOAD(p)     __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
 static inline void lock(const rsp_request *req)

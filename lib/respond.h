@@ -25,6 +25,7 @@ extern "C" {
  * except rsp_run and rsp_run_with, which return an exit status for main.
  * One list generates the enum and the table behind rsp_strerror().
  */
+/* clang-format off */
 #define RSP_ERR_MAP(X)                                                   \
 	X(RSP_OK,        0, "success")                                   \
 	X(RSP_EINVAL,   -1, "invalid argument: breaks HTTP grammar")     \
@@ -35,6 +36,7 @@ extern "C" {
 	X(RSP_EBADREQ,  -6, "malformed request")                         \
 	X(RSP_ECHARSET, -7, "unknown encoding or unrepresentable text")  \
 	X(RSP_ECALLBACK,-8, "a content callback reported failure")
+/* clang-format on */
 
 enum rsp_err {
 #define RSP_ERR_ENUM_(name, val, text) name = (val),
@@ -53,10 +55,10 @@ const char *rsp_status_reason(int code);
 /* ---------------------------------------------------------------- */
 /* Handlers and the runner                                           */
 
-typedef struct rsp_request  rsp_request;
+typedef struct rsp_request rsp_request;
 typedef struct rsp_response rsp_response;
-typedef struct rsp_headers  rsp_headers;
-typedef struct rsp_writer   rsp_writer;
+typedef struct rsp_headers rsp_headers;
+typedef struct rsp_writer rsp_writer;
 
 struct rsp_buffer;
 typedef int (*rsp_handler)(rsp_request *req, rsp_response *res, void *arg);
@@ -82,7 +84,7 @@ struct rsp_access {
 	const char *referer, *user_agent;
 	int status;
 	uint64_t header_bytes, body_bytes;
-	struct timespec start;     /* CLOCK_REALTIME */
+	struct timespec start; /* CLOCK_REALTIME */
 	uint64_t duration_us;
 	bool client_gone;
 	const char *refused;
@@ -93,7 +95,7 @@ typedef void (*rsp_access_fn)(const struct rsp_access *a, void *arg);
  * in one write(2).  Times are UTC. */
 enum rsp_log_format { RSP_LOG_COMMON, RSP_LOG_COMBINED, RSP_LOG_JSON };
 struct rsp_access_log {
-	int fd;                    /* 2 for stderr */
+	int fd; /* 2 for stderr */
 	enum rsp_log_format format;
 };
 void rsp_access_log_write(const struct rsp_access *a, void *log);
@@ -102,17 +104,18 @@ int rsp_access_log_format(const struct rsp_access *a, enum rsp_log_format f,
     struct rsp_buffer *out);
 
 struct rsp_options {
-	size_t max_body;       /* 0: 16 MiB; also RSP_MAX_BODY in the environment */
-	int    threads;        /* FastCGI worker threads; 0: RSP_THREADS, else 1 */
-	bool   see_bad_requests;
+	size_t max_body; /* 0: 16 MiB; also RSP_MAX_BODY in the environment */
+	int threads;     /* FastCGI worker threads; 0: RSP_THREADS, else 1 */
+	bool see_bad_requests;
 	/* FastCGI; 0 takes the environment variable named, else the default. */
-	unsigned read_timeout_ms;  /* RSP_READ_TIMEOUT: a stalled request, 5 s */
+	unsigned read_timeout_ms; /* RSP_READ_TIMEOUT: a stalled request, 5 s */
 	unsigned drain_timeout_ms; /* RSP_DRAIN_TIMEOUT: after SIGTERM, 30 s */
 	unsigned max_conns;        /* RSP_MAX_CONNS: open connections, 256 */
 	rsp_access_fn access_log;  /* called once per request when it is done */
-	void  *access_arg;
+	void *access_arg;
 };
-int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts);
+int rsp_run_with(rsp_handler handler, void *arg,
+    const struct rsp_options *opts);
 
 /* ---------------------------------------------------------------- */
 /* Routing                                                           */
@@ -135,8 +138,8 @@ struct rsp_route {
 	void *arg;
 };
 typedef struct rsp_router rsp_router;
-rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
-    char *err, size_t errlen);
+rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n, char *err,
+    size_t errlen);
 void rsp_router_free(rsp_router *rt);
 /* An rsp_handler: pass the router as arg (rsp_run_with(rsp_router_dispatch, rt, o)). */
 int rsp_router_dispatch(rsp_request *req, rsp_response *res, void *router);
@@ -149,22 +152,24 @@ const char *rsp_route_pattern(const rsp_request *req);
 /* Buffers and sinks                                                 */
 
 struct rsp_buffer {
-	char  *data;
+	char *data;
 	size_t len, cap;
 };
-int  rsp_buffer_append(struct rsp_buffer *buf, const void *data, ssize_t len);
+int rsp_buffer_append(struct rsp_buffer *buf, const void *data, ssize_t len);
 void rsp_buffer_free(struct rsp_buffer *buf);
 
 struct FCGX_Stream;
 typedef struct rsp_sink {
-	int (*write)(void *ctx, const void *data, size_t len); /* RSP_OK or RSP_EIO */
-	int (*flush)(void *ctx);                               /* may be NULL */
+	int (*write)(void *ctx, const void *data,
+	    size_t len);         /* RSP_OK or RSP_EIO */
+	int (*flush)(void *ctx); /* may be NULL */
 	void *ctx;
 } rsp_sink;
 
-rsp_sink rsp_sink_fd(int fd);                   /* CGI stdout: rsp_sink_fd(1) */
+rsp_sink rsp_sink_fd(int fd); /* CGI stdout: rsp_sink_fd(1) */
 rsp_sink rsp_sink_fcgx(struct FCGX_Stream *out);
-rsp_sink rsp_sink_buffer(struct rsp_buffer *buf); /* in memory: tests, embedding */
+rsp_sink rsp_sink_buffer(struct rsp_buffer
+        *buf); /* in memory: tests, embedding */
 
 /* ---------------------------------------------------------------- */
 /* The response                                                      */
@@ -174,7 +179,7 @@ enum rsp_flavour { RSP_CGI, RSP_NPH, RSP_H2 };
 struct rsp_response {
 	rsp_request *request;            /* the request this answers */
 	rsp_headers *headers;            /* the headers that rsp_write sends */
-	rsp_writer  *writer;             /* direct access to the output */
+	rsp_writer *writer;              /* direct access to the output */
 	bool add_required_headers;       /* default true */
 	bool send_body_for_head_request; /* default false */
 	bool close_connection;           /* default false */
@@ -184,7 +189,8 @@ struct rsp_response {
 rsp_response *rsp_response_new(rsp_request *req, rsp_sink sink);
 void rsp_response_free(rsp_response *res);
 
-int rsp_set_flavour(rsp_response *res, enum rsp_flavour f); /* before any output */
+int rsp_set_flavour(rsp_response *res,
+    enum rsp_flavour f); /* before any output */
 enum rsp_flavour rsp_flavour(const rsp_response *res);
 
 int rsp_set_status(rsp_response *res, int code, const char *message);
@@ -231,7 +237,8 @@ const char *rsp_response_errmsg(const rsp_response *res);
  * rsp_offload_file(3): the server's configuration must confine the targets.
  */
 enum rsp_offload { RSP_OFFLOAD_NONE, RSP_OFFLOAD_NGINX, RSP_OFFLOAD_APACHE };
-int rsp_offload_file(rsp_response *res, enum rsp_offload how, const char *target);
+int rsp_offload_file(rsp_response *res, enum rsp_offload how,
+    const char *target);
 
 /* ---------------------------------------------------------------- */
 /* Validators, conditional requests, ranges, files                   */
@@ -273,8 +280,8 @@ int rsp_content_disposition(rsp_response *res, const char *type,
 const char *rsp_mime_type(const char *filename, char *buf, size_t size);
 
 enum rsp_file_flags {
-	RSP_FILE_ATTACHMENT = 1 << 0,  /* Content-Disposition: attachment */
-	RSP_FILE_NO_RANGES  = 1 << 1   /* whole file only, no Accept-Ranges */
+	RSP_FILE_ATTACHMENT = 1 << 0, /* Content-Disposition: attachment */
+	RSP_FILE_NO_RANGES = 1 << 1   /* whole file only, no Accept-Ranges */
 };
 /*
  * Serve path (relative, '/'-separated) from beneath the directory root_fd:
@@ -309,20 +316,22 @@ int rsp_cgi_local_redirect(rsp_response *res, const char *path);
 /* Cookies                                                           */
 
 struct rsp_cookie {
-	const char *path;        /* NULL: "/" ; "": no Path */
-	const char *domain;      /* NULL: none */
-	const char *comment;     /* NULL: none */
-	const char *samesite;    /* NULL, "Strict", "Lax" or "None" */
+	const char *path;     /* NULL: "/" ; "": no Path */
+	const char *domain;   /* NULL: none */
+	const char *comment;  /* NULL: none */
+	const char *samesite; /* NULL, "Strict", "Lax" or "None" */
 	bool secure, httponly, partitioned;
-	bool has_max_age;  long long max_age; /* seconds */
-	bool has_expires;  time_t expires;    /* absolute time */
+	bool has_max_age;
+	long long max_age; /* seconds */
+	bool has_expires;
+	time_t expires; /* absolute time */
 };
 
 int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
-    const struct rsp_cookie *attrs);   /* attrs NULL: defaults */
+    const struct rsp_cookie *attrs); /* attrs NULL: defaults */
 int rsp_unset_cookie(rsp_response *res, const char *name);
-int rsp_delete_cookie(rsp_response *res, const char *name,
-    const char *path, const char *domain);
+int rsp_delete_cookie(rsp_response *res, const char *name, const char *path,
+    const char *domain);
 
 /* ---------------------------------------------------------------- */
 /* Headers                                                           */
@@ -343,9 +352,9 @@ const char *rsp_headers_get(const rsp_headers *h, const char *name);
 size_t rsp_headers_get_all(const rsp_headers *h, const char *name,
     const char **values, size_t max);
 bool rsp_headers_contains(const rsp_headers *h, const char *name);
-int  rsp_headers_remove(rsp_headers *h, const char *name);
-bool rsp_headers_next(const rsp_headers *h, size_t *pos,
-    const char **name, const char **value);
+int rsp_headers_remove(rsp_headers *h, const char *name);
+bool rsp_headers_next(const rsp_headers *h, size_t *pos, const char **name,
+    const char **value);
 size_t rsp_headers_count(const rsp_headers *h);
 
 /* ---------------------------------------------------------------- */
@@ -395,10 +404,11 @@ int rsp_jsonw_array_end(rsp_jsonw *j);
 int rsp_jsonw_key(rsp_jsonw *j, const char *key, ssize_t len);
 int rsp_jsonw_string(rsp_jsonw *j, const char *s, ssize_t len);
 int rsp_jsonw_int(rsp_jsonw *j, int64_t v);
-int rsp_jsonw_double(rsp_jsonw *j, double v);  /* NaN, Inf: RSP_EINVAL */
+int rsp_jsonw_double(rsp_jsonw *j, double v); /* NaN, Inf: RSP_EINVAL */
 int rsp_jsonw_bool(rsp_jsonw *j, bool v);
 int rsp_jsonw_null(rsp_jsonw *j);
-int rsp_jsonw_raw(rsp_jsonw *j, const char *json, ssize_t len); /* not checked */
+int rsp_jsonw_raw(rsp_jsonw *j, const char *json,
+    ssize_t len); /* not checked */
 int rsp_jsonw_end(rsp_jsonw *j);
 const char *rsp_jsonw_reason(const rsp_jsonw *j);
 
@@ -452,10 +462,11 @@ int rsp_set_json(rsp_response *res, int status, const char *json, ssize_t len);
  * judged.
  */
 rsp_request *rsp_request_new(char *const *envp, int body_fd);
-rsp_request *rsp_request_from_memory(char *const *envp, const void *body, size_t len);
+rsp_request *rsp_request_from_memory(char *const *envp, const void *body,
+    size_t len);
 void rsp_request_free(rsp_request *req);
 
-const char *rsp_request_method(const rsp_request *req);   /* "GET" if unset */
+const char *rsp_request_method(const rsp_request *req); /* "GET" if unset */
 const char *rsp_request_param(const rsp_request *req, const char *name);
 const char *rsp_request_header(const rsp_request *req, const char *name);
 const char *rsp_request_query(const rsp_request *req, const char *name);
@@ -470,7 +481,8 @@ struct rsp_upload {
 };
 const struct rsp_upload *rsp_request_upload(rsp_request *req, const char *name);
 int rsp_request_body(rsp_request *req, const void **data, size_t *len);
-int rsp_request_auth(const rsp_request *req, const char **user, const char **password);
+int rsp_request_auth(const rsp_request *req, const char **user,
+    const char **password);
 int rsp_request_status(rsp_request *req);
 /*
  * Why the request was judged bad, e.g. "body ended after 3 of 10 bytes":
@@ -484,17 +496,18 @@ const char *rsp_request_errmsg(const rsp_request *req);
  * rsp_request_status return RSP_ELIMIT (cookies excepted, see max_cookie).
  */
 struct rsp_limits {
-	size_t max_body;        /* body bytes (CONTENT_LENGTH); 16 MiB, or
-	                           RSP_MAX_BODY from the process environment */
-	size_t max_query;       /* QUERY_STRING bytes; 64 KiB */
-	size_t max_params;      /* pairs in the query, and in a urlencoded body; 1000 */
+	size_t max_body;  /* body bytes (CONTENT_LENGTH); 16 MiB, or
+			     RSP_MAX_BODY from the process environment */
+	size_t max_query; /* QUERY_STRING bytes; 64 KiB */
+	size_t
+	    max_params; /* pairs in the query, and in a urlencoded body; 1000 */
 	size_t max_parts;       /* multipart parts; 1000 */
 	size_t max_part_header; /* bytes of one part's header block; 8 KiB */
 	size_t max_boundary;    /* multipart boundary length; 70 (RFC 2046) */
 	size_t max_cookie;      /* HTTP_COOKIE bytes; 8 KiB.  A longer header is
-	                           ignored whole: no cookies, not an error */
+				   ignored whole: no cookies, not an error */
 	size_t spill_threshold; /* bodies larger than this go to an unlinked
-	                           temporary file, mapped read-only; 1 MiB */
+				   temporary file, mapped read-only; 1 MiB */
 };
 
 rsp_request *rsp_request_new_with(char *const *envp, int body_fd,
@@ -518,8 +531,8 @@ bool rsp_request_query_next(const rsp_request *req, size_t *pos,
     const char **name, const char **value);
 bool rsp_request_cookie_next(const rsp_request *req, size_t *pos,
     const char **name, const char **value);
-bool rsp_request_form_next(rsp_request *req, size_t *pos,
-    const char **name, const char **value);
+bool rsp_request_form_next(rsp_request *req, size_t *pos, const char **name,
+    const char **value);
 const struct rsp_upload *rsp_request_upload_next(rsp_request *req, size_t *pos);
 size_t rsp_request_form_all(rsp_request *req, const char *name,
     const char **values, size_t max);

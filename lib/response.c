@@ -56,7 +56,8 @@ static void take_request(struct rsp__response *r, rsp_request *req)
 			r->out.flavour = RSP_NPH;
 	}
 	r->headers.flavour = r->out.flavour;
-	r->out.is_head = method != NULL && method[0] == 'H' && equals(method, "HEAD");
+	r->out.is_head =
+	    method != NULL && method[0] == 'H' && equals(method, "HEAD");
 }
 
 /* The content's length when it is known (DESIGN.md 5), else -1. */
@@ -106,9 +107,9 @@ static void wire_writer(struct rsp__response *r)
 
 /* The writer's layout is writer.c's: it lives in the same allocation, just
  * past the response, so a response is still one calloc. */
-#define WRITER_AT \
+#define WRITER_AT                                                     \
 	((sizeof(struct rsp__response) + _Alignof(max_align_t) - 1) & \
-	 ~(_Alignof(max_align_t) - 1))
+	    ~(_Alignof(max_align_t) - 1))
 
 rsp_response *rsp_response_new(rsp_request *req, rsp_sink sink)
 {
@@ -212,17 +213,19 @@ int rsp_set_flavour(rsp_response *res, enum rsp_flavour f)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	if (f != RSP_CGI && f != RSP_NPH && f != RSP_H2)
-		return rsp__refuse(r, RSP_EINVAL, "flavour is not RSP_CGI, RSP_NPH "
+		return rsp__refuse(r, RSP_EINVAL,
+		    "flavour is not RSP_CGI, RSP_NPH "
 		    "or RSP_H2");
 	if (rsp__writer_used(r->pub.writer))
-		return rsp__refuse(r, RSP_ESTATE, "the flavour cannot change after "
+		return rsp__refuse(r, RSP_ESTATE,
+		    "the flavour cannot change after "
 		    "output began");
 	/* A header queued under the old flavour must still hold under the new. */
 	for (size_t i = 0; i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
 		const char *why;
 		if (rsp__header_check(f, h->name, h->name_len, h->value,
-		    h->value_len, &why) != RSP_OK)
+		        h->value_len, &why) != RSP_OK)
 			return rsp__refuse(r, RSP_EINVAL, why);
 	}
 	r->out.flavour = f;
@@ -241,12 +244,14 @@ int rsp_set_status(rsp_response *res, int code, const char *message)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	if (code < 200 || code > 999)
-		return rsp__refuse(r, RSP_EINVAL, "status code outside 200..999");
+		return rsp__refuse(r, RSP_EINVAL,
+		    "status code outside 200..999");
 	const char *copy = NULL;
 	if (message != NULL) {
 		size_t n = strlen(message);
 		if (!rsp__is_field_value(message, n))
-			return rsp__refuse(r, RSP_EINVAL, "reason phrase holds a "
+			return rsp__refuse(r, RSP_EINVAL,
+			    "reason phrase holds a "
 			    "control byte");
 		if ((copy = rsp__arena_strndup(&r->arena, message, n)) == NULL)
 			return rsp__refuse(r, RSP_ENOMEM, "out of memory");
@@ -269,7 +274,8 @@ int rsp_status(const rsp_response *res, const char **message)
 		return code;
 	}
 	if (message != NULL)
-		*message = r->status_msg ? r->status_msg : rsp_status_reason(r->status);
+		*message = r->status_msg ? r->status_msg
+		                         : rsp_status_reason(r->status);
 	return r->status;
 }
 
@@ -279,8 +285,10 @@ int rsp_set_encoding(rsp_response *res, const char *charset)
 		return RSP_EINVAL;
 	int rc = rsp__encoding_set(&rsp__res(res)->enc, charset);
 	if (rc != RSP_OK)
-		rsp__refuse(rsp__res(res), rc, rc == RSP_ECHARSET ? "iconv does not "
-		    "know this encoding" : "out of memory or NULL charset");
+		rsp__refuse(rsp__res(res), rc,
+		    rc == RSP_ECHARSET ? "iconv does not "
+		                         "know this encoding"
+		                       : "out of memory or NULL charset");
 	return rc;
 }
 
@@ -338,7 +346,8 @@ int rsp_set_content(rsp_response *res, const void *data, ssize_t len)
 static int push_part(struct rsp__response *r, struct rsp__part p)
 {
 	if (r->kind == RSP__C_FILE)
-		return rsp__refuse(r, RSP_ESTATE, "the content is a file: parts "
+		return rsp__refuse(r, RSP_ESTATE,
+		    "the content is a file: parts "
 		    "cannot be added to it");
 	size_t need = r->nparts + 1 + (r->kind == RSP__C_STRING);
 	if (need > r->cap_parts) {
@@ -352,7 +361,8 @@ static int push_part(struct rsp__response *r, struct rsp__part p)
 		r->cap_parts = cap;
 	}
 	if (r->kind == RSP__C_STRING) {
-		struct rsp__part first = { .data = r->content, .len = r->content_len };
+		struct rsp__part first = { .data = r->content,
+			.len = r->content_len };
 		r->parts[0] = first;
 		r->nparts = 1;
 		r->kind = RSP__C_PARTS;
@@ -370,7 +380,8 @@ int rsp_add_content(rsp_response *res, const void *data, ssize_t len)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
 	if (r->kind == RSP__C_FILE)
-		return rsp__refuse(r, RSP_ESTATE, "the content is a file: parts "
+		return rsp__refuse(r, RSP_ESTATE,
+		    "the content is a file: parts "
 		    "cannot be added to it");
 	size_t n = rsp__len(data, len);
 	void *copy = rsp__arena_memdup(&r->arena, data, n);
@@ -387,9 +398,12 @@ int rsp_add_content_fn(rsp_response *res, rsp_part_fn fn, void *arg,
 	if (res == NULL) {
 		rc = RSP_EINVAL;
 	} else if (fn == NULL) {
-		rc = rsp__refuse(rsp__res(res), RSP_EINVAL, "NULL part callback");
+		rc = rsp__refuse(rsp__res(res), RSP_EINVAL,
+		    "NULL part callback");
 	} else {
-		struct rsp__part p = { .fn = fn, .arg = arg, .free_fn = free_fn };
+		struct rsp__part p = {
+			.fn = fn, .arg = arg, .free_fn = free_fn
+		};
 		if ((rc = push_part(rsp__res(res), p)) == RSP_OK)
 			return RSP_OK;
 	}
@@ -406,9 +420,12 @@ int rsp_set_content_file(rsp_response *res, int fd)
 	if (res == NULL || fd < 0 || fstat(fd, &sb) != 0) {
 		if (fd >= 0)
 			close(fd);
-		return res == NULL ? RSP_EINVAL : rsp__refuse(rsp__res(res),
-		    RSP_EINVAL, fd < 0 ? "negative descriptor" :
-		    "fstat failed on the descriptor (it was closed)");
+		return res == NULL
+		    ? RSP_EINVAL
+		    : rsp__refuse(rsp__res(res), RSP_EINVAL,
+		          fd < 0
+		              ? "negative descriptor"
+		              : "fstat failed on the descriptor (it was closed)");
 	}
 	struct rsp__response *r = rsp__res(res);
 	if (fd == r->fd)
@@ -461,17 +478,19 @@ int rsp_iter_content(rsp_response *res, bool read_file,
 	struct rsp__response *r = rsp__res(res);
 	switch (r->kind) {
 	case RSP__C_STRING:
-		return r->content_len ? each(arg, r->content, r->content_len) : RSP_OK;
+		return r->content_len ? each(arg, r->content, r->content_len)
+		                      : RSP_OK;
 	case RSP__C_FILE: {
 		if (r->fd < 0)
-			return RSP_OK;          /* already read */
+			return RSP_OK; /* already read */
 		/* A regular file is read from where the content starts and
 		 * put back there, so rsp_write still sends all of it; any
 		 * other descriptor can be read once, and the content is
 		 * then empty. */
 		off_t at = r->fd_sized ? lseek(r->fd, 0, SEEK_CUR) : -1;
 		int rc = rsp__read_fd_chunks(r->pub.writer, r->fd,
-		    r->fd_sized ? (int64_t)r->fd_size : -1, read_file, each, arg);
+		    r->fd_sized ? (int64_t)r->fd_size : -1, read_file, each,
+		    arg);
 		if (at < 0 || lseek(r->fd, at, SEEK_SET) != at) {
 			drop_file(r);
 			r->fd_sized = false;
@@ -506,11 +525,13 @@ int rsp_write_status_headers(rsp_response *res)
 	 * written status counts as use.) */
 	if (rsp__writer_used(w))
 		return rsp_writer_write_status(w, r->status, r->status_msg);
-	for (size_t i = 0; (r->status == 204 || r->status == 205) &&
-	    i < r->headers.n; i++) {
+	for (size_t i = 0;
+	     (r->status == 204 || r->status == 205) && i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
-		int cl = RSP__IS(h->name, h->name_len, "Content-Length") ?
-		    rsp__cl_allowed(&r->why, r->status, h->value, h->value_len) : RSP_OK;
+		int cl = RSP__IS(h->name, h->name_len, "Content-Length")
+		    ? rsp__cl_allowed(&r->why, r->status, h->value,
+		          h->value_len)
+		    : RSP_OK;
 		if (cl != RSP_OK)
 			return cl;
 	}
@@ -518,8 +539,8 @@ int rsp_write_status_headers(rsp_response *res)
 	/* Headers were judged when they were queued (and on a flavour change). */
 	for (size_t i = 0; rc == RSP_OK && i < r->headers.n; i++) {
 		const struct rsp__header *h = &r->headers.v[i];
-		rc = rsp__writer_header(w, h->name, h->name_len,
-		    h->value, h->value_len, true);
+		rc = rsp__writer_header(w, h->name, h->name_len, h->value,
+		    h->value_len, true);
 	}
 	if (rc == RSP_OK)
 		rc = rsp_writer_end_headers(w);
@@ -547,13 +568,15 @@ int rsp_write_content(rsp_response *res)
 		return RSP_OK;
 	switch (r->kind) {
 	case RSP__C_STRING:
-		return rsp_writer_write_content(w, r->content, (ssize_t)r->content_len);
+		return rsp_writer_write_content(w, r->content,
+		    (ssize_t)r->content_len);
 	case RSP__C_FILE: {
 		if (r->fd < 0)
 			return RSP_OK;
 		int fd = r->fd;
 		r->fd = -1;
-		return rsp__writer_stream_fd(w, fd, r->fd_sized ? (int64_t)r->fd_size : -1);
+		return rsp__writer_stream_fd(w, fd,
+		    r->fd_sized ? (int64_t)r->fd_size : -1);
 	}
 	case RSP__C_PARTS:
 		return rsp_iter_content(res, false, each_content, w);
@@ -573,7 +596,8 @@ int rsp_finish(rsp_response *res)
 		return RSP_EINVAL;
 	rsp_writer *w = res->writer;
 	if (rsp__writer_finished(w))
-		return rsp__refuse(rsp__res(res), RSP_ESTATE, "the response was "
+		return rsp__refuse(rsp__res(res), RSP_ESTATE,
+		    "the response was "
 		    "already finished");
 	if (rsp__writer_used(w))
 		return rsp__writer_finish(w, RSP_OK, true);

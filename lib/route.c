@@ -9,32 +9,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define MAX_SEGS   64           /* segments in a path or a pattern */
-#define MAX_PATH   8192         /* bytes of the matched path */
-#define MAX_PARAMS 16           /* {name} segments (and *) in a pattern */
-#define ALLOW_MAX  512
-#define NO_ID      UINT32_MAX
+#define MAX_SEGS 64   /* segments in a path or a pattern */
+#define MAX_PATH 8192 /* bytes of the matched path */
+#define MAX_PARAMS 16 /* {name} segments (and *) in a pattern */
+#define ALLOW_MAX 512
+#define NO_ID UINT32_MAX
 
 enum seg_kind { SEG_LIT, SEG_PARAM, SEG_STAR };
 
 struct seg {
 	enum seg_kind kind;
-	const char *text;           /* literal text, or the parameter's name */
+	const char *text; /* literal text, or the parameter's name */
 	size_t len;
 };
 
 struct croute {
 	const struct rsp_route *src;
-	const char *method;         /* NULL: any method */
+	const char *method; /* NULL: any method */
 	size_t mlen;
-	uint64_t mkey;              /* method_key of the method */
-	bool get;                   /* method is GET: also serves HEAD */
-	bool star;                  /* the last segment is * */
-	uint32_t first;             /* id of the first segment in firsts, or NO_ID */
-	uint32_t path;              /* id of the all-literal pattern in paths, or NO_ID */
+	uint64_t mkey;  /* method_key of the method */
+	bool get;       /* method is GET: also serves HEAD */
+	bool star;      /* the last segment is * */
+	uint32_t first; /* id of the first segment in firsts, or NO_ID */
+	uint32_t path;  /* id of the all-literal pattern in paths, or NO_ID */
 	struct seg *segs;
 	size_t nsegs;
-	size_t order;               /* position in the caller's table */
+	size_t order; /* position in the caller's table */
 };
 
 /* Distinct strings numbered 0, 1, ... in order of addition, in an
@@ -45,15 +45,15 @@ struct strset {
 		const char *s;
 		size_t len;
 		uint32_t hash;
-		uint32_t at;        /* the first route in v that added it */
-	} *key;
+		uint32_t at; /* the first route in v that added it */
+	} * key;
 	size_t n;
 	uint32_t *slot;
 	size_t mask;
 };
 
 struct rsp_router {
-	struct croute *v;           /* most specific first */
+	struct croute *v; /* most specific first */
 	size_t n;
 	/* by[k][0..nby[k]): the routes a path of k segments can match, in
 	 * the order of v, so a request looks only at those.  The order of v
@@ -64,10 +64,10 @@ struct rsp_router {
 	size_t nby[MAX_SEGS + 1];
 	size_t lit[MAX_SEGS + 1];
 	uint32_t *by_store;
-	struct strset firsts;       /* literal first segments */
-	struct strset paths;        /* patterns without {name} or * */
-	struct seg *segs;           /* storage for every route's segments */
-	char *text;                 /* copies of names and literals */
+	struct strset firsts; /* literal first segments */
+	struct strset paths;  /* patterns without {name} or * */
+	struct seg *segs;     /* storage for every route's segments */
+	char *text;           /* copies of names and literals */
 };
 
 /* What one request matched; lives on the dispatcher's stack. */
@@ -85,7 +85,8 @@ static int fail(char *err, size_t errlen, size_t i, const struct rsp_route *r,
 {
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "route %zu (%s %s): %s", i,
-		    r->method ? r->method : "*", r->pattern ? r->pattern : "(null)", why);
+		    r->method ? r->method : "*",
+		    r->pattern ? r->pattern : "(null)", why);
 	return RSP_EINVAL;
 }
 
@@ -99,7 +100,8 @@ static bool name_char(unsigned char c, bool first)
 static bool literal_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != 0 && strchr("-._~!$&'()+,;=:@", c) != NULL);
+	    (c >= '0' && c <= '9') ||
+	    (c != 0 && strchr("-._~!$&'()+,;=:@", c) != NULL);
 }
 
 /* Split one pattern into segs[]; names and literals point into the pattern
@@ -133,17 +135,20 @@ static const char *parse_pattern(const char *p, struct seg *segs, size_t *nsegs)
 			s->text = p + 1;
 			s->len = len - 2;
 			for (size_t k = 0; k + 1 < n; k++)
-				if (segs[k].kind == SEG_PARAM && segs[k].len == s->len &&
+				if (segs[k].kind == SEG_PARAM &&
+				    segs[k].len == s->len &&
 				    memcmp(segs[k].text, s->text, s->len) == 0)
 					return "a parameter name is used twice";
 			nparams++;
 		} else {
 			for (size_t i = 0; i < len; i++)
 				if (!literal_char((unsigned char)p[i]))
-					return p[i] == '{' || p[i] == '}' || p[i] == '*' ?
-					    "'{', '}' and '*' must make a whole segment" :
-					    "a literal holds a byte outside RFC 3986 pchar (or '%')";
-			if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+					return p[i] == '{' || p[i] == '}' ||
+					        p[i] == '*'
+					    ? "'{', '}' and '*' must make a whole segment"
+					    : "a literal holds a byte outside RFC 3986 pchar (or '%')";
+			if ((len == 1 && p[0] == '.') ||
+			    (len == 2 && p[0] == '.' && p[1] == '.'))
 				return "'.' and '..' segments never match";
 			s->kind = SEG_LIT;
 			s->text = p;
@@ -251,7 +256,8 @@ static inline uint32_t hash_bytes(const char *s, size_t n)
 		w = (uint64_t)x << 32 | y;
 	} else if (n > 0) {
 		w = (uint64_t)(unsigned char)s[0] << 16 |
-		    (uint64_t)(unsigned char)s[n / 2] << 8 | (unsigned char)s[n - 1];
+		    (uint64_t)(unsigned char)s[n / 2] << 8 |
+		    (unsigned char)s[n - 1];
 	}
 	h = (h ^ w) * mul;
 	return (uint32_t)(h >> 32);
@@ -337,17 +343,20 @@ static uint64_t method_key(const char *s, size_t *len)
  * order of v, which sorts equal ones together: ids increase along v. */
 static int index_literals(rsp_router *rt)
 {
-	if (set_init(&rt->firsts, rt->n) != RSP_OK || set_init(&rt->paths, rt->n) != RSP_OK)
+	if (set_init(&rt->firsts, rt->n) != RSP_OK ||
+	    set_init(&rt->paths, rt->n) != RSP_OK)
 		return RSP_ENOMEM;
 	for (size_t i = 0; i < rt->n; i++) {
 		struct croute *c = &rt->v[i];
 		size_t lits = 0;
 		while (lits < c->nsegs && c->segs[lits].kind == SEG_LIT)
 			lits++;
-		c->first = lits == 0 ? NO_ID :
-		    set_add(&rt->firsts, c->segs[0].text, c->segs[0].len, i);
-		c->path = lits < c->nsegs ? NO_ID :
-		    set_add(&rt->paths, c->src->pattern, strlen(c->src->pattern), i);
+		c->first = lits == 0
+		    ? NO_ID
+		    : set_add(&rt->firsts, c->segs[0].text, c->segs[0].len, i);
+		c->path = lits < c->nsegs ? NO_ID
+		                          : set_add(&rt->paths, c->src->pattern,
+		                                strlen(c->src->pattern), i);
 	}
 	return RSP_OK;
 }
@@ -358,7 +367,8 @@ static int index_counts(rsp_router *rt)
 	for (size_t k = 1; k <= MAX_SEGS; k++)
 		for (size_t i = 0; i < rt->n; i++)
 			total += count_fits_k(&rt->v[i], k);
-	if ((rt->by_store = calloc(total ? total : 1, sizeof(*rt->by_store))) == NULL)
+	if ((rt->by_store = calloc(total ? total : 1, sizeof(*rt->by_store))) ==
+	    NULL)
 		return RSP_ENOMEM;
 	uint32_t *next = rt->by_store;
 	for (size_t k = 1; k <= MAX_SEGS; k++) {
@@ -374,8 +384,8 @@ static int index_counts(rsp_router *rt)
 	return RSP_OK;
 }
 
-rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
-    char *err, size_t errlen)
+rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n, char *err,
+    size_t errlen)
 {
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
@@ -410,7 +420,8 @@ rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
 		}
 		c->src = r;
 		c->order = i;
-		c->method = r->method && strcmp(r->method, "*") != 0 ? r->method : NULL;
+		c->method =
+		    r->method && strcmp(r->method, "*") != 0 ? r->method : NULL;
 		c->mkey = c->method ? method_key(c->method, &c->mlen) : 0;
 		c->get = c->method && strcmp(c->method, "GET") == 0;
 		c->star = tmp[c->nsegs - 1].kind == SEG_STAR;
@@ -425,17 +436,20 @@ rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n,
 	/* Same shape and same method: which would win depends on table order. */
 	for (size_t i = 1; i < n; i++) {
 		const struct croute *a = &rt->v[i - 1], *b = &rt->v[i];
-		if (seg_cmp(a, b) == 0 && ((a->method == NULL && b->method == NULL) ||
-		    (a->method && b->method && strcmp(a->method, b->method) == 0))) {
+		if (seg_cmp(a, b) == 0 &&
+		    ((a->method == NULL && b->method == NULL) ||
+		        (a->method && b->method &&
+		            strcmp(a->method, b->method) == 0))) {
 			char why[64];
-			snprintf(why, sizeof(why), "ambiguous with route %zu", a->order);
+			snprintf(why, sizeof(why), "ambiguous with route %zu",
+			    a->order);
 			fail(err, errlen, b->order, b->src, why);
 			rsp_router_free(rt);
 			return NULL;
 		}
 	}
-	if (own_text(rt, total_text) != RSP_OK || index_literals(rt) != RSP_OK ||
-	    index_counts(rt) != RSP_OK)
+	if (own_text(rt, total_text) != RSP_OK ||
+	    index_literals(rt) != RSP_OK || index_counts(rt) != RSP_OK)
 		goto nomem;
 	return rt;
 nomem:
@@ -450,10 +464,10 @@ nomem:
 /* The request's path split at raw '/' and each segment decoded. */
 struct path {
 	size_t n;
-	const char *seg[MAX_SEGS];  /* decoded, NUL-terminated */
+	const char *seg[MAX_SEGS]; /* decoded, NUL-terminated */
 	size_t len[MAX_SEGS];
-	size_t raw[MAX_SEGS];       /* offset of each segment in the raw path */
-	const char *rawp;           /* the raw path (not NUL-terminated) */
+	size_t raw[MAX_SEGS]; /* offset of each segment in the raw path */
+	const char *rawp;     /* the raw path (not NUL-terminated) */
 	size_t rawlen;
 	char buf[2 * MAX_PATH + 2 * MAX_SEGS];
 };
@@ -486,8 +500,10 @@ static void request_path(const rsp_request *req, const char **p, size_t *len)
 			sl--;
 		/* SCRIPT_NAME as the whole path leaves no PATH_INFO to route by
 		 * (so the common case never looks PATH_INFO up). */
-		if (sl > 0 && sl < n && uri[sl] == '/' && memcmp(uri, sn, sl) == 0 &&
-		    (pi = rsp__request_var(req, RSP__V_PATH_INFO)) != NULL && pi[0] != '\0') {
+		if (sl > 0 && sl < n && uri[sl] == '/' &&
+		    memcmp(uri, sn, sl) == 0 &&
+		    (pi = rsp__request_var(req, RSP__V_PATH_INFO)) != NULL &&
+		    pi[0] != '\0') {
 			uri += sl;
 			n -= sl;
 		}
@@ -509,7 +525,7 @@ static int split_path(struct path *ps, const char *p, size_t len)
 	ps->rawlen = len;
 	ps->n = 0;
 	char *out = ps->buf;
-	size_t i = 1;                    /* p[0] == '/' */
+	size_t i = 1; /* p[0] == '/' */
 	for (;;) {
 		if (ps->n == MAX_SEGS)
 			return 414;
@@ -538,7 +554,7 @@ static int split_path(struct path *ps, const char *p, size_t len)
 		ps->n++;
 		if (i >= len)
 			break;
-		i++;                     /* the '/' */
+		i++; /* the '/' */
 	}
 	return 0;
 }
@@ -556,8 +572,9 @@ static bool match_path(const struct croute *c, struct path *ps,
 		if (k >= ps->n && s->kind != SEG_STAR)
 			return false;
 		if (s->kind == SEG_LIT) {
-			if (k > 0 && (s->len != ps->len[k] ||
-			    !same(s->text, ps->seg[k], s->len)))
+			if (k > 0 &&
+			    (s->len != ps->len[k] ||
+			        !same(s->text, ps->seg[k], s->len)))
 				return false;
 		} else if (s->kind == SEG_PARAM) {
 			if (ps->len[k] == 0)
@@ -601,8 +618,9 @@ static void cands_init(struct cands *cs, const rsp_router *rt,
 	cs->by = rt->by[ps->n];
 	cs->lit = hi;
 	cs->end = rt->nby[ps->n];
-	cs->id = hi == 0 ? NO_ID : set_find(&rt->firsts, ps->seg[0], ps->len[0],
-	    hash_bytes(ps->seg[0], ps->len[0]));
+	cs->id = hi == 0 ? NO_ID
+	                 : set_find(&rt->firsts, ps->seg[0], ps->len[0],
+	                       hash_bytes(ps->seg[0], ps->len[0]));
 	if (cs->id == NO_ID)
 		lo = hi;
 	while (lo < hi) {
@@ -658,7 +676,8 @@ static bool method_is(const struct croute *c, const struct method *m)
 }
 
 /* For the many routes of a walk: the request's key, packed once. */
-static inline bool method_matches(const struct croute *c, const struct method *m)
+static inline bool method_matches(const struct croute *c,
+    const struct method *m)
 {
 	if (c->method == NULL || (m->head && c->get))
 		return true;
@@ -682,7 +701,8 @@ static const struct croute *exact_route(const rsp_router *rt, const char *p,
 	uint32_t id = set_find(&rt->paths, p, len, hash_bytes(p, len));
 	if (id == NO_ID)
 		return NULL;
-	const struct croute *c = &rt->v[rt->paths.key[id].at], *end = rt->v + rt->n;
+	const struct croute *c = &rt->v[rt->paths.key[id].at],
+	                    *end = rt->v + rt->n;
 	for (; c < end && c->path == id; c++)
 		if (method_is(c, mt))
 			return c;
@@ -703,7 +723,7 @@ static int call(rsp_request *req, rsp_response *res, const struct croute *c,
 static void allow_add(char *allow, size_t *len, const char *m)
 {
 	size_t ml = strlen(m), pos = 0;
-	while (pos < *len) {             /* already listed? */
+	while (pos < *len) { /* already listed? */
 		size_t e = pos;
 		while (e < *len && allow[e] != ',')
 			e++;
@@ -723,8 +743,8 @@ static void allow_add(char *allow, size_t *len, const char *m)
 }
 
 /* The methods of every route whose pattern matches; false when none does. */
-static bool allowed(const rsp_router *rt, struct path *ps,
-    char *allow, size_t *len)
+static bool allowed(const rsp_router *rt, struct path *ps, char *allow,
+    size_t *len)
 {
 	struct rsp__route_match m;
 	struct cands cs;
@@ -746,8 +766,8 @@ static bool allowed(const rsp_router *rt, struct path *ps,
 			allow_add(allow, len, "HEAD");
 	}
 	if (all) {
-		static const char *const common[] = { "GET", "HEAD", "POST", "PUT",
-		    "PATCH", "DELETE" };
+		static const char *const common[] = { "GET", "HEAD", "POST",
+			"PUT", "PATCH", "DELETE" };
 		for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
 			allow_add(allow, len, common[i]);
 	}
@@ -776,7 +796,8 @@ static int walk(const rsp_router *rt, rsp_request *req, rsp_response *res,
 	const struct croute *c;
 	int bad = split_path(&ps, p, len);
 	if (bad == 400)
-		return answer_error(res, 400, "the path holds %00 or a dot segment", NULL);
+		return answer_error(res, 400,
+		    "the path holds %00 or a dot segment", NULL);
 	if (bad == 414)
 		return answer_error(res, 414, "the path is too long", NULL);
 	mt->key = method_key(mt->s, &mt->len);

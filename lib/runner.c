@@ -17,11 +17,11 @@
 
 extern char **environ;
 
-#define READ_TIMEOUT_MS  5000
+#define READ_TIMEOUT_MS 5000
 #define WRITE_TIMEOUT_MS 60000
 #define DRAIN_TIMEOUT_MS 30000
-#define MAX_CONNS        256
-#define MAX_PARAMS       (256 * 1024)
+#define MAX_CONNS 256
+#define MAX_PARAMS (256 * 1024)
 
 /* ---- CGI ----------------------------------------------------------------------- */
 
@@ -75,9 +75,11 @@ static int env_number(const char *name, long long def, long long min,
 	else if (time && strcmp(p, "s") == 0)
 		p += 1;
 	if (p == s || *p != '\0' || v * scale < min || v * scale > max) {
-		fprintf(stderr, "respond: %s=%s: expected %s from %lld to %lld%s\n", name, s,
-		    time ? "a time" : "a whole number", time ? min / 1000 : min,
-		    time ? max / 1000 : max, time ? " s (or a number with ms)" : "");
+		fprintf(stderr,
+		    "respond: %s=%s: expected %s from %lld to %lld%s\n", name,
+		    s, time ? "a time" : "a whole number",
+		    time ? min / 1000 : min, time ? max / 1000 : max,
+		    time ? " s (or a number with ms)" : "");
 		return -1;
 	}
 	*out = v * scale;
@@ -89,15 +91,22 @@ static int settings(struct rsp__app *app)
 	const struct rsp_options *o = &app->opts;
 	long long threads, rt, wt, drain, conns;
 	if (env_number("RSP_THREADS", 1, 1, 256, false, &threads) != 0 ||
-	    env_number("RSP_READ_TIMEOUT", READ_TIMEOUT_MS, 1, 3600000, true, &rt) != 0 ||
-	    env_number("RSP_WRITE_TIMEOUT", WRITE_TIMEOUT_MS, 1, 3600000, true, &wt) != 0 ||
-	    env_number("RSP_DRAIN_TIMEOUT", DRAIN_TIMEOUT_MS, 0, 3600000, true, &drain) != 0 ||
-	    env_number("RSP_MAX_CONNS", MAX_CONNS, 1, 65536, false, &conns) != 0)
+	    env_number("RSP_READ_TIMEOUT", READ_TIMEOUT_MS, 1, 3600000, true,
+	        &rt) != 0 ||
+	    env_number("RSP_WRITE_TIMEOUT", WRITE_TIMEOUT_MS, 1, 3600000, true,
+	        &wt) != 0 ||
+	    env_number("RSP_DRAIN_TIMEOUT", DRAIN_TIMEOUT_MS, 0, 3600000, true,
+	        &drain) != 0 ||
+	    env_number("RSP_MAX_CONNS", MAX_CONNS, 1, 65536, false, &conns) !=
+	        0)
 		return -1;
-	app->threads = o->threads > 0 ? (o->threads > 256 ? 256 : o->threads) : (int)threads;
-	app->fcgi.read_timeout_ms = o->read_timeout_ms > 0 ? (int)o->read_timeout_ms : (int)rt;
+	app->threads = o->threads > 0 ? (o->threads > 256 ? 256 : o->threads)
+	                              : (int)threads;
+	app->fcgi.read_timeout_ms =
+	    o->read_timeout_ms > 0 ? (int)o->read_timeout_ms : (int)rt;
 	app->fcgi.write_timeout_ms = (int)wt;
-	app->drain_ms = o->drain_timeout_ms > 0 ? (int)o->drain_timeout_ms : (int)drain;
+	app->drain_ms =
+	    o->drain_timeout_ms > 0 ? (int)o->drain_timeout_ms : (int)drain;
 	app->fcgi.max_conns = o->max_conns > 0 ? o->max_conns : (unsigned)conns;
 	app->fcgi.max_params = MAX_PARAMS;
 	return 0;

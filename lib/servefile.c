@@ -43,8 +43,14 @@ static int errno_answer(int e)
 	case EACCES:
 	case EPERM:
 		return FORBIDDEN;
-	case ENOENT: case ENOTDIR: case ELOOP: case EXDEV: case ENAMETOOLONG:
-	case EAGAIN: case ENXIO: case EISDIR:
+	case ENOENT:
+	case ENOTDIR:
+	case ELOOP:
+	case EXDEV:
+	case ENAMETOOLONG:
+	case EAGAIN:
+	case ENXIO:
+	case EISDIR:
 		return NOT_FOUND;
 	default:
 		return BROKEN;
@@ -54,7 +60,8 @@ static int errno_answer(int e)
 /* Relative, no "..", not ending in '/', not too long. */
 static bool path_ok(const char *path, size_t len)
 {
-	if (len == 0 || len > PATH_MAX_LEN || path[0] == '/' || path[len - 1] == '/')
+	if (len == 0 || len > PATH_MAX_LEN || path[0] == '/' ||
+	    path[len - 1] == '/')
 		return false;
 	for (size_t i = 0; i < len;) {
 		size_t j = i;
@@ -75,7 +82,8 @@ static int open_dirs_openat2(int root, const char *dirs)
 	struct open_how how;
 	memset(&how, 0, sizeof(how));
 	how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	how.resolve =
+	    RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	long fd = syscall(SYS_openat2, root, dirs, &how, sizeof(how));
 	if (fd < 0 && (errno == ENOSYS || errno == E2BIG))
 		return -2;
@@ -97,7 +105,7 @@ static int open_dirs_walk(int root, char *dirs)
 	int cur = -1;
 	char *save = NULL;
 	for (char *c = strtok_r(dirs, "/", &save); c != NULL;
-	    c = strtok_r(NULL, "/", &save)) {
+	     c = strtok_r(NULL, "/", &save)) {
 		if (strcmp(c, ".") == 0)
 			continue;
 		int next = openat(cur < 0 ? root : cur, c,
@@ -170,14 +178,14 @@ static int look(int root, const char *path, struct looked *l)
 static int open_looked(const struct looked *l)
 {
 	struct stat sb;
-	int fd = openat(l->dir, l->leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_NOCTTY | O_CLOEXEC);
+	int fd = openat(l->dir, l->leaf,
+	    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return errno_answer(errno);
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    sb.st_dev != l->sb.st_dev || sb.st_ino != l->sb.st_ino) {
 		close(fd);
-		return NOT_FOUND;   /* replaced between the two looks */
+		return NOT_FOUND; /* replaced between the two looks */
 	}
 	/* Regular files never block; later reads should not see EAGAIN. */
 	fcntl(fd, F_SETFL, O_RDONLY);
@@ -231,7 +239,8 @@ static int describe(rsp_response *res, const char *path, unsigned flags)
 		    rsp_mime_type(path, buf, sizeof(buf)));
 	}
 	if (rc == RSP_OK && (flags & RSP_FILE_ATTACHMENT))
-		rc = rsp_content_disposition(res, "attachment", leaf_name(path));
+		rc =
+		    rsp_content_disposition(res, "attachment", leaf_name(path));
 	return rc;
 }
 
@@ -251,7 +260,8 @@ static int serve(rsp_response *res, struct looked *l, const char *path,
 {
 	char etag[80];
 	make_etag(&l->sb, etag);
-	int rc = rsp__check_preconditions(res, etag, l->sb.st_mtim.tv_sec, true);
+	int rc =
+	    rsp__check_preconditions(res, etag, l->sb.st_mtim.tv_sec, true);
 	if (rc != 0)
 		return rc == 304 || rc == 412 ? RSP_OK : rc;
 	int fd = open_looked(l);

@@ -24,11 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define ERR_KEEP  (64 * 1024)            /* stderr forwarded per request */
-#define ERR_FILE  (ERR_KEEP + 1024 * 1024) /* one worker: the capture file's size */
-#define STOP_GRACE_MS 250               /* a connection that sent nothing yet */
+#define ERR_KEEP (64 * 1024) /* stderr forwarded per request */
+#define ERR_FILE \
+	(ERR_KEEP + 1024 * 1024) /* one worker: the capture file's size */
+#define STOP_GRACE_MS 250        /* a connection that sent nothing yet */
 
-#define LINGER_MS 2000                  /* unread input after the answer */
+#define LINGER_MS 2000 /* unread input after the answer */
 
 /* OPEN: the dispatcher watches it for requests; BUSY: a worker has it;
  * LINGER: answered and closing, input read and dropped until EOF. */
@@ -38,9 +39,9 @@ enum slot_state { SLOT_FREE, SLOT_OPEN, SLOT_BUSY, SLOT_LINGER };
 struct slot {
 	struct rsp__conn *conn;
 	enum slot_state st;
-	bool fresh;             /* no request served on it yet */
-	long long deadline;     /* ms, CLOCK_MONOTONIC; 0: none */
-	long long idle_since;   /* kept and waiting: the oldest goes first */
+	bool fresh;           /* no request served on it yet */
+	long long deadline;   /* ms, CLOCK_MONOTONIC; 0: none */
+	long long idle_since; /* kept and waiting: the oldest goes first */
 };
 
 struct worker;
@@ -49,26 +50,26 @@ struct server {
 	const struct rsp__app *app;
 	struct rsp__conn_cfg cfg;
 	int listen_fd;
-	struct rsp__allow *allow;      /* FCGI_WEB_SERVER_ADDRS, TCP only */
+	struct rsp__allow *allow; /* FCGI_WEB_SERVER_ADDRS, TCP only */
 	int nworkers;
 	int drain_ms;
 	struct slot *slots;
 	unsigned nslots, nopen;
-	unsigned hi;                   /* slots[hi..] have never been used */
-	int sig_fd;                    /* the signal pipe's read end */
+	unsigned hi; /* slots[hi..] have never been used */
+	int sig_fd;  /* the signal pipe's read end */
 	bool stopping;
 	/* stderr of the handlers */
-	int err_fd;                    /* the process's own stderr */
-	int mem_fd;                    /* one worker: fd 2 is this file */
-	int cap_fd;                    /* several: fd 2 is a pipe, read here */
-	struct rsp_buffer held;        /* several: captured, not yet forwarded */
+	int err_fd;             /* the process's own stderr */
+	int mem_fd;             /* one worker: fd 2 is this file */
+	int cap_fd;             /* several: fd 2 is a pipe, read here */
+	struct rsp_buffer held; /* several: captured, not yet forwarded */
 	size_t held_dropped;
 	/* several workers: requests handed out, connections handed back */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	unsigned *ready, ready_head, ready_n;
-	unsigned *back, back_n;        /* handed back, under the lock */
-	unsigned *back_spare;          /* swapped with back to read it unlocked */
+	unsigned *back, back_n; /* handed back, under the lock */
+	unsigned *back_spare;   /* swapped with back to read it unlocked */
 	int wake[2];
 	bool quit;
 	struct worker *workers;
@@ -81,7 +82,7 @@ struct worker {
 	struct rsp__conn *conn;
 	rsp_request *req;
 	rsp_response *res;
-	struct rsp_buffer err;         /* this request's stderr and log lines */
+	struct rsp_buffer err; /* this request's stderr and log lines */
 	size_t err_dropped;
 	bool in_handler, early, released;
 };
@@ -138,16 +139,18 @@ struct saved_signals {
  * programs they start see the signal mask and dispositions of a CGI run. */
 static int signals_start(struct server *sv, struct saved_signals *ss)
 {
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	struct sigaction sa = { .sa_handler = on_signal,
+		.sa_flags = SA_RESTART };
 	if (pipe2(ss->pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		return -1;
 	sv->sig_fd = ss->pipe[0];
 	sig_write_fd = ss->pipe[1];
-	sig_err_fd = 2;         /* capture_start points it at the process's stderr */
+	sig_err_fd = 2; /* capture_start points it at the process's stderr */
 	drain_armed = 0;
 	drain_when.it_value.tv_sec = sv->drain_ms / 1000;
 	drain_when.it_value.tv_nsec = (long)(sv->drain_ms % 1000) * 1000000;
-	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = DRAIN_SIGNAL };
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+		.sigev_signo = DRAIN_SIGNAL };
 	drain_timer_ok = sv->drain_ms > 0 &&
 	    timer_create(CLOCK_MONOTONIC, &ev, &drain_timer) == 0;
 	sigaction(DRAIN_SIGNAL, NULL, &ss->drain);
@@ -182,7 +185,8 @@ static void own_stderr(const struct server *sv, const void *p, size_t len)
 }
 
 /* Keep at most ERR_KEEP bytes; count the rest. */
-static void keep(struct rsp_buffer *b, size_t *dropped, const char *p, size_t len)
+static void keep(struct rsp_buffer *b, size_t *dropped, const char *p,
+    size_t len)
 {
 	size_t room = b->len < ERR_KEEP ? ERR_KEEP - b->len : 0;
 	size_t n = len < room ? len : room;
@@ -205,7 +209,8 @@ static void capture_start(struct server *sv)
 		return;
 	sig_err_fd = sv->err_fd;
 	if (sv->nworkers == 1) {
-		int fd = memfd_create("respond-stderr", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		int fd = memfd_create("respond-stderr",
+		    MFD_CLOEXEC | MFD_ALLOW_SEALING);
 		if (fd < 0 || ftruncate(fd, ERR_FILE) != 0 ||
 		    fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK) != 0) {
 			if (fd >= 0)
@@ -244,10 +249,12 @@ static void capture_take(struct worker *wk)
 	if (sv->mem_fd >= 0) {
 		off_t end = lseek(sv->mem_fd, 0, SEEK_CUR);
 		if (end <= 0)
-			return;         /* the usual case: one lseek, nothing else */
+			return; /* the usual case: one lseek, nothing else */
 		char buf[4096];
 		for (off_t at = 0; at < end && at < ERR_KEEP;) {
-			size_t want = (size_t)(end - at) < sizeof(buf) ? (size_t)(end - at) : sizeof(buf);
+			size_t want = (size_t)(end - at) < sizeof(buf)
+			    ? (size_t)(end - at)
+			    : sizeof(buf);
 			ssize_t n = pread(sv->mem_fd, buf, want, at);
 			if (n <= 0)
 				break;
@@ -257,7 +264,8 @@ static void capture_take(struct worker *wk)
 		if (end > ERR_KEEP)
 			wk->err_dropped += (size_t)(end - ERR_KEEP);
 		/* The pages written are returned; the file keeps its size. */
-		fallocate(sv->mem_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, end);
+		fallocate(sv->mem_fd,
+		    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, end);
 		lseek(sv->mem_fd, 0, SEEK_SET);
 		return;
 	}
@@ -281,8 +289,9 @@ static void note_dropped(struct worker *wk)
 	int n = snprintf(line, sizeof(line),
 	    "respond: %zu more bytes of stderr dropped (%d KiB are kept per request)%s\n",
 	    wk->err_dropped, ERR_KEEP / 1024,
-	    wk->sv->mem_fd >= 0 && wk->err_dropped >= ERR_FILE - ERR_KEEP ?
-	    "; later writes were refused" : "");
+	    wk->sv->mem_fd >= 0 && wk->err_dropped >= ERR_FILE - ERR_KEEP
+	        ? "; later writes were refused"
+	        : "");
 	wk->err_dropped = 0;
 	if (n > 0)
 		rsp__buf_append(&wk->err, line, (size_t)n);
@@ -335,7 +344,8 @@ static void slot_reclaim(struct server *sv, unsigned i)
 {
 	struct slot *s = &sv->slots[i];
 	if (!rsp__conn_reusable(s->conn) || sv->stopping) {
-		if (rsp__conn_drained(s->conn) || rsp__conn_why(s->conn) != NULL) {
+		if (rsp__conn_drained(s->conn) ||
+		    rsp__conn_why(s->conn) != NULL) {
 			slot_close(sv, i);
 			return;
 		}
@@ -369,8 +379,10 @@ static bool evict_idle(struct server *sv)
 	unsigned best = sv->nslots;
 	for (unsigned i = 0; i < sv->hi; i++) {
 		struct slot *s = &sv->slots[i];
-		if (s->st == SLOT_OPEN && !s->fresh && !rsp__conn_begun(s->conn) &&
-		    (best == sv->nslots || s->idle_since < sv->slots[best].idle_since))
+		if (s->st == SLOT_OPEN && !s->fresh &&
+		    !rsp__conn_begun(s->conn) &&
+		    (best == sv->nslots ||
+		        s->idle_since < sv->slots[best].idle_since))
 			best = i;
 	}
 	if (best == sv->nslots)
@@ -406,14 +418,15 @@ static void accept_some(struct server *sv)
 		int fd = accept4(sv->listen_fd, (struct sockaddr *)&peer, &plen,
 		    SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0)
-			return;         /* EAGAIN: another process took it, or none left */
+			return; /* EAGAIN: another process took it, or none left */
 		if (!rsp__allow_check(sv->allow, &peer)) {
 			close(fd);
 			continue;
 		}
 		if (peer.ss_family == AF_INET || peer.ss_family == AF_INET6) {
 			int one = 1;
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one));
 		}
 		if (!slot_take(sv, &i)) {
 			close(fd);
@@ -448,7 +461,8 @@ static void slot_input(struct server *sv, unsigned i, bool read)
 		return;
 	case RSP__CONN_CLOSE:
 		if (rsp__conn_why(s->conn) != NULL && rsp__conn_begun(s->conn))
-			log_line(sv, "closed a FastCGI connection", rsp__conn_why(s->conn));
+			log_line(sv, "closed a FastCGI connection",
+			    rsp__conn_why(s->conn));
 		slot_close(sv, i);
 		return;
 	case RSP__CONN_WAIT:
@@ -456,7 +470,8 @@ static void slot_input(struct server *sv, unsigned i, bool read)
 		 * between requests may wait as long as the web server likes. */
 		if (rsp__conn_begun(s->conn) || s->fresh) {
 			if (s->deadline == 0)
-				s->deadline = rsp__now_ms() + sv->cfg.read_timeout_ms;
+				s->deadline =
+				    rsp__now_ms() + sv->cfg.read_timeout_ms;
 		} else {
 			s->deadline = 0;
 		}
@@ -521,7 +536,8 @@ static void serve(struct worker *wk, unsigned i)
 	wk->released = wk->early = false;
 	bool over = rsp__conn_overflow(wk->conn);
 	if (!objects_for(wk, over ? no_env : rsp__conn_envp(wk->conn))) {
-		log_line(sv, "out of memory; a FastCGI request was dropped", NULL);
+		log_line(sv, "out of memory; a FastCGI request was dropped",
+		    NULL);
 		rsp__conn_end(wk->conn, NULL, 0, NULL, 0);
 		release(wk);
 		return;
@@ -531,11 +547,14 @@ static void serve(struct worker *wk, unsigned i)
 		rsp_set_flavour(wk->res, RSP_CGI);
 	rsp__response_set_log(wk->res, log_to_request, wk);
 	rsp__response_set_finish(wk->res, finish_request, wk);
-	struct rsp__access *acc = rsp__access_begin(&sv->app->opts, wk->req, wk->res);
+	struct rsp__access *acc =
+	    rsp__access_begin(&sv->app->opts, wk->req, wk->res);
 	wk->in_handler = true;
 	if (over) {
-		rsp__log(rsp__res(wk->res), "respond: 431 the request's FastCGI "
-		    "parameters are over %zu bytes\n", sv->cfg.max_params);
+		rsp__log(rsp__res(wk->res),
+		    "respond: 431 the request's FastCGI "
+		    "parameters are over %zu bytes\n",
+		    sv->cfg.max_params);
 		rsp_set_error(wk->res, 431, "Request Header Fields Too Large");
 	} else {
 		rsp__handle(sv->app, wk->req, wk->res);
@@ -665,7 +684,9 @@ static void on_signal_bytes(struct server *sv)
 	while ((n = read(sv->sig_fd, buf, sizeof(buf))) > 0) {
 		for (ssize_t k = 0; k < n; k++) {
 			if (buf[k] == 'h')
-				log_line(sv, "SIGHUP: nothing to reload; still serving", NULL);
+				log_line(sv,
+				    "SIGHUP: nothing to reload; still serving",
+				    NULL);
 			else if (!sv->stopping)
 				begin_stop(sv);
 		}
@@ -694,10 +715,11 @@ static void expire(struct server *sv, long long now)
 {
 	for (unsigned i = 0; i < sv->hi; i++) {
 		struct slot *s = &sv->slots[i];
-		if ((s->st != SLOT_OPEN && s->st != SLOT_LINGER) || s->deadline == 0 ||
-		    s->deadline > now)
+		if ((s->st != SLOT_OPEN && s->st != SLOT_LINGER) ||
+		    s->deadline == 0 || s->deadline > now)
 			continue;
-		if (s->st == SLOT_OPEN && (rsp__conn_begun(s->conn) || !sv->stopping))
+		if (s->st == SLOT_OPEN &&
+		    (rsp__conn_begun(s->conn) || !sv->stopping))
 			log_line(sv, "closed a FastCGI connection",
 			    "no complete request within RSP_READ_TIMEOUT");
 		slot_close(sv, i);
@@ -709,8 +731,8 @@ static int next_timeout(const struct server *sv, long long now)
 	long long best = -1;
 	for (unsigned i = 0; i < sv->hi; i++) {
 		const struct slot *s = &sv->slots[i];
-		if ((s->st == SLOT_OPEN || s->st == SLOT_LINGER) && s->deadline != 0 &&
-		    (best < 0 || s->deadline < best))
+		if ((s->st == SLOT_OPEN || s->st == SLOT_LINGER) &&
+		    s->deadline != 0 && (best < 0 || s->deadline < best))
 			best = s->deadline;
 	}
 	if (best < 0)
@@ -737,28 +759,38 @@ static nfds_t gather(struct server *sv, struct pollfd *pfd, int *map)
 		map[n++] = -4;
 	}
 	for (unsigned i = 0; i < sv->hi; i++) {
-		if (sv->slots[i].st != SLOT_OPEN && sv->slots[i].st != SLOT_LINGER)
+		if (sv->slots[i].st != SLOT_OPEN &&
+		    sv->slots[i].st != SLOT_LINGER)
 			continue;
-		pfd[n] = (struct pollfd){ rsp__conn_fd(sv->slots[i].conn), POLLIN, 0 };
+		pfd[n] = (struct pollfd){ rsp__conn_fd(sv->slots[i].conn),
+			POLLIN, 0 };
 		map[n++] = (int)i;
 	}
 	return n;
 }
 
-static void handle_events(struct server *sv, struct pollfd *pfd, int *map, nfds_t n)
+static void handle_events(struct server *sv, struct pollfd *pfd, int *map,
+    nfds_t n)
 {
 	for (nfds_t k = 0; k < n; k++) {
 		if (pfd[k].revents == 0)
 			continue;
 		switch (map[k]) {
-		case -1: on_signal_bytes(sv); break;
-		case -2: take_back(sv); break;
+		case -1:
+			on_signal_bytes(sv);
+			break;
+		case -2:
+			take_back(sv);
+			break;
 		case -3:
 			pthread_mutex_lock(&sv->lock);
 			capture_read_locked(sv);
 			pthread_mutex_unlock(&sv->lock);
 			break;
-		case -4: if (!sv->stopping) accept_some(sv); break;
+		case -4:
+			if (!sv->stopping)
+				accept_some(sv);
+			break;
 		default:
 			if (sv->slots[map[k]].st == SLOT_OPEN)
 				slot_input(sv, (unsigned)map[k], true);
@@ -816,7 +848,8 @@ static int start_workers(struct server *sv)
 	pthread_mutex_init(&sv->lock, NULL);
 	pthread_cond_init(&sv->cond, NULL);
 	for (int i = 0; i < sv->nworkers; i++) {
-		if (pthread_create(&sv->workers[i].tid, NULL, worker_main, &sv->workers[i]) != 0)
+		if (pthread_create(&sv->workers[i].tid, NULL, worker_main,
+		        &sv->workers[i]) != 0)
 			break;
 		started++;
 	}
@@ -870,18 +903,21 @@ static int open_listener(struct server *sv, const char *spec, int inherited)
 	char err[512];
 	if (spec == NULL) {
 		sv->listen_fd = inherited;
-	} else if ((sv->listen_fd = rsp__listen_open(spec, err, sizeof(err))) < 0) {
+	} else if ((sv->listen_fd = rsp__listen_open(spec, err, sizeof(err))) <
+	    0) {
 		fprintf(stderr, "respond: %s\n", err);
 		return -1;
 	}
 	const char *addrs = getenv("FCGI_WEB_SERVER_ADDRS");
-	if (addrs != NULL && *addrs != '\0' && rsp__listen_is_inet(sv->listen_fd) &&
+	if (addrs != NULL && *addrs != '\0' &&
+	    rsp__listen_is_inet(sv->listen_fd) &&
 	    rsp__allow_parse(addrs, &sv->allow, err, sizeof(err)) != 0) {
 		fprintf(stderr, "respond: %s\n", err);
 		return -1;
 	}
 	/* Several processes may share the socket: none may block in accept. */
-	fcntl(sv->listen_fd, F_SETFL, fcntl(sv->listen_fd, F_GETFL) | O_NONBLOCK);
+	fcntl(sv->listen_fd, F_SETFL,
+	    fcntl(sv->listen_fd, F_GETFL) | O_NONBLOCK);
 	return 0;
 }
 
@@ -900,7 +936,7 @@ static int run(struct server *sv)
 	}
 	if (sv->nworkers > 1 && started >= 0)
 		stop_workers(sv, started);
-	capture_stop(sv);       /* takes the lock: the workers are gone */
+	capture_stop(sv); /* takes the lock: the workers are gone */
 	if (sv->nworkers > 1 && started >= 0) {
 		pthread_mutex_destroy(&sv->lock);
 		pthread_cond_destroy(&sv->cond);
@@ -910,7 +946,9 @@ static int run(struct server *sv)
 
 int rsp__serve_fcgi(const struct rsp__app *app, const char *spec, int inherited)
 {
-	struct server sv = { .app = app, .listen_fd = -1, .sig_fd = -1, .err_fd = -1 };
+	struct server sv = {
+		.app = app, .listen_fd = -1, .sig_fd = -1, .err_fd = -1
+	};
 	struct saved_signals ss;
 	int rc = 1;
 

@@ -48,7 +48,8 @@ void rsp__sigpipe_unblock(struct rsp__sigpipe *st, bool got_epipe)
 		struct timespec zero = { 0, 0 };
 		sigemptyset(&pipe_set);
 		sigaddset(&pipe_set, SIGPIPE);
-		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 &&
+		    errno == EINTR)
 			;
 	}
 	pthread_sigmask(SIG_SETMASK, &st->old, NULL);
@@ -95,7 +96,8 @@ static int fd_write(void *ctx, const void *data, size_t len)
 	if (guard)
 		rsp__sigpipe_block(&st);
 	while (len > 0) {
-		ssize_t n = sock ? send(fd, p, len, MSG_NOSIGNAL) : write(fd, p, len);
+		ssize_t n =
+		    sock ? send(fd, p, len, MSG_NOSIGNAL) : write(fd, p, len);
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
@@ -154,13 +156,15 @@ int64_t rsp__sink_sendfile(const rsp_sink *s, int in_fd, size_t count)
 			continue;
 		}
 		if (n == 0)
-			break;                  /* the file ended early */
+			break; /* the file ended early */
 		if (errno == EINTR)
 			continue;
-		if ((errno == EAGAIN || errno == EWOULDBLOCK) && wait_writable(out) == 0)
+		if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    wait_writable(out) == 0)
 			continue;
 		if (sent == 0 && (errno == EINVAL || errno == ENOSYS)) {
-			sent = RSP_ESTATE;      /* not for this pair: read and write */
+			sent =
+			    RSP_ESTATE; /* not for this pair: read and write */
 			break;
 		}
 		epipe = errno == EPIPE;
@@ -192,7 +196,8 @@ static int fcgx_write(void *ctx, const void *data, size_t len)
 	const char *p = data;
 	const struct rsp__fcgi *fc = rsp__fcgi();
 
-	if (fc == NULL || out == NULL || out->isClosed || stream_error(out) != 0)
+	if (fc == NULL || out == NULL || out->isClosed ||
+	    stream_error(out) != 0)
 		return RSP_EIO;
 	while (len > 0) {
 		int chunk = len > INT_MAX ? INT_MAX : (int)len;
@@ -269,7 +274,8 @@ int rsp__sink_write(const rsp_sink *s, const void *data, size_t len)
 	if (s->write == NULL)
 		return RSP_EIO;
 	int rc = s->write(s->ctx, data, len);
-	return rc == RSP_OK ? RSP_OK : (rc == RSP_ENOMEM ? RSP_ENOMEM : RSP_EIO);
+	return rc == RSP_OK ? RSP_OK
+	                    : (rc == RSP_ENOMEM ? RSP_ENOMEM : RSP_EIO);
 }
 
 int rsp__sink_flush(const rsp_sink *s)

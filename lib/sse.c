@@ -29,11 +29,11 @@ int rsp_sse_start(rsp_response *res)
 		return RSP_ESTATE;
 	int rc;
 	if ((rc = rsp__headers_add(&r->headers, "Content-Type", 12,
-	    "text/event-stream", 17, true)) != RSP_OK ||
-	    (rc = rsp__headers_add(&r->headers, "Cache-Control", 13,
-	    "no-store", 8, true)) != RSP_OK ||
-	    (rc = rsp__headers_add(&r->headers, "X-Accel-Buffering", 17,
-	    "no", 2, true)) != RSP_OK)
+	         "text/event-stream", 17, true)) != RSP_OK ||
+	    (rc = rsp__headers_add(&r->headers, "Cache-Control", 13, "no-store",
+	         8, true)) != RSP_OK ||
+	    (rc = rsp__headers_add(&r->headers, "X-Accel-Buffering", 17, "no",
+	         2, true)) != RSP_OK)
 		return rc;
 	rsp_headers_remove(&r->headers, "Content-Length");
 	rsp__content_clear(r);
@@ -78,7 +78,8 @@ static int ready(rsp_response *res)
 int rsp_sse_event(rsp_response *res, const char *id, const char *event,
     const void *data, ssize_t len)
 {
-	if (res == NULL || (data == NULL && len > 0) || !one_line(id) || !one_line(event))
+	if (res == NULL || (data == NULL && len > 0) || !one_line(id) ||
+	    !one_line(event))
 		return RSP_EINVAL;
 	int st = ready(res);
 	if (st != RSP_OK)

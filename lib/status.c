@@ -6,6 +6,7 @@
 #include "internal.h"
 
 /* code, reason phrase */
+/* clang-format off */
 #define RSP_STATUS_MAP(X)                                                      \
 	X(100, "Continue")                                                     \
 	X(101, "Switching Protocols")                                          \
@@ -68,6 +69,7 @@
 	X(508, "Loop Detected")                                                \
 	X(510, "Not Extended")                                                 \
 	X(511, "Network Authentication Required")
+/* clang-format on */
 
 /* The reason phrase goes out with every response: a switch, which the
  * compiler makes a jump table of, costs a few instructions whatever the
@@ -75,8 +77,10 @@
 const char *rsp_status_reason(int code)
 {
 	switch (code) {
-#define REASON_(c, r) case c: return r;
-	RSP_STATUS_MAP(REASON_)
+#define REASON_(c, r) \
+	case c:       \
+		return r;
+		RSP_STATUS_MAP(REASON_)
 #undef REASON_
 	default:
 		return "";

@@ -53,7 +53,8 @@ static ptrdiff_t decode(char *dst, const unsigned char *s, size_t n)
 
 /* The number of non-empty '&'-separated sequences in *n; RSP_ELIMIT as
  * soon as there are more than max_pairs. */
-static int count_sequences(const char *s, size_t len, size_t max_pairs, size_t *n)
+static int count_sequences(const char *s, size_t len, size_t max_pairs,
+    size_t *n)
 {
 	const char *end = s + len, *p;
 	*n = 0;
@@ -75,8 +76,9 @@ static int count_sequences(const char *s, size_t len, size_t max_pairs, size_t *
 static bool has_nul(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (s[i] == '\0' || (s[i] == '%' && i + 2 < len && s[i + 1] == '0' &&
-		    s[i + 2] == '0'))
+		if (s[i] == '\0' ||
+		    (s[i] == '%' && i + 2 < len && s[i + 1] == '0' &&
+		        s[i + 2] == '0'))
 			return true;
 	return false;
 }

@@ -16,28 +16,28 @@
 struct rsp_writer {
 	const struct rsp__wcfg *cfg; /* the response's side, read-only */
 	rsp_sink sink;
-	struct rsp_buffer out;      /* pending bytes; kept across requests */
-	struct rsp_buffer scratch;  /* encoded text, kept across requests */
-	struct rsp_buffer chunk;    /* file chunks, kept across requests */
-	int  err;                   /* sticky sink failure */
-	int  status_code;           /* written status, 0 if none */
-	const char *status_msg;     /* reason phrase written */
-	bool used;                  /* anything at all went through the writer */
+	struct rsp_buffer out;     /* pending bytes; kept across requests */
+	struct rsp_buffer scratch; /* encoded text, kept across requests */
+	struct rsp_buffer chunk;   /* file chunks, kept across requests */
+	int err;                   /* sticky sink failure */
+	int status_code;           /* written status, 0 if none */
+	const char *status_msg;    /* reason phrase written */
+	bool used;                 /* anything at all went through the writer */
 	bool status_written, headers_started, headers_complete;
-	bool raw;                   /* write_raw took over: no status or header
-	                               call may follow (DESIGN.md 6) */
-	unsigned char nheld;        /* raw bytes held: they may yet begin an
-	                               HTTP status line (CGI and H2 only) */
+	bool raw;            /* write_raw took over: no status or header
+				call may follow (DESIGN.md 6) */
+	unsigned char nheld; /* raw bytes held: they may yet begin an
+				HTTP status line (CGI and H2 only) */
 	char held[12];
 	bool finished;
 	bool seen_server, seen_date, seen_connection;
-	bool seen_ctype, seen_location;   /* fields with one value */
-	bool cl_seen;               /* a Content-Length went out */
-	uint64_t cl;                /* its value */
-	uint64_t body_sent;         /* counted body bytes */
-	int64_t  first_chunk;       /* write_content's first chunk, or -1 */
-	uint64_t wire_sent;         /* bytes the sink took (the access log) */
-	uint64_t head_len;          /* bytes up to the end of the header block */
+	bool seen_ctype, seen_location; /* fields with one value */
+	bool cl_seen;                   /* a Content-Length went out */
+	uint64_t cl;                    /* its value */
+	uint64_t body_sent;             /* counted body bytes */
+	int64_t first_chunk;            /* write_content's first chunk, or -1 */
+	uint64_t wire_sent; /* bytes the sink took (the access log) */
+	uint64_t head_len;  /* bytes up to the end of the header block */
 };
 
 size_t rsp__writer_size(void)
@@ -85,11 +85,15 @@ static int refuse(rsp_writer *w, int rc, const char *why)
 int rsp__cl_allowed(struct rsp__why *why, int code, const char *v, size_t vlen)
 {
 	if ((code < 200 || code == 204) && vlen > 0)
-		return rsp__why_setf(why, RSP_EINVAL, "Content-Length %.*s on a %d "
-		    "response", (int)(vlen < 24 ? vlen : 24), v, code);
+		return rsp__why_setf(why, RSP_EINVAL,
+		    "Content-Length %.*s on a %d "
+		    "response",
+		    (int)(vlen < 24 ? vlen : 24), v, code);
 	if (code == 205 && !(vlen == 1 && v[0] == '0'))
-		return rsp__why_setf(why, RSP_EINVAL, "Content-Length %.*s on a 205 "
-		    "response (only 0 is allowed)", (int)(vlen < 24 ? vlen : 24), v);
+		return rsp__why_setf(why, RSP_EINVAL,
+		    "Content-Length %.*s on a 205 "
+		    "response (only 0 is allowed)",
+		    (int)(vlen < 24 ? vlen : 24), v);
 	return RSP_OK;
 }
 
@@ -150,7 +154,8 @@ static int fail(rsp_writer *w, int rc)
 {
 	if (rc == RSP_EIO) {
 		w->err = RSP_EIO;
-		rsp__why_set(w->cfg->why, rc, "output failed: the client went away "
+		rsp__why_set(w->cfg->why, rc,
+		    "output failed: the client went away "
 		    "or the sink refused the bytes");
 	}
 	return rc;
@@ -210,9 +215,11 @@ static int guard(rsp_writer *w)
 	if (w == NULL)
 		return RSP_EINVAL;
 	if (w->finished)
-		return refuse(w, RSP_ESTATE, "the response was already finished");
+		return refuse(w, RSP_ESTATE,
+		    "the response was already finished");
 	if (w->err)
-		return refuse(w, w->err, "an earlier write failed: the output is "
+		return refuse(w, w->err,
+		    "an earlier write failed: the output is "
 		    "broken");
 	return RSP_OK;
 }
@@ -222,10 +229,12 @@ static int head_guard(rsp_writer *w)
 {
 	int rc = guard(w);
 	if (rc == RSP_OK && w->raw)
-		rc = refuse(w, RSP_ESTATE, "write_raw already wrote the head of "
+		rc = refuse(w, RSP_ESTATE,
+		    "write_raw already wrote the head of "
 		    "the response");
 	if (rc == RSP_OK && w->headers_complete)
-		rc = refuse(w, RSP_ESTATE, "the header block has already ended");
+		rc =
+		    refuse(w, RSP_ESTATE, "the header block has already ended");
 	return rc;
 }
 
@@ -237,7 +246,8 @@ static int status_line(rsp_writer *w, int code, const char *msg)
 
 	if (msg == NULL)
 		msg = rsp_status_reason(code);
-	else if ((msg = rsp__arena_strndup(cfg->arena, msg, strlen(msg))) == NULL)
+	else if ((msg = rsp__arena_strndup(cfg->arena, msg, strlen(msg))) ==
+	    NULL)
 		return RSP_ENOMEM;
 	/* Hot path: no printf.  The code has three digits (200..999). */
 	/* cfg->protocol is "HTTP/1.1" or "HTTP/1.0": eight bytes. */
@@ -259,7 +269,7 @@ static int status_line(rsp_writer *w, int code, const char *msg)
 	int rc = rsp__buf_reserve(&w->out, extra);
 	if (rc != RSP_OK)
 		return rc;
-	w->status_written = true;   /* from here the block is held whole */
+	w->status_written = true; /* from here the block is held whole */
 	w->used = true;
 	w->status_code = code;
 	w->status_msg = msg;
@@ -267,7 +277,7 @@ static int status_line(rsp_writer *w, int code, const char *msg)
 	 * it ends: copy it in at once. */
 	char *p = w->out.data + w->out.len;
 	memcpy(p, line, (size_t)n);
-	memcpy(p + n, msg, mlen + 1);   /* its NUL is overwritten next */
+	memcpy(p + n, msg, mlen + 1); /* its NUL is overwritten next */
 	p[n + mlen] = '\r';
 	p[n + mlen + 1] = '\n';
 	w->out.len += need;
@@ -282,7 +292,8 @@ int rsp_writer_write_status(rsp_writer *w, int code, const char *message)
 	if (code < 200 || code > 999)
 		return refuse(w, RSP_EINVAL, "status code outside 200..999");
 	if (message != NULL && !rsp__is_field_value(message, strlen(message)))
-		return refuse(w, RSP_EINVAL, "reason phrase holds a control byte");
+		return refuse(w, RSP_EINVAL,
+		    "reason phrase holds a control byte");
 	if (w->status_written)
 		return refuse(w, RSP_ESTATE, "a status was already written");
 	if (w->headers_started)
@@ -311,8 +322,9 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 	if (rc != RSP_OK)
 		return rc;
 	const char *why;
-	if (!checked && (rc = rsp__header_check(w->cfg->flavour, name, nlen,
-	    value, vlen, &why)) != RSP_OK)
+	if (!checked &&
+	    (rc = rsp__header_check(w->cfg->flavour, name, nlen, value, vlen,
+	         &why)) != RSP_OK)
 		return refuse(w, rc, why);
 	bool is_cl = RSP__IS(name, nlen, "Content-Length");
 	if (is_cl && w->cl_seen)
@@ -321,10 +333,13 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 		return refuse(w, RSP_EINVAL, "a second Content-Type");
 	if (w->seen_location && RSP__IS(name, nlen, "Location"))
 		return refuse(w, RSP_EINVAL, "a second Location");
-	if (is_cl && (rc = rsp__cl_allowed(w->cfg->why, w->status_written ?
-	    w->status_code : RSP__DEFAULT_STATUS, value, vlen)) != RSP_OK)
+	if (is_cl &&
+	    (rc = rsp__cl_allowed(w->cfg->why,
+	         w->status_written ? w->status_code : RSP__DEFAULT_STATUS,
+	         value, vlen)) != RSP_OK)
 		return rc;
-	if (!w->status_written && (rc = status_line(w, RSP__DEFAULT_STATUS, NULL)) != RSP_OK)
+	if (!w->status_written &&
+	    (rc = status_line(w, RSP__DEFAULT_STATUS, NULL)) != RSP_OK)
 		return rc;
 	if ((rc = rsp__buf_reserve(&w->out, nlen + vlen + 4)) != RSP_OK)
 		return rc;
@@ -354,7 +369,8 @@ int rsp_writer_write_header(rsp_writer *w, const char *name, const char *value)
 {
 	if (name == NULL || value == NULL)
 		return RSP_EINVAL;
-	return rsp__writer_header(w, name, strlen(name), value, strlen(value), false);
+	return rsp__writer_header(w, name, strlen(name), value, strlen(value),
+	    false);
 }
 
 /* Decimal digits of v into buf (at least 21 bytes), NUL-terminated. */
@@ -395,28 +411,33 @@ static int end_block(rsp_writer *w)
 	char num[24];
 	int rc;
 
-	if (!w->status_written && (rc = status_line(w, RSP__DEFAULT_STATUS, NULL)) != RSP_OK)
+	if (!w->status_written &&
+	    (rc = status_line(w, RSP__DEFAULT_STATUS, NULL)) != RSP_OK)
 		return rc;
 	if (*cfg->add_required_headers) {
 		if (cfg->flavour == RSP_NPH && !w->seen_server &&
-		    (rc = rsp__writer_header(w, "Server", 6, "respond/" RSP_VERSION,
-		    strlen("respond/" RSP_VERSION), true)) != RSP_OK)
+		    (rc = rsp__writer_header(w, "Server", 6,
+		         "respond/" RSP_VERSION, strlen("respond/" RSP_VERSION),
+		         true)) != RSP_OK)
 			return rc;
 		if (cfg->flavour == RSP_NPH && !w->seen_date) {
 			char date[30];
 			if (rsp__imf_fixdate(time(NULL), date) != RSP_OK)
 				return RSP_EINVAL;
-			if ((rc = rsp__writer_header(w, "Date", 4, date, 29, true)) != RSP_OK)
+			if ((rc = rsp__writer_header(w, "Date", 4, date, 29,
+			         true)) != RSP_OK)
 				return rc;
 		}
 		if (len >= 0) {
 			size_t n = format_u64(num, (uint64_t)len);
-			if ((rc = rsp__writer_header(w, "Content-Length", 14, num,
-			    n, true)) != RSP_OK)
+			if ((rc = rsp__writer_header(w, "Content-Length", 14,
+			         num, n, true)) != RSP_OK)
 				return rc;
 		}
-		if (cfg->flavour == RSP_NPH && !w->cl_seen && !w->seen_connection &&
-		    (rc = rsp__writer_header(w, "Connection", 10, "close", 5, true)) != RSP_OK)
+		if (cfg->flavour == RSP_NPH && !w->cl_seen &&
+		    !w->seen_connection &&
+		    (rc = rsp__writer_header(w, "Connection", 10, "close", 5,
+		         true)) != RSP_OK)
 			return rc;
 	}
 	if ((rc = emit(w, "\r\n", 2)) != RSP_OK)
@@ -451,11 +472,12 @@ static int body_check(rsp_writer *w, uint64_t len, int64_t first)
 		return rc;
 	int code = w->status_written ? w->status_code : RSP__DEFAULT_STATUS;
 	if (rsp__body_forbidden(code))
-		return rsp__why_setf(w->cfg->why, RSP_ESTATE, "a body on a %d response",
-		    code);
+		return rsp__why_setf(w->cfg->why, RSP_ESTATE,
+		    "a body on a %d response", code);
 	if (w->cl_seen) {
 		if (len > w->cl - w->body_sent)
-			return rsp__why_setf(w->cfg->why, RSP_ESTATE, "%llu body bytes would "
+			return rsp__why_setf(w->cfg->why, RSP_ESTATE,
+			    "%llu body bytes would "
 			    "pass Content-Length %llu (%llu sent)",
 			    (unsigned long long)len, (unsigned long long)w->cl,
 			    (unsigned long long)w->body_sent);
@@ -464,7 +486,8 @@ static int body_check(rsp_writer *w, uint64_t len, int64_t first)
 		int64_t will = inferred_length(w);
 		w->first_chunk = -1;
 		if (will >= 0 && len > (uint64_t)will)
-			return rsp__why_setf(w->cfg->why, RSP_ESTATE, "%llu body bytes would "
+			return rsp__why_setf(w->cfg->why, RSP_ESTATE,
+			    "%llu body bytes would "
 			    "pass the inferred Content-Length %lld",
 			    (unsigned long long)len, (long long)will);
 	}
@@ -528,12 +551,17 @@ int rsp_writer_write(rsp_writer *w, const char *text, ssize_t len)
 		return rc;
 	if (w->cfg->enc->utf8) {
 		if (!rsp__utf8_valid((const unsigned char *)text, n))
-			return refuse(w, RSP_ECHARSET, "text is not valid UTF-8");
+			return refuse(w, RSP_ECHARSET,
+			    "text is not valid UTF-8");
 	} else {
 		w->scratch.len = 0;
-		if ((rc = rsp__encode(w->cfg->enc, text, n, &w->scratch)) != RSP_OK)
-			return refuse(w, rc, rc == RSP_ECHARSET ? "text cannot be "
-			    "represented in the response's encoding" : "out of memory");
+		if ((rc = rsp__encode(w->cfg->enc, text, n, &w->scratch)) !=
+		    RSP_OK)
+			return refuse(w, rc,
+			    rc == RSP_ECHARSET
+			        ? "text cannot be "
+			          "represented in the response's encoding"
+			        : "out of memory");
 		bytes = w->scratch.data;
 		n = w->scratch.len;
 	}
@@ -565,7 +593,9 @@ static bool status_line_partial(const char *p, size_t len)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char k = shape[i], c = p[i];
-		if (k == '0' ? c < '0' || c > '9' : i == 6 ? c != '.' && c != ' ' : c != k)
+		if (k == '0'     ? c < '0' || c > '9'
+		        : i == 6 ? c != '.' && c != ' '
+		                 : c != k)
 			return false;
 	}
 	return true;
@@ -623,7 +653,8 @@ int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len)
 	if (rc != RSP_OK)
 		return rc;
 	if (data == NULL && len != 0)
-		return refuse(w, RSP_EINVAL, "NULL data with a non-zero length");
+		return refuse(w, RSP_EINVAL,
+		    "NULL data with a non-zero length");
 	const char *p = data;
 	size_t n = rsp__len(data, len);
 	/* Nothing written is nothing decided: the head stays the library's. */
@@ -727,8 +758,10 @@ static int each_body(void *arg, const void *data, size_t len)
 static int short_body(rsp_writer *w, uint64_t got, int64_t size)
 {
 	fail(w, RSP_EIO);
-	return rsp__why_setf(w->cfg->why, RSP_EIO, "the file ended after %llu of %lld "
-	    "bytes", (unsigned long long)got, (long long)size);
+	return rsp__why_setf(w->cfg->why, RSP_EIO,
+	    "the file ended after %llu of %lld "
+	    "bytes",
+	    (unsigned long long)got, (long long)size);
 }
 
 /*
@@ -745,7 +778,8 @@ static int stream_fd(rsp_writer *w, int fd, int64_t size)
 		size = regular_remaining(fd);
 	if (size >= 0 && (rc = body_check(w, (uint64_t)size, -1)) != RSP_OK)
 		return rc;
-	if ((rc = body_check(w, 0, -1)) != RSP_OK || (rc = body_begin(w, -1)) != RSP_OK)
+	if ((rc = body_check(w, 0, -1)) != RSP_OK ||
+	    (rc = body_begin(w, -1)) != RSP_OK)
 		return rc;
 	w->used = true;
 	if (body_dropped(w)) {
@@ -760,7 +794,9 @@ static int stream_fd(rsp_writer *w, int fd, int64_t size)
 		if (sent >= 0) {
 			w->body_sent += (uint64_t)sent;
 			w->wire_sent += (uint64_t)sent;
-			return sent == size ? RSP_OK : short_body(w, (uint64_t)sent, size);
+			return sent == size
+			    ? RSP_OK
+			    : short_body(w, (uint64_t)sent, size);
 		}
 		if (sent == RSP_EIO)
 			return fail(w, RSP_EIO);
@@ -783,8 +819,8 @@ int rsp__writer_stream_fd(rsp_writer *w, int fd, int64_t size)
 int rsp_writer_write_content_file(rsp_writer *w, int fd)
 {
 	if (fd < 0)
-		return w != NULL ? refuse(w, RSP_EINVAL, "negative descriptor") :
-		    RSP_EINVAL;
+		return w != NULL ? refuse(w, RSP_EINVAL, "negative descriptor")
+		                 : RSP_EINVAL;
 	int rc = guard(w);
 	if (rc != RSP_OK) {
 		close(fd);
@@ -798,16 +834,19 @@ int rsp_writer_write_content_file(rsp_writer *w, int fd)
 /* A Content-Length announced and not met: the framing is broken. */
 static int check_length(rsp_writer *w, int rc)
 {
-	bool suppressed = body_dropped(w) || rsp__body_forbidden(w->status_code);
+	bool suppressed =
+	    body_dropped(w) || rsp__body_forbidden(w->status_code);
 	if ((rc != RSP_OK && rc != RSP_ESTATE) || !w->cl_seen ||
 	    w->body_sent >= w->cl || suppressed)
 		return rc;
-	rsp__logf(&w->cfg->log, "respond: response ended after %llu of %llu "
-	    "body bytes\n", (unsigned long long)w->body_sent,
-	    (unsigned long long)w->cl);
-	return rsp__why_setf(w->cfg->why, RSP_ESTATE, "the body ended after %llu "
-	    "of Content-Length %llu bytes", (unsigned long long)w->body_sent,
-	    (unsigned long long)w->cl);
+	rsp__logf(&w->cfg->log,
+	    "respond: response ended after %llu of %llu "
+	    "body bytes\n",
+	    (unsigned long long)w->body_sent, (unsigned long long)w->cl);
+	return rsp__why_setf(w->cfg->why, RSP_ESTATE,
+	    "the body ended after %llu "
+	    "of Content-Length %llu bytes",
+	    (unsigned long long)w->body_sent, (unsigned long long)w->cl);
 }
 
 /* The hook ends the request with the unsent bytes: under FastCGI the last
@@ -828,7 +867,8 @@ int rsp__writer_finish(rsp_writer *w, int rc, bool close_head)
 	int rc2;
 	if (close_head && w->status_written && !w->headers_complete && !w->err)
 		rc = end_block(w);
-	if (w->nheld > 0 && !w->err && (rc2 = release_held(w)) != RSP_OK && rc == RSP_OK)
+	if (w->nheld > 0 && !w->err && (rc2 = release_held(w)) != RSP_OK &&
+	    rc == RSP_OK)
 		rc = rc2;
 	rc = check_length(w, rc);
 	rc2 = w->cfg->on_finish != NULL ? hand_over(w) : rsp_writer_flush(w);

@@ -3,30 +3,37 @@
 #
 # make lint: first scripts/check-layers over the library's objects (the
 #   call graph of lib/'s files must have no cycle: DESIGN.md,
-#   Architecture), then clang-tidy (checks and the reasons for each
+#   Architecture), clang-format --dry-run over the sources (the house
+#   style is .clang-format; clang-format -i applies it), then clang-tidy (checks and the reasons for each
 #   disabled one in .clang-tidy) and cppcheck over lib/*.c, bin/*.c and
 #   common/*.c, with this build's config.h; any finding fails.  clang-tidy runs one file
 #   per process, LINT_JOBS at a time (clang-tidy 14 reports false va_list
 #   findings when one process checks several files: LLVM issue #40656).
 #   cppcheck suppresses only missingIncludeSystem: it is not given the
 #   system headers' paths, on purpose (it models the C library itself).
+CLANG_FORMAT = clang-format
 CLANG_TIDY = clang-tidy
 CPPCHECK = cppcheck
 LINT_JOBS = 2
 LINT_CPPFLAGS = -D_GNU_SOURCE -DHAVE_CONFIG_H -I$(top_builddir) \
 	-I$(top_srcdir)/lib -I$(top_srcdir)/common
-EXTRA_DIST += .clang-tidy
+EXTRA_DIST += .clang-tidy .clang-format
 
 lint: $(top_builddir)/config.h lib/librespond-core.la
 	@echo "  LINT     check-layers lib/*.lo"
 	@python3 $(top_srcdir)/scripts/check-layers \
 	  $(lib_librespond_core_la_OBJECTS) || \
 	  { echo "lint: lib/ files call each other in a cycle" >&2; exit 1; }
-	@for tool in $(CLANG_TIDY) $(CPPCHECK); do \
+	@for tool in $(CLANG_FORMAT) $(CLANG_TIDY) $(CPPCHECK); do \
 	  command -v $$tool >/dev/null 2>&1 || { \
 	    echo "lint: $$tool not found (scripts/deps installs it)" >&2; \
 	    exit 1; }; \
 	done
+	@echo "  LINT     clang-format (.clang-format) over every .c and .h"
+	@cd $(top_srcdir) && ls lib/*.[ch] bin/*.[ch] common/*.[ch] \
+	  cgi-examples/*.c tests/*.[ch] tests/*/*.c fuzz/*.c bench/*.c | \
+	  xargs $(CLANG_FORMAT) --dry-run --Werror || \
+	  { echo "lint: not formatted as .clang-format says (run clang-format -i)" >&2; exit 1; }
 	@echo "  LINT     clang-tidy lib/*.c bin/*.c common/*.c"
 	@ls $(top_srcdir)/lib/*.c $(top_srcdir)/bin/*.c $(top_srcdir)/common/*.c | \
 	  xargs -n 1 -P $(LINT_JOBS) sh -c ' \
@@ -41,7 +48,7 @@ lint: $(top_builddir)/config.h lib/librespond-core.la
 	  --suppress=missingIncludeSystem \
 	  $(top_srcdir)/lib/*.c $(top_srcdir)/bin/*.c $(top_srcdir)/common/*.c || \
 	  { echo "lint: cppcheck found problems" >&2; exit 1; }
-	@echo "lint: check-layers, clang-tidy and cppcheck found nothing"
+	@echo "lint: check-layers, clang-format, clang-tidy and cppcheck found nothing"
 
 # make check-abi: librespond.so against abi/librespond.abi, the ABI of the
 #   last release (abidw), by scripts/check-abi: an incompatible change

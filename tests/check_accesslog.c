@@ -17,12 +17,13 @@ static void hook(const struct rsp_access *a, void *arg)
 	calls++;
 }
 
-static const struct rsp_options opts = { .access_log = hook, .access_arg = &calls };
+static const struct rsp_options opts = { .access_log = hook,
+	.access_arg = &calls };
 
 START_TEST(counts_what_went_out)
 {
 	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/x?y=1",
-	    "SERVER_PROTOCOL=HTTP/1.1", "REMOTE_ADDR=127.0.0.1", NULL };
+		"SERVER_PROTOCOL=HTTP/1.1", "REMOTE_ADDR=127.0.0.1", NULL };
 	struct rsp_buffer buf = { 0 };
 	rsp_request *req = rsp_request_from_memory(env, NULL, 0);
 	rsp_response *res = rsp_response_new(req, rsp_sink_buffer(&buf));
@@ -60,7 +61,9 @@ END_TEST
 
 static int fail_write(void *ctx, const void *data, size_t len)
 {
-	(void)ctx; (void)data; (void)len;
+	(void)ctx;
+	(void)data;
+	(void)len;
 	return RSP_EIO;
 }
 
@@ -86,10 +89,18 @@ START_TEST(client_gone_and_refused)
 END_TEST
 
 static const struct rsp_access rec = {
-	.remote_addr = "127.0.0.1", .remote_user = "-", .method = "GET",
-	.uri = "/items/1?q=\"x\"", .protocol = "HTTP/1.1", .referer = "-",
-	.user_agent = "curl/7.88.1", .status = 200, .header_bytes = 60,
-	.body_bytes = 21, .start = { 1764670000, 123456789 }, .duration_us = 250,
+	.remote_addr = "127.0.0.1",
+	.remote_user = "-",
+	.method = "GET",
+	.uri = "/items/1?q=\"x\"",
+	.protocol = "HTTP/1.1",
+	.referer = "-",
+	.user_agent = "curl/7.88.1",
+	.status = 200,
+	.header_bytes = 60,
+	.body_bytes = 21,
+	.start = { 1764670000, 123456789 },
+	.duration_us = 250,
 };
 
 START_TEST(formats)
@@ -98,7 +109,8 @@ START_TEST(formats)
 	ck_ok(rsp_access_log_format(&rec, RSP_LOG_COMMON, &b));
 	ck_ok(rsp_access_log_format(&rec, RSP_LOG_COMBINED, &b));
 	ck_ok(rsp_access_log_format(&rec, RSP_LOG_JSON, &b));
-	ck_rc(rsp_access_log_format(&rec, (enum rsp_log_format)9, &b), RSP_EINVAL);
+	ck_rc(rsp_access_log_format(&rec, (enum rsp_log_format)9, &b),
+	    RSP_EINVAL);
 	ck_rc(rsp_access_log_format(NULL, RSP_LOG_JSON, &b), RSP_EINVAL);
 	const char *exp =
 	    "127.0.0.1 - - [02/Dec/2025:10:06:40 +0000] \"GET /items/1?q=\\x22x\\x22 HTTP/1.1\" 200 21\n"
@@ -125,15 +137,20 @@ START_TEST(hostile_fields)
 	a.status = 413;
 	struct rsp_buffer b = { 0 };
 	ck_ok(rsp_access_log_format(&a, RSP_LOG_COMBINED, &b));
-	const char *exp = "127.0.0.1 - \"a b\" [02/Dec/2025:10:06:40 +0000] "
+	const char *exp =
+	    "127.0.0.1 - \"a b\" [02/Dec/2025:10:06:40 +0000] "
 	    "\"GET /items/1?q=\\x22x\\x22 HTTP/1.1\" 413 - \"-\" \"x\\x0A\\x01\\xFF\"\n";
 	char *m = tu_diff(b.data, b.len, exp, strlen(exp));
 	ck_assert_msg(m == NULL, "%s", m ? m : "");
 	b.len = 0;
 	ck_ok(rsp_access_log_format(&a, RSP_LOG_JSON, &b));
-	ck_ok(rsp_buffer_append(&b, "", 1));     /* a C string for strstr */
-	ck_assert(strstr(b.data, "\"client_gone\": true, \"refused\": \"a configured limit was exceeded\"") != NULL);
-	ck_assert(strstr(b.data, "\"user_agent\": \"x\\n\\u0001\\ufffd\"}\n") != NULL);
+	ck_ok(rsp_buffer_append(&b, "", 1)); /* a C string for strstr */
+	ck_assert(
+	    strstr(b.data,
+	        "\"client_gone\": true, \"refused\": \"a configured limit was exceeded\"") !=
+	    NULL);
+	ck_assert(strstr(b.data, "\"user_agent\": \"x\\n\\u0001\\ufffd\"}\n") !=
+	    NULL);
 	rsp_buffer_free(&b);
 }
 END_TEST
@@ -150,7 +167,8 @@ START_TEST(writes_one_line)
 	ssize_t n = read(p[0], buf, sizeof(buf));
 	close(p[0]);
 	ck_assert_int_eq((int)n, 86);
-	ck_assert(memcmp(buf, "127.0.0.1 - - [02/Dec/2025", 26) == 0 && buf[n - 1] == '\n');
+	ck_assert(memcmp(buf, "127.0.0.1 - - [02/Dec/2025", 26) == 0 &&
+	    buf[n - 1] == '\n');
 }
 END_TEST
 

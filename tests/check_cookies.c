@@ -22,8 +22,10 @@ static void check_cookie(const char *name, const char *value,
 {
 	struct tu *t = tu_new(RSP_CGI);
 	int rc = rsp_set_cookie(t->res, name, value, attrs);
-	ck_assert_msg(rc == RSP_OK, "rsp_set_cookie(%s) returned %s, expected "
-	    "%s", name, rsp_strerror(rc), expected);
+	ck_assert_msg(rc == RSP_OK,
+	    "rsp_set_cookie(%s) returned %s, expected "
+	    "%s",
+	    name, rsp_strerror(rc), expected);
 	const char *got = only_cookie(t);
 	ck_bytes(got, strlen(got), expected, strlen(expected));
 	tu_free(t);
@@ -36,10 +38,12 @@ static void refuse_cookie(const char *name, const char *value,
 {
 	char desc[400] = "";
 	if (attrs)
-		snprintf(desc, sizeof desc, "path=%.80s domain=%.80s comment=%.80s "
+		snprintf(desc, sizeof desc,
+		    "path=%.80s domain=%.80s comment=%.80s "
 		    "samesite=%.20s secure=%d httponly=%d partitioned=%d "
-		    "max_age=%d:%lld expires=%d:%lld", attrs->path ? attrs->path :
-		    "(null)", attrs->domain ? attrs->domain : "(null)",
+		    "max_age=%d:%lld expires=%d:%lld",
+		    attrs->path ? attrs->path : "(null)",
+		    attrs->domain ? attrs->domain : "(null)",
 		    attrs->comment ? attrs->comment : "(null)",
 		    attrs->samesite ? attrs->samesite : "(null)", attrs->secure,
 		    attrs->httponly, attrs->partitioned, attrs->has_max_age,
@@ -78,7 +82,7 @@ static void check_deleted(const char *got, const char *prefix,
 {
 	size_t pl = strlen(prefix), sl = strlen(suffix), gl = strlen(got);
 	ck_assert_msg(gl == pl + 29 + sl && memcmp(got, prefix, pl) == 0 &&
-	    memcmp(got + pl + 29, suffix, sl) == 0,
+	        memcmp(got + pl + 29, suffix, sl) == 0,
 	    "got \"%s\", expected \"%s<date>%s\"", got, prefix, suffix);
 	time_t when;
 	ck_assert_msg(tu_parse_imf(got + pl, 29, &when),
@@ -106,30 +110,49 @@ END_TEST
 START_TEST(test_cookie_all_attributes)
 {
 	struct rsp_cookie c = {
-		.domain = "example.org", .samesite = "Lax", .secure = true,
-		.httponly = true, .has_max_age = true, .max_age = 3600,
-		.has_expires = true, .expires = T_1994,
+		.domain = "example.org",
+		.samesite = "Lax",
+		.secure = true,
+		.httponly = true,
+		.has_max_age = true,
+		.max_age = 3600,
+		.has_expires = true,
+		.expires = T_1994,
 	};
-	check_cookie("id", "42", &c, "id=42; Domain=example.org; Expires="
-	    EXP_1994 "; HttpOnly; Max-Age=3600; Path=/; SameSite=Lax; Secure");
+	check_cookie("id", "42", &c,
+	    "id=42; Domain=example.org; Expires=" EXP_1994
+	    "; HttpOnly; Max-Age=3600; Path=/; SameSite=Lax; Secure");
 
 	struct rsp_cookie all = {
-		.path = "/p", .domain = "example.org", .comment = "c",
-		.samesite = "None", .secure = true, .httponly = true,
-		.partitioned = true, .has_max_age = true, .max_age = 0,
-		.has_expires = true, .expires = T_1994,
+		.path = "/p",
+		.domain = "example.org",
+		.comment = "c",
+		.samesite = "None",
+		.secure = true,
+		.httponly = true,
+		.partitioned = true,
+		.has_max_age = true,
+		.max_age = 0,
+		.has_expires = true,
+		.expires = T_1994,
 	};
-	check_cookie("id", "42", &all, "id=42; Comment=c; Domain=example.org; "
+	check_cookie("id", "42", &all,
+	    "id=42; Comment=c; Domain=example.org; "
 	    "Expires=" EXP_1994 "; HttpOnly; Max-Age=0; Path=/p; "
 	    "SameSite=None; Secure; Partitioned");
 
 	/* the reference's verified example, Comment quoted */
 	struct rsp_cookie ref = {
-		.domain = "example.com", .comment = "hi there",
-		.samesite = "Strict", .secure = true, .httponly = true,
-		.has_max_age = true, .max_age = 3600,
+		.domain = "example.com",
+		.comment = "hi there",
+		.samesite = "Strict",
+		.secure = true,
+		.httponly = true,
+		.has_max_age = true,
+		.max_age = 3600,
 	};
-	check_cookie("a", "1", &ref, "a=1; Comment=\"hi there\"; "
+	check_cookie("a", "1", &ref,
+	    "a=1; Comment=\"hi there\"; "
 	    "Domain=example.com; HttpOnly; Max-Age=3600; Path=/; "
 	    "SameSite=Strict; Secure");
 }
@@ -141,12 +164,14 @@ START_TEST(test_cookie_each_attribute)
 	    "a=1; Domain=example.org; Path=/");
 	check_cookie("a", "1", &(struct rsp_cookie){ .domain = ".example.org" },
 	    "a=1; Domain=.example.org; Path=/");
-	check_cookie("a", "1", &(struct rsp_cookie){ .domain = "a-b.c1.example" },
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){ .domain = "a-b.c1.example" },
 	    "a=1; Domain=a-b.c1.example; Path=/");
 	check_cookie("a", "1", &(struct rsp_cookie){ .has_max_age = true },
 	    "a=1; Max-Age=0; Path=/");
-	check_cookie("a", "1", &(struct rsp_cookie){ .has_max_age = true,
-	    .max_age = 31536000 }, "a=1; Max-Age=31536000; Path=/");
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){ .has_max_age = true, .max_age = 31536000 },
+	    "a=1; Max-Age=31536000; Path=/");
 	check_cookie("a", "1", &(struct rsp_cookie){ .httponly = true },
 	    "a=1; HttpOnly; Path=/");
 	check_cookie("a", "1", &(struct rsp_cookie){ .secure = true },
@@ -155,10 +180,12 @@ START_TEST(test_cookie_each_attribute)
 	    "a=1; Path=/; SameSite=Strict");
 	check_cookie("a", "1", &(struct rsp_cookie){ .samesite = "Lax" },
 	    "a=1; Path=/; SameSite=Lax");
-	check_cookie("a", "1", &(struct rsp_cookie){ .samesite = "None",
-	    .secure = true }, "a=1; Path=/; SameSite=None; Secure");
-	check_cookie("a", "1", &(struct rsp_cookie){ .partitioned = true,
-	    .secure = true }, "a=1; Path=/; Secure; Partitioned");
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){ .samesite = "None", .secure = true },
+	    "a=1; Path=/; SameSite=None; Secure");
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){ .partitioned = true, .secure = true },
+	    "a=1; Path=/; Secure; Partitioned");
 	check_cookie("a", "1", &(struct rsp_cookie){ .path = "/x/y" },
 	    "a=1; Path=/x/y");
 	check_cookie("a", "1", &(struct rsp_cookie){ .path = "" }, "a=1");
@@ -166,11 +193,14 @@ START_TEST(test_cookie_each_attribute)
 	    "a=1");
 	check_cookie("a", "1", &(struct rsp_cookie){ .comment = "" },
 	    "a=1; Path=/");
-	check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-	    .expires = T_1994 }, "a=1; Expires=" EXP_1994 "; Path=/");
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){ .has_expires = true, .expires = T_1994 },
+	    "a=1; Expires=" EXP_1994 "; Path=/");
 	/* flags that are false emit nothing */
-	check_cookie("a", "1", &(struct rsp_cookie){ .secure = false,
-	    .httponly = false, .partitioned = false }, "a=1; Path=/");
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){
+	        .secure = false, .httponly = false, .partitioned = false },
+	    "a=1; Path=/");
 }
 END_TEST
 
@@ -182,31 +212,38 @@ START_TEST(test_cookie_comment_quoting)
 	    "a=1; Comment=\"hi there\"; Path=/");
 	check_cookie("a", "1", &(struct rsp_cookie){ .comment = "a,b" },
 	    "a=1; Comment=\"a,b\"; Path=/");
-	check_cookie("a", "1", &(struct rsp_cookie){
-	    .comment = "say \"hi\"\\\xc3\xa9" },
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){ .comment = "say \"hi\"\\\xc3\xa9" },
 	    "a=1; Comment=\"say \\\"hi\\\"\\\\\\303\\251\"; Path=/");
 }
 END_TEST
 
 START_TEST(test_cookie_expires_range)
 {
-	check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-	    .expires = 0 }, "a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/");
-	check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-	    .expires = (time_t)253402300799LL },
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){ .has_expires = true, .expires = 0 },
+	    "a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/");
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){
+	        .has_expires = true, .expires = (time_t)253402300799LL },
 	    "a=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT; Path=/");
-	check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-	    .expires = (time_t)-11644473600LL },
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){
+	        .has_expires = true, .expires = (time_t)-11644473600LL },
 	    "a=1; Expires=Mon, 01 Jan 1601 00:00:00 GMT; Path=/");
-	refuse_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-	    .expires = (time_t)253402300800LL });
-	refuse_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-	    .expires = (time_t)-11644473601LL });
+	refuse_cookie("a", "1",
+	    &(struct rsp_cookie){
+	        .has_expires = true, .expires = (time_t)253402300800LL });
+	refuse_cookie("a", "1",
+	    &(struct rsp_cookie){
+	        .has_expires = true, .expires = (time_t)-11644473601LL });
 	if (sizeof(time_t) >= 8) {
-		refuse_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-		    .expires = (time_t)LLONG_MAX });
-		refuse_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-		    .expires = (time_t)LLONG_MIN });
+		refuse_cookie("a", "1",
+		    &(struct rsp_cookie){
+		        .has_expires = true, .expires = (time_t)LLONG_MAX });
+		refuse_cookie("a", "1",
+		    &(struct rsp_cookie){
+		        .has_expires = true, .expires = (time_t)LLONG_MIN });
 	}
 }
 END_TEST
@@ -227,7 +264,7 @@ static char locale_why[200];
 static const char *try_locales(void)
 {
 	static const char *const locales[] = { "fr_FR.UTF-8", "fr_FR.utf8",
-	    "de_DE.UTF-8", "de_DE.utf8", "fr_FR", "de_DE" };
+		"de_DE.UTF-8", "de_DE.utf8", "fr_FR", "de_DE" };
 	for (size_t i = 0; i < sizeof locales / sizeof locales[0]; i++)
 		if (setlocale(LC_ALL, locales[i]) != NULL)
 			return locales[i];
@@ -244,21 +281,27 @@ static void locale_setup(void)
 			return;
 		}
 		locale_made = true;
-		char *cmd = tu_strdupf("localedef -i fr_FR -f UTF-8 %s/fr_FR.UTF-8"
-		    " >/dev/null 2>&1", locale_dir);
+		char *cmd =
+		    tu_strdupf("localedef -i fr_FR -f UTF-8 %s/fr_FR.UTF-8"
+		               " >/dev/null 2>&1",
+		        locale_dir);
 		int rc = system(cmd);
 		free(cmd);
 		if (rc != 0) {
-			snprintf(locale_why, sizeof locale_why, "no fr_FR or de_DE "
+			snprintf(locale_why, sizeof locale_why,
+			    "no fr_FR or de_DE "
 			    "locale, and localedef -i fr_FR failed (status %d): "
-			    "install the locales package (scripts/deps)", rc);
+			    "install the locales package (scripts/deps)",
+			    rc);
 			return;
 		}
 		setenv("LOCPATH", locale_dir, 1);
 		locale_used = try_locales();
 		if (locale_used == NULL)
-			snprintf(locale_why, sizeof locale_why, "localedef built "
-			    "fr_FR.UTF-8 in %s but setlocale refuses it", locale_dir);
+			snprintf(locale_why, sizeof locale_why,
+			    "localedef built "
+			    "fr_FR.UTF-8 in %s but setlocale refuses it",
+			    locale_dir);
 	}
 	/* the tests run in children: they set the locale again themselves */
 	setlocale(LC_ALL, "C");
@@ -287,10 +330,12 @@ START_TEST(test_cookie_expires_locale)
 	strftime(day, sizeof day, "%a", &tm);
 	ck_assert_msg(strcmp(day, "Sun") != 0, "locale %s is English",
 	    locale_used);
-	check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-	    .expires = T_1994 }, "a=1; Expires=" EXP_1994 "; Path=/");
-	check_cookie("a", "1", &(struct rsp_cookie){ .has_expires = true,
-	    .expires = (time_t)1234567890 },
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){ .has_expires = true, .expires = T_1994 },
+	    "a=1; Expires=" EXP_1994 "; Path=/");
+	check_cookie("a", "1",
+	    &(struct rsp_cookie){
+	        .has_expires = true, .expires = (time_t)1234567890 },
 	    "a=1; Expires=Fri, 13 Feb 2009 23:31:30 GMT; Path=/");
 	struct tu *t = tu_new(RSP_CGI);
 	ck_ok(rsp_set_cookie(t->res, "d", NULL, NULL));
@@ -310,18 +355,20 @@ START_TEST(test_cookie_value_forms)
 	check_cookie("id", "\"abc\"", NULL, "id=\"abc\"; Path=/");
 	check_cookie("id", "", NULL, "id=; Path=/");
 	check_cookie("id", "\"\"", NULL, "id=\"\"; Path=/");
-	check_cookie("id", "!#$%&'()*+-./09:<=>?@AZ[]^_`az{|}~",
-	    NULL, "id=!#$%&'()*+-./09:<=>?@AZ[]^_`az{|}~; Path=/");
+	check_cookie("id", "!#$%&'()*+-./09:<=>?@AZ[]^_`az{|}~", NULL,
+	    "id=!#$%&'()*+-./09:<=>?@AZ[]^_`az{|}~; Path=/");
 	check_cookie("!#$%&'*+-.^_`|~09AZaz", "v", NULL,
 	    "!#$%&'*+-.^_`|~09AZaz=v; Path=/");
 	/* near-miss of a reserved name is fine */
 	check_cookie("Paths", "1", NULL, "Paths=1; Path=/");
 	check_cookie("__Host-id", "1", &(struct rsp_cookie){ .secure = true },
 	    "__Host-id=1; Path=/; Secure");
-	check_cookie("__Host-id", "1", &(struct rsp_cookie){ .secure = true,
-	    .path = "/" }, "__Host-id=1; Path=/; Secure");
-	check_cookie("__Secure-id", "1", &(struct rsp_cookie){ .secure = true,
-	    .domain = "example.org", .path = "/app" },
+	check_cookie("__Host-id", "1",
+	    &(struct rsp_cookie){ .secure = true, .path = "/" },
+	    "__Host-id=1; Path=/; Secure");
+	check_cookie("__Secure-id", "1",
+	    &(struct rsp_cookie){
+	        .secure = true, .domain = "example.org", .path = "/app" },
 	    "__Secure-id=1; Domain=example.org; Path=/app; Secure");
 }
 END_TEST
@@ -352,12 +399,42 @@ END_TEST
 START_TEST(test_cookie_refused_names)
 {
 	static const char *const names[] = {
-		"a=b", "a;b", "a b", "a,b", "", "a\x7f", "\xc3\xa9", "a\"b",
-		"a:b", "(a)", "a\r\nb", "a\tb", "a/b", "a\nSet-Cookie: x",
-		"Path", "path", "PATH", "expires", "Expires", "EXPIRES",
-		"Max-Age", "max-age", "Domain", "domain", "Secure", "secure",
-		"HttpOnly", "httponly", "Comment", "comment", "Version",
-		"version", "SameSite", "samesite", "Partitioned", "partitioned",
+		"a=b",
+		"a;b",
+		"a b",
+		"a,b",
+		"",
+		"a\x7f",
+		"\xc3\xa9",
+		"a\"b",
+		"a:b",
+		"(a)",
+		"a\r\nb",
+		"a\tb",
+		"a/b",
+		"a\nSet-Cookie: x",
+		"Path",
+		"path",
+		"PATH",
+		"expires",
+		"Expires",
+		"EXPIRES",
+		"Max-Age",
+		"max-age",
+		"Domain",
+		"domain",
+		"Secure",
+		"secure",
+		"HttpOnly",
+		"httponly",
+		"Comment",
+		"comment",
+		"Version",
+		"version",
+		"SameSite",
+		"samesite",
+		"Partitioned",
+		"partitioned",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		refuse_cookie(names[i], "1", NULL);
@@ -367,9 +444,24 @@ END_TEST
 START_TEST(test_cookie_refused_values)
 {
 	static const char *const values[] = {
-		" ", "a b", "a,b", "a;b", "a\\b", "a\"b", "\"abc", "abc\"",
-		"\"a\"b\"", "a\001b", "a\tb", "a\177b", "a\r\nb",
-		"\xc3\xa9", "\"a b\"", "\"a;b\"", "1; Path=/admin", "\"",
+		" ",
+		"a b",
+		"a,b",
+		"a;b",
+		"a\\b",
+		"a\"b",
+		"\"abc",
+		"abc\"",
+		"\"a\"b\"",
+		"a\001b",
+		"a\tb",
+		"a\177b",
+		"a\r\nb",
+		"\xc3\xa9",
+		"\"a b\"",
+		"\"a;b\"",
+		"1; Path=/admin",
+		"\"",
 		"v\r\nX-Injected: 1",
 	};
 	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
@@ -379,40 +471,43 @@ END_TEST
 
 START_TEST(test_cookie_refused_attributes)
 {
-	refuse_cookie("a", "1", &(struct rsp_cookie){ .has_max_age = true,
-	    .max_age = -1 });
-	refuse_cookie("a", "1", &(struct rsp_cookie){ .has_max_age = true,
-	    .max_age = -5 });
-	refuse_cookie("a", "1", &(struct rsp_cookie){ .has_max_age = true,
-	    .max_age = LLONG_MIN });
+	refuse_cookie("a", "1",
+	    &(struct rsp_cookie){ .has_max_age = true, .max_age = -1 });
+	refuse_cookie("a", "1",
+	    &(struct rsp_cookie){ .has_max_age = true, .max_age = -5 });
+	refuse_cookie("a", "1",
+	    &(struct rsp_cookie){ .has_max_age = true, .max_age = LLONG_MIN });
 	static const char *const samesite[] = { "strict", "Foo", "none", "lax",
-	    "Lax; Secure", "Nonee", "LAX", "Lax\r\n" };
+		"Lax; Secure", "Nonee", "LAX", "Lax\r\n" };
 	for (size_t i = 0; i < sizeof samesite / sizeof samesite[0]; i++)
-		refuse_cookie("a", "1", &(struct rsp_cookie){
-		    .samesite = samesite[i], .secure = true });
+		refuse_cookie("a", "1",
+		    &(struct rsp_cookie){
+		        .samesite = samesite[i], .secure = true });
 	/* SameSite=None without Secure */
 	refuse_cookie("a", "1", &(struct rsp_cookie){ .samesite = "None" });
 	/* prefixes */
 	refuse_cookie("__Secure-id", "1", NULL);
 	refuse_cookie("__secure-id", "1", NULL);
-	refuse_cookie("__SECURE-id", "1", &(struct rsp_cookie){ .httponly = true });
+	refuse_cookie("__SECURE-id", "1",
+	    &(struct rsp_cookie){ .httponly = true });
 	refuse_cookie("__Host-id", "1", NULL);
 	refuse_cookie("__host-id", "1", NULL);
-	refuse_cookie("__Host-id", "1", &(struct rsp_cookie){ .secure = true,
-	    .domain = "example.com" });
-	refuse_cookie("__Host-id", "1", &(struct rsp_cookie){ .secure = true,
-	    .path = "/app" });
-	refuse_cookie("__Host-id", "1", &(struct rsp_cookie){ .secure = true,
-	    .path = "" });
-	refuse_cookie("__HOST-id", "1", &(struct rsp_cookie){ .secure = true,
-	    .domain = "example.com" });
+	refuse_cookie("__Host-id", "1",
+	    &(struct rsp_cookie){ .secure = true, .domain = "example.com" });
+	refuse_cookie("__Host-id", "1",
+	    &(struct rsp_cookie){ .secure = true, .path = "/app" });
+	refuse_cookie("__Host-id", "1",
+	    &(struct rsp_cookie){ .secure = true, .path = "" });
+	refuse_cookie("__HOST-id", "1",
+	    &(struct rsp_cookie){ .secure = true, .domain = "example.com" });
 	/* Partitioned without Secure */
 	refuse_cookie("a", "1", &(struct rsp_cookie){ .partitioned = true });
 	/* Path */
 	static const char *const paths[] = { "/a;b", "/a\r\n", "/a\r\nX: 1",
-	    "/a\x01", "/caf\xc3\xa9", "/a\x7f", "/a\tb", ";" };
+		"/a\x01", "/caf\xc3\xa9", "/a\x7f", "/a\tb", ";" };
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-		refuse_cookie("a", "1", &(struct rsp_cookie){ .path = paths[i] });
+		refuse_cookie("a", "1",
+		    &(struct rsp_cookie){ .path = paths[i] });
 	/* Domain */
 	char long_domain[301], long_label[80];
 	memset(long_domain, 'a', 300);
@@ -421,18 +516,18 @@ START_TEST(test_cookie_refused_attributes)
 	long_domain[300] = 0;
 	memset(long_label, 'a', 64);
 	strcpy(long_label + 64, ".com");
-	const char *domains[] = { "ex ample.com", "a..com",
-	    "ex;ample.org", long_domain, long_label, "exa\xc3\xa9mple.org",
-	    "a_b.com", "example.org\r\n", "example.org;", ".", "..a.com",
-	    "a.com/x" };
+	const char *domains[] = { "ex ample.com", "a..com", "ex;ample.org",
+		long_domain, long_label, "exa\xc3\xa9mple.org", "a_b.com",
+		"example.org\r\n", "example.org;", ".", "..a.com", "a.com/x" };
 	for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++)
-		refuse_cookie("a", "1", &(struct rsp_cookie){ .domain = domains[i] });
+		refuse_cookie("a", "1",
+		    &(struct rsp_cookie){ .domain = domains[i] });
 	/* Comment */
 	static const char *const comments[] = { "a;b", "a\001b", "a\r\nb",
-	    "a\x7f", "\n" };
+		"a\x7f", "\n" };
 	for (size_t i = 0; i < sizeof comments / sizeof comments[0]; i++)
-		refuse_cookie("a", "1", &(struct rsp_cookie){
-		    .comment = comments[i] });
+		refuse_cookie("a", "1",
+		    &(struct rsp_cookie){ .comment = comments[i] });
 }
 END_TEST
 
@@ -440,9 +535,10 @@ END_TEST
 START_TEST(test_cookie_refused_domain_hyphen)
 {
 	static const char *const domains[] = { "-a.com", "a-.com", "a.-b.com",
-	    "example.org-" };
+		"example.org-" };
 	for (size_t i = 0; i < sizeof domains / sizeof domains[0]; i++)
-		refuse_cookie("a", "1", &(struct rsp_cookie){ .domain = domains[i] });
+		refuse_cookie("a", "1",
+		    &(struct rsp_cookie){ .domain = domains[i] });
 }
 END_TEST
 
@@ -466,8 +562,8 @@ START_TEST(test_cookie_size_limits)
 	memset(attr + 1, 'p', 1023);
 	attr[1024] = 0;
 	t = tu_new(RSP_CGI);
-	ck_ok(rsp_set_cookie(t->res, "n", "1", &(struct rsp_cookie){
-	    .path = attr }));
+	ck_ok(rsp_set_cookie(t->res, "n", "1",
+	    &(struct rsp_cookie){ .path = attr }));
 	tu_free(t);
 	attr[1024] = 'p';
 	attr[1025] = 0;
@@ -490,11 +586,14 @@ START_TEST(test_cookie_delete)
 
 	/* a NULL value overrides the caller's Max-Age and Expires */
 	t = tu_new(RSP_CGI);
-	ck_ok(rsp_set_cookie(t->res, "name", NULL, &(struct rsp_cookie){
-	    .has_max_age = true, .max_age = 100, .has_expires = true,
-	    .expires = T_1994, .domain = "example.org" }));
-	check_deleted(only_cookie(t), "name=; Domain=example.org; Expires=",
-	    "; Max-Age=0; Path=/");
+	ck_ok(rsp_set_cookie(t->res, "name", NULL,
+	    &(struct rsp_cookie){ .has_max_age = true,
+	        .max_age = 100,
+	        .has_expires = true,
+	        .expires = T_1994,
+	        .domain = "example.org" }));
+	check_deleted(only_cookie(t),
+	    "name=; Domain=example.org; Expires=", "; Max-Age=0; Path=/");
 	tu_free(t);
 
 	t = tu_new(RSP_CGI);
@@ -504,8 +603,8 @@ START_TEST(test_cookie_delete)
 
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_delete_cookie(t->res, "n", "/x", "example.org"));
-	check_deleted(only_cookie(t), "n=; Domain=example.org; Expires=",
-	    "; Max-Age=0; Path=/x");
+	check_deleted(only_cookie(t),
+	    "n=; Domain=example.org; Expires=", "; Max-Age=0; Path=/x");
 	tu_free(t);
 
 	t = tu_new(RSP_CGI);
@@ -513,7 +612,8 @@ START_TEST(test_cookie_delete)
 	check_deleted(only_cookie(t), "n=; Expires=", "; Max-Age=0; Path=/");
 	/* refusals through delete too */
 	ck_refused(t, rsp_delete_cookie(t->res, "a b", NULL, NULL), RSP_EINVAL);
-	ck_refused(t, rsp_delete_cookie(t->res, "Path", NULL, NULL), RSP_EINVAL);
+	ck_refused(t, rsp_delete_cookie(t->res, "Path", NULL, NULL),
+	    RSP_EINVAL);
 	ck_refused(t, rsp_delete_cookie(t->res, "n", "/a;b", NULL), RSP_EINVAL);
 	ck_refused(t, rsp_delete_cookie(t->res, "n", NULL, "ex ample.com"),
 	    RSP_EINVAL);
@@ -522,18 +622,19 @@ START_TEST(test_cookie_delete)
 	/* prefixed names: the deletion carries what the prefix demands */
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_delete_cookie(t->res, "__Secure-id", NULL, "example.org"));
-	check_deleted(only_cookie(t), "__Secure-id=; Domain=example.org; Expires=",
+	check_deleted(only_cookie(t),
+	    "__Secure-id=; Domain=example.org; Expires=",
 	    "; Max-Age=0; Path=/; Secure");
 	tu_free(t);
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_delete_cookie(t->res, "__Host-id", NULL, NULL));
-	check_deleted(only_cookie(t), "__Host-id=; Expires=",
-	    "; Max-Age=0; Path=/; Secure");
+	check_deleted(only_cookie(t),
+	    "__Host-id=; Expires=", "; Max-Age=0; Path=/; Secure");
 	ck_refused_why(t, rsp_delete_cookie(t->res, "__Host-id", "/x", NULL),
 	    RSP_EINVAL, "a __Host- cookie needs Secure, Path=/ and no Domain");
-	ck_refused_why(t, rsp_delete_cookie(t->res, "__Host-id", NULL,
-	    "example.org"), RSP_EINVAL,
-	    "a __Host- cookie needs Secure, Path=/ and no Domain");
+	ck_refused_why(t,
+	    rsp_delete_cookie(t->res, "__Host-id", NULL, "example.org"),
+	    RSP_EINVAL, "a __Host- cookie needs Secure, Path=/ and no Domain");
 	tu_free(t);
 }
 END_TEST
@@ -542,18 +643,24 @@ END_TEST
 START_TEST(test_cookie_reasons)
 {
 	struct tu *t = tu_new(RSP_CGI);
-	ck_refused_why(t, rsp_set_cookie(t->res, "a", "1", &(struct rsp_cookie){
-	    .samesite = "strict" }), RSP_EINVAL, "SameSite must be Strict, Lax or None");
-	ck_refused_why(t, rsp_set_cookie(t->res, "a", "1", &(struct rsp_cookie){
-	    .samesite = "None" }), RSP_EINVAL, "SameSite=None needs Secure");
-	ck_refused_why(t, rsp_set_cookie(t->res, "a", "1", &(struct rsp_cookie){
-	    .partitioned = true }), RSP_EINVAL, "Partitioned needs Secure");
+	ck_refused_why(t,
+	    rsp_set_cookie(t->res, "a", "1",
+	        &(struct rsp_cookie){ .samesite = "strict" }),
+	    RSP_EINVAL, "SameSite must be Strict, Lax or None");
+	ck_refused_why(t,
+	    rsp_set_cookie(t->res, "a", "1",
+	        &(struct rsp_cookie){ .samesite = "None" }),
+	    RSP_EINVAL, "SameSite=None needs Secure");
+	ck_refused_why(t,
+	    rsp_set_cookie(t->res, "a", "1",
+	        &(struct rsp_cookie){ .partitioned = true }),
+	    RSP_EINVAL, "Partitioned needs Secure");
 	ck_refused_why(t, rsp_set_cookie(t->res, "__Secure-a", "1", NULL),
 	    RSP_EINVAL, "a __Secure- cookie needs Secure");
 	ck_refused_why(t, rsp_set_cookie(t->res, "a", "x y", NULL), RSP_EINVAL,
 	    "cookie value holds a byte outside RFC 6265 cookie-octet");
-	ck_refused_why(t, rsp_set_cookie(t->res, "expires", "1", NULL), RSP_EINVAL,
-	    "cookie name is not a token, or is an attribute name");
+	ck_refused_why(t, rsp_set_cookie(t->res, "expires", "1", NULL),
+	    RSP_EINVAL, "cookie name is not a token, or is an attribute name");
 	tu_free(t);
 }
 END_TEST
@@ -564,19 +671,22 @@ START_TEST(test_cookie_output_flavours)
 	enum rsp_flavour f = (enum rsp_flavour)_i;
 	struct tu *t = tu_new(f);
 	ck_ok(rsp_set_cookie(t->res, "a", "1", NULL));
-	ck_ok(rsp_set_cookie(t->res, "a", "2", &(struct rsp_cookie){
-	    .path = "/x" }));
+	ck_ok(rsp_set_cookie(t->res, "a", "2",
+	    &(struct rsp_cookie){ .path = "/x" }));
 	ck_ok(rsp_set_content(t->res, "ok", 2));
 	ck_ok(rsp_finish(t->res));
 	if (f == RSP_CGI)
-		ck_out(t, "Status: 200 OK\r\nSet-Cookie: a=1; Path=/\r\n"
+		ck_out(t,
+		    "Status: 200 OK\r\nSet-Cookie: a=1; Path=/\r\n"
 		    "Set-Cookie: a=2; Path=/x\r\nContent-Length: 2\r\n\r\nok");
 	else if (f == RSP_NPH)
-		ck_out(t, "HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\n"
+		ck_out(t,
+		    "HTTP/1.1 200 OK\r\nSet-Cookie: a=1; Path=/\r\n"
 		    "Set-Cookie: a=2; Path=/x\r\n" NPH_REQ
 		    "Content-Length: 2\r\n\r\nok");
 	else
-		ck_out(t, "Status: 200 OK\r\nset-cookie: a=1; Path=/\r\n"
+		ck_out(t,
+		    "Status: 200 OK\r\nset-cookie: a=1; Path=/\r\n"
 		    "set-cookie: a=2; Path=/x\r\ncontent-length: 2\r\n\r\nok");
 	tu_free(t);
 }
@@ -590,12 +700,12 @@ START_TEST(test_unset_cookie)
 	rsp_headers *h = t->res->headers;
 	ck_ok(rsp_set_cookie(t->res, "a", "1", NULL));
 	ck_ok(rsp_headers_set(h, "X-A", "x"));
-	ck_ok(rsp_set_cookie(t->res, "b", "2", &(struct rsp_cookie){
-	    .has_expires = true, .expires = T_1994 }));
+	ck_ok(rsp_set_cookie(t->res, "b", "2",
+	    &(struct rsp_cookie){ .has_expires = true, .expires = T_1994 }));
 	ck_ok(rsp_headers_set(h, "X-B", "y"));
 	ck_ok(rsp_set_cookie(t->res, "ab", "3", NULL));
-	ck_ok(rsp_set_cookie(t->res, "a", "4", &(struct rsp_cookie){
-	    .path = "/x" }));
+	ck_ok(rsp_set_cookie(t->res, "a", "4",
+	    &(struct rsp_cookie){ .path = "/x" }));
 	ck_ok(rsp_delete_cookie(t->res, "c", NULL, NULL));
 	ck_ok(rsp_headers_append(h, "Set-Cookie", "A=5"));
 
@@ -641,7 +751,8 @@ START_TEST(test_unset_cookie)
 	ck_refused(t, rsp_unset_cookie(t->res, ""), RSP_EINVAL);
 	ck_refused(t, rsp_unset_cookie(t->res, "k=1"), RSP_EINVAL);
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 200 OK\r\nX-A: x\r\nX-B: y\r\n"
+	ck_out(t,
+	    "Status: 200 OK\r\nX-A: x\r\nX-B: y\r\n"
 	    "Set-Cookie: k=1; Path=/\r\n\r\n");
 	tu_free(t);
 }
@@ -666,7 +777,8 @@ int main(void)
 	tcase_add_test(tc, test_cookie_size_limits);
 	tcase_add_test(tc, test_cookie_delete);
 	tcase_add_test(tc, test_cookie_reasons);
-	tcase_add_loop_test(tc, test_cookie_output_flavours, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_cookie_output_flavours, RSP_CGI,
+	    RSP_H2 + 1);
 	tcase_add_test(tc, test_unset_cookie);
 	suite_add_tcase(s, tc);
 

@@ -9,7 +9,8 @@
 
 /* ---- record building, as a web server does it ---------------------------- */
 
-static size_t rec(unsigned char *out, int type, unsigned id, const void *c, size_t len)
+static size_t rec(unsigned char *out, int type, unsigned id, const void *c,
+    size_t len)
 {
 	rsp__fcgi_hdr_write(out, type, id, len);
 	memcpy(out + 8, c, len);
@@ -40,7 +41,8 @@ static size_t begin(unsigned char *out, unsigned id, bool keep)
 }
 
 /* A request: BEGIN, one PARAMS record, the empty one, a body, its end. */
-static size_t request(unsigned char *out, unsigned id, bool keep, const char *body)
+static size_t request(unsigned char *out, unsigned id, bool keep,
+    const char *body)
 {
 	unsigned char p[256];
 	size_t n = begin(out, id, keep), pl = 0;
@@ -62,7 +64,9 @@ START_TEST(test_header_bytes)
 	struct rsp__fcgi_hdr r;
 	rsp__fcgi_hdr_write(h, RSP__FCGI_STDOUT, 0x1234, 0xfff8);
 	ck_assert_mem_eq(h, "\x01\x06\x12\x34\xff\xf8\x00\x00", 8);
-	rsp__fcgi_hdr_read((const unsigned char *)"\x01\x05\x00\x01\x01\x00\x07\x00", &r);
+	rsp__fcgi_hdr_read((const unsigned char
+	                           *)"\x01\x05\x00\x01\x01\x00\x07\x00",
+	    &r);
 	ck_assert_uint_eq(r.version, 1);
 	ck_assert_uint_eq(r.type, RSP__FCGI_STDIN);
 	ck_assert_uint_eq(r.id, 1);
@@ -74,10 +78,16 @@ END_TEST
 START_TEST(test_end_and_unknown_bytes)
 {
 	unsigned char out[16];
-	ck_assert_uint_eq(rsp__fcgi_end_request(out, 7, 0x01020304, RSP__FCGI_CANT_MPX_CONN), 16);
-	ck_assert_mem_eq(out, "\x01\x03\x00\x07\x00\x08\x00\x00\x01\x02\x03\x04\x01\x00\x00\x00", 16);
+	ck_assert_uint_eq(rsp__fcgi_end_request(out, 7, 0x01020304,
+	                      RSP__FCGI_CANT_MPX_CONN),
+	    16);
+	ck_assert_mem_eq(out,
+	    "\x01\x03\x00\x07\x00\x08\x00\x00\x01\x02\x03\x04\x01\x00\x00\x00",
+	    16);
 	ck_assert_uint_eq(rsp__fcgi_unknown_type(out, 42), 16);
-	ck_assert_mem_eq(out, "\x01\x0b\x00\x00\x00\x08\x00\x00\x2a\x00\x00\x00\x00\x00\x00\x00", 16);
+	ck_assert_mem_eq(out,
+	    "\x01\x0b\x00\x00\x00\x08\x00\x00\x2a\x00\x00\x00\x00\x00\x00\x00",
+	    16);
 }
 END_TEST
 
@@ -88,12 +98,20 @@ START_TEST(test_get_values_result)
 	n += pair(q + n, "FCGI_MPXS_CONNS", "");
 	n += pair(q + n, "FCGI_UNHEARD_OF", "");
 	n += pair(q + n, "FCGI_MAX_CONNS", "");
-	size_t len = rsp__fcgi_get_values_result(q, n, out, sizeof(out), 12, 34);
+	size_t len =
+	    rsp__fcgi_get_values_result(q, n, out, sizeof(out), 12, 34);
 	/* 18 + 18 content bytes, padded to 40; unknown names left out */
 	ck_assert_uint_eq(len, 8 + 40);
 	ck_assert_mem_eq(out, "\x01\x0a\x00\x00\x00\x24\x04\x00", 8);
-	ck_assert_mem_eq(out + 8, "\x0f\x01" "FCGI_MPXS_CONNS" "0" "\x0e\x02" "FCGI_MAX_CONNS" "12"
-	    "\0\0\0\0", 40);
+	ck_assert_mem_eq(out + 8,
+	    "\x0f\x01"
+	    "FCGI_MPXS_CONNS"
+	    "0"
+	    "\x0e\x02"
+	    "FCGI_MAX_CONNS"
+	    "12"
+	    "\0\0\0\0",
+	    40);
 }
 END_TEST
 
@@ -116,11 +134,13 @@ START_TEST(test_params_decode_in_place)
 	big[sizeof(big) - 1] = '\0';
 	n += pair(buf + n, "A", "1");
 	n += pair(buf + n, "EMPTY", "");
-	n += pair(buf + n, "BIG", big);           /* a 4-byte length */
-	n += pair(buf + n, "BAD=NAME", "x");      /* left out */
-	n += pair(buf + n, "", "no name");        /* left out */
+	n += pair(buf + n, "BIG", big);      /* a 4-byte length */
+	n += pair(buf + n, "BAD=NAME", "x"); /* left out */
+	n += pair(buf + n, "", "no name");   /* left out */
 	n += pair(buf + n, "Z", "2");
-	ck_assert_int_eq(rsp__fcgi_params_decode((char *)buf, n, &envp, &env_cap, &count), RSP_OK);
+	ck_assert_int_eq(rsp__fcgi_params_decode((char *)buf, n, &envp,
+	                     &env_cap, &count),
+	    RSP_OK);
 	ck_assert_uint_eq(count, 4);
 	ck_assert_str_eq(envp[0], "A=1");
 	ck_assert_str_eq(envp[1], "EMPTY=");
@@ -134,7 +154,9 @@ START_TEST(test_params_value_with_nul_left_out)
 {
 	unsigned char buf[64] = { 1, 3, 'N', 'a', 0, 'b', 1, 1, 'M', 'x' };
 	size_t count;
-	ck_assert_int_eq(rsp__fcgi_params_decode((char *)buf, 10, &envp, &env_cap, &count), RSP_OK);
+	ck_assert_int_eq(rsp__fcgi_params_decode((char *)buf, 10, &envp,
+	                     &env_cap, &count),
+	    RSP_OK);
 	ck_assert_uint_eq(count, 1);
 	ck_assert_str_eq(envp[0], "M=x");
 }
@@ -144,19 +166,20 @@ END_TEST
 START_TEST(test_params_malformed)
 {
 	static const unsigned char cases[][12] = {
-		{ 5 },                                          /* one length byte */
-		{ 10, 200, 'S', 'H', 'O', 'R', 'T' },           /* overlong */
+		{ 5 },                                /* one length byte */
+		{ 10, 200, 'S', 'H', 'O', 'R', 'T' }, /* overlong */
 		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 'A', 'B' },
 		{ 0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xfe, 'A', 'B' },
-		{ 0x80, 0x00, 0x00 },                           /* a 4-byte length cut */
+		{ 0x80, 0x00, 0x00 }, /* a 4-byte length cut */
 	};
 	static const size_t lens[] = { 1, 7, 10, 10, 3 };
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		char buf[12];
 		size_t count;
 		memcpy(buf, cases[i], lens[i]);
-		ck_assert_msg(rsp__fcgi_params_decode(buf, lens[i], &envp, &env_cap, &count) ==
-		    RSP_EBADREQ, "case %zu", i);
+		ck_assert_msg(rsp__fcgi_params_decode(buf, lens[i], &envp,
+		                  &env_cap, &count) == RSP_EBADREQ,
+		    "case %zu", i);
 	}
 }
 END_TEST
@@ -166,21 +189,27 @@ END_TEST
 START_TEST(test_params_page_boundary)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	unsigned char *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *map = mmap(NULL, (size_t)page * 2,
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ck_assert_ptr_ne(map, MAP_FAILED);
 	ck_assert_int_eq(mprotect(map + page, (size_t)page, PROT_NONE), 0);
 	static const unsigned char tails[][6] = {
-		{ 1, 1, 'A', 'b' }, { 1, 0x80, 0, 0 }, { 1 }, { 0x80, 0, 0, 1 }, { 2, 0, 'A', 'B' },
+		{ 1, 1, 'A', 'b' },
+		{ 1, 0x80, 0, 0 },
+		{ 1 },
+		{ 0x80, 0, 0, 1 },
+		{ 2, 0, 'A', 'B' },
 	};
 	static const size_t lens[] = { 4, 4, 1, 4, 4 };
-	static const int want[] = { RSP_OK, RSP_EBADREQ, RSP_EBADREQ, RSP_EBADREQ, RSP_OK };
+	static const int want[] = { RSP_OK, RSP_EBADREQ, RSP_EBADREQ,
+		RSP_EBADREQ, RSP_OK };
 	for (size_t i = 0; i < 5; i++) {
 		unsigned char *at = map + page - lens[i];
 		size_t count;
 		memcpy(at, tails[i], lens[i]);
-		ck_assert_int_eq(rsp__fcgi_params_decode((char *)at, lens[i], &envp,
-		    &env_cap, &count), want[i]);
+		ck_assert_int_eq(rsp__fcgi_params_decode((char *)at, lens[i],
+		                     &envp, &env_cap, &count),
+		    want[i]);
 	}
 	munmap(map, (size_t)page * 2);
 }
@@ -240,15 +269,19 @@ START_TEST(test_conn_request_and_one_end)
 	rsp_sink s = rsp__conn_sink(conn);
 	ck_assert_int_eq(s.write(s.ctx, "Status: 200 OK\r\n", 16), RSP_OK);
 	ck_assert_int_eq(rsp__conn_end(conn, "log\n", 4, "\r\nok", 4), RSP_OK);
-	ck_assert_int_eq(rsp__conn_end(conn, NULL, 0, NULL, 0), RSP_OK);  /* once */
+	ck_assert_int_eq(rsp__conn_end(conn, NULL, 0, NULL, 0),
+	    RSP_OK); /* once */
 	size_t n = take(got, sizeof(got));
-	static const unsigned char want[] =
-	    "\x01\x06\x00\x01\x00\x10\x00\x00" "Status: 200 OK\r\n"
-	    "\x01\x07\x00\x01\x00\x04\x00\x00" "log\n"
-	    "\x01\x07\x00\x01\x00\x00\x00\x00"
-	    "\x01\x06\x00\x01\x00\x04\x00\x00" "\r\nok"
-	    "\x01\x06\x00\x01\x00\x00\x00\x00"
-	    "\x01\x03\x00\x01\x00\x08\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00";
+	static const unsigned char want[] = "\x01\x06\x00\x01\x00\x10\x00\x00"
+	                                    "Status: 200 OK\r\n"
+	                                    "\x01\x07\x00\x01\x00\x04\x00\x00"
+	                                    "log\n"
+	                                    "\x01\x07\x00\x01\x00\x00\x00\x00"
+	                                    "\x01\x06\x00\x01\x00\x04\x00\x00"
+	                                    "\r\nok"
+	                                    "\x01\x06\x00\x01\x00\x00\x00\x00"
+	                                    "\x01\x03\x00\x01\x00\x08\x00\x00"
+	                                    "\x00\x00\x00\x00\x00\x00\x00\x00";
 	ck_assert_uint_eq(n, sizeof(want) - 1);
 	ck_assert_mem_eq(got, want, n);
 	ck_assert(rsp__conn_reusable(conn));
@@ -293,9 +326,12 @@ START_TEST(test_conn_management)
 	put(buf, n);
 	ck_assert_int_eq(rsp__conn_advance(conn, true), RSP__CONN_WAIT);
 	n = take(got, sizeof(got));
-	static const unsigned char want[] =
-	    "\x01\x0a\x00\x00\x00\x10\x00\x00" "\x0d\x01" "FCGI_MAX_REQS" "9"
-	    "\x01\x0b\x00\x00\x00\x08\x00\x00" "\x4d\x00\x00\x00\x00\x00\x00\x00";
+	static const unsigned char want[] = "\x01\x0a\x00\x00\x00\x10\x00\x00"
+	                                    "\x0d\x01"
+	                                    "FCGI_MAX_REQS"
+	                                    "9"
+	                                    "\x01\x0b\x00\x00\x00\x08\x00\x00"
+	                                    "\x4d\x00\x00\x00\x00\x00\x00\x00";
 	ck_assert_uint_eq(n, sizeof(want) - 1);
 	ck_assert_mem_eq(got, want, n);
 	ck_assert(!rsp__conn_begun(conn));
@@ -313,12 +349,13 @@ START_TEST(test_conn_abort_while_serving)
 	rsp_sink s = rsp__conn_sink(conn);
 	ck_assert_int_eq(s.write(s.ctx, "x", 1), RSP_EIO);
 	ck_assert(rsp__conn_aborted(conn));
-	ck_assert_int_eq(rsp__conn_read(conn, b, sizeof(b)), 0);   /* body had ended */
+	ck_assert_int_eq(rsp__conn_read(conn, b, sizeof(b)),
+	    0); /* body had ended */
 	ck_assert_int_eq(rsp__conn_end(conn, NULL, 0, "dropped", 7), RSP_OK);
 	n = take(got, sizeof(got));
-	static const unsigned char want[] =
-	    "\x01\x06\x00\x01\x00\x00\x00\x00"
-	    "\x01\x03\x00\x01\x00\x08\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00";
+	static const unsigned char want[] = "\x01\x06\x00\x01\x00\x00\x00\x00"
+	                                    "\x01\x03\x00\x01\x00\x08\x00\x00"
+	                                    "\x00\x00\x00\x00\x00\x00\x00\x00";
 	ck_assert_uint_eq(n, sizeof(want) - 1);
 	ck_assert_mem_eq(got, want, n);
 	ck_assert(rsp__conn_reusable(conn));
@@ -333,10 +370,11 @@ START_TEST(test_conn_second_begin_refused)
 	put(buf, begin(buf, 2, true));
 	ck_assert_int_eq(rsp__conn_end(conn, NULL, 0, NULL, 0), RSP_OK);
 	size_t n = take(got, sizeof(got));
-	static const unsigned char want[] =
-	    "\x01\x03\x00\x02\x00\x08\x00\x00" "\x00\x00\x00\x00\x01\x00\x00\x00"
-	    "\x01\x06\x00\x01\x00\x00\x00\x00"
-	    "\x01\x03\x00\x01\x00\x08\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00";
+	static const unsigned char want[] = "\x01\x03\x00\x02\x00\x08\x00\x00"
+	                                    "\x00\x00\x00\x00\x01\x00\x00\x00"
+	                                    "\x01\x06\x00\x01\x00\x00\x00\x00"
+	                                    "\x01\x03\x00\x01\x00\x08\x00\x00"
+	                                    "\x00\x00\x00\x00\x00\x00\x00\x00";
 	ck_assert_uint_eq(n, sizeof(want) - 1);
 	ck_assert_mem_eq(got, want, n);
 }
@@ -345,7 +383,11 @@ END_TEST
 START_TEST(test_conn_stream_without_begin)
 {
 	unsigned char buf[64];
-	put(buf, rec(buf, RSP__FCGI_PARAMS, 1, "\x01\x01" "AB", 4));
+	put(buf,
+	    rec(buf, RSP__FCGI_PARAMS, 1,
+	        "\x01\x01"
+	        "AB",
+	        4));
 	ck_assert_int_eq(rsp__conn_advance(conn, true), RSP__CONN_CLOSE);
 }
 END_TEST
@@ -354,7 +396,10 @@ START_TEST(test_conn_absurd_pair_closes_at_once)
 {
 	unsigned char buf[64];
 	size_t n = begin(buf, 1, false);
-	n += rec(buf + n, RSP__FCGI_PARAMS, 1, "\xff\xff\xff\xff\xff\xff\xff\xff" "AB", 10);
+	n += rec(buf + n, RSP__FCGI_PARAMS, 1,
+	    "\xff\xff\xff\xff\xff\xff\xff\xff"
+	    "AB",
+	    10);
 	put(buf, n);
 	ck_assert_int_eq(rsp__conn_advance(conn, true), RSP__CONN_CLOSE);
 }
@@ -383,11 +428,13 @@ START_TEST(test_conn_body_stall_times_out)
 	unsigned char buf[512];
 	char b[16];
 	size_t n = request(buf, 1, false, "abc");
-	put(buf, n - 8);        /* the body's end never comes */
+	put(buf, n - 8); /* the body's end never comes */
 	ck_assert_int_eq(rsp__conn_advance(conn, true), RSP__CONN_READY);
 	ck_assert_int_eq(rsp__conn_read(conn, b, sizeof(b)), 3);
-	ck_assert_int_eq(rsp__conn_read(conn, b, sizeof(b)), -1);   /* after 300 ms */
-	ck_assert_str_eq(rsp__conn_why(conn), "the web server sent nothing for RSP_READ_TIMEOUT");
+	ck_assert_int_eq(rsp__conn_read(conn, b, sizeof(b)),
+	    -1); /* after 300 ms */
+	ck_assert_str_eq(rsp__conn_why(conn),
+	    "the web server sent nothing for RSP_READ_TIMEOUT");
 	/* the answer can still go out */
 	ck_assert_int_eq(rsp__conn_end(conn, NULL, 0, "late", 4), RSP_OK);
 }
@@ -422,12 +469,13 @@ START_TEST(test_conn_large_output_records)
 	pid_t pid = fork();
 	if (pid == 0) {
 		int rc = rsp__conn_end(conn, NULL, 0, data, big);
-		free(data);     /* valgrind follows the child: nothing left over */
+		free(data); /* valgrind follows the child: nothing left over */
 		free(got);
 		rsp__conn_free(conn);
 		_exit(rc == RSP_OK ? 0 : 1);
 	}
-	rsp__conn_close(conn);  /* the child's copy is the writer; EOF when it exits */
+	rsp__conn_close(
+	    conn); /* the child's copy is the writer; EOF when it exits */
 	size_t n = 0;
 	ssize_t r;
 	while ((r = read(peer, got + n, big + 4096 - n)) > 0)

@@ -10,7 +10,10 @@
 /* ---- every openat of the process, recorded (interposes libc's) ---------- */
 
 #define MAX_OPENS 256
-static struct { char path[256]; int flags; } opens[MAX_OPENS];
+static struct {
+	char path[256];
+	int flags;
+} opens[MAX_OPENS];
 static int nopens;
 /* test_serve_swapped: after the first look at swap.txt, put a link there. */
 static bool swap_armed;
@@ -55,178 +58,282 @@ static int opened_for_io(const char *leaf)
 
 /* ---- the table ------------------------------------------------------------- */
 
-#define LM_T   ((time_t)784111777)
-#define D0     "Sun, 06 Nov 1994 08:49:37 GMT"
-#define D850   "Sunday, 06-Nov-94 08:49:37 GMT"
-#define DASC   "Sun Nov  6 08:49:37 1994"
-#define DOLD   "Sat, 05 Nov 1994 08:49:37 GMT"
-#define DNEW   "Mon, 07 Nov 1994 08:49:37 GMT"
-#define DFUT   "Fri, 01 Jan 2100 00:00:00 GMT"
-#define ABC    "abcdefghijklmnopqrstuvwxyz"
+#define LM_T ((time_t)784111777)
+#define D0 "Sun, 06 Nov 1994 08:49:37 GMT"
+#define D850 "Sunday, 06-Nov-94 08:49:37 GMT"
+#define DASC "Sun Nov  6 08:49:37 1994"
+#define DOLD "Sat, 05 Nov 1994 08:49:37 GMT"
+#define DNEW "Mon, 07 Nov 1994 08:49:37 GMT"
+#define DFUT "Fri, 01 Jan 2100 00:00:00 GMT"
+#define ABC "abcdefghijklmnopqrstuvwxyz"
 
-#define CT   "Content-Type: text/plain\r\n"
-#define ET   "ETag: \"v1\"\r\n"
-#define LMH  "Last-Modified: " D0 "\r\n"
-#define AR   "Accept-Ranges: bytes\r\n"
-#define CL   "Content-Length: %L\r\n"
+#define CT "Content-Type: text/plain\r\n"
+#define ET "ETag: \"v1\"\r\n"
+#define LMH "Last-Modified: " D0 "\r\n"
+#define AR "Accept-Ranges: bytes\r\n"
+#define CL "Content-Length: %L\r\n"
 #define H200 "Status: 200 OK\r\n" CT ET LMH AR CL
 #define H200NR "Status: 200 OK\r\n" CT ET LMH CL
-#define H206(cr) "Status: 206 Partial Content\r\n" CT ET LMH AR \
+#define H206(cr)                                       \
+	"Status: 206 Partial Content\r\n" CT ET LMH AR \
 	"Content-Range: bytes " cr "\r\n" CL
-#define BND  "BBBBBBBBBBBBBBBBBBBB"
-#define H206M "Status: 206 Partial Content\r\n" \
-	"Content-Type: multipart/byteranges; boundary=" BND "\r\n" ET LMH AR CL
-#define PART(cr, data) "\r\n--" BND "\r\n" CT "Content-Range: bytes " cr \
-	"\r\n\r\n" data
+#define BND "BBBBBBBBBBBBBBBBBBBB"
+#define H206M                                               \
+	"Status: 206 Partial Content\r\n"                   \
+	"Content-Type: multipart/byteranges; boundary=" BND \
+	"\r\n" ET LMH AR CL
+#define PART(cr, data) \
+	"\r\n--" BND "\r\n" CT "Content-Range: bytes " cr "\r\n\r\n" data
 #define MEND "\r\n--" BND "--\r\n"
 #define H304 "Status: 304 Not Modified\r\n" ET LMH
-#define H412 "Status: 412 Precondition Failed\r\n" \
+#define H412                                  \
+	"Status: 412 Precondition Failed\r\n" \
 	"Content-Type: application/json\r\n" CL
-#define E412 "{\"error\": {\"code\": 412, \"message\": \"Precondition Failed\"}}"
-#define H416(n) "Status: 416 Requested Range Not Satisfiable\r\n" \
-	"Content-Type: application/json\r\n" CL "Content-Range: bytes */" n "\r\n"
-#define E416 "{\"error\": {\"code\": 416, \"message\": \"Range Not Satisfiable\"}}"
+#define E412 \
+	"{\"error\": {\"code\": 412, \"message\": \"Precondition Failed\"}}"
+#define H416(n)                                                             \
+	"Status: 416 Requested Range Not Satisfiable\r\n"                   \
+	"Content-Type: application/json\r\n" CL "Content-Range: bytes */" n \
+	"\r\n"
+#define E416 \
+	"{\"error\": {\"code\": 416, \"message\": \"Range Not Satisfiable\"}}"
 
 struct fcase {
 	const char *name, *method, *content;
 	const char *if_match, *ius, *inm, *ims, *range, *if_range;
 	int status;
-	const char *head;   /* status line and fields; %L: the body's length */
-	const char *body;   /* what GET sends (HEAD: the same length, no bytes) */
+	const char *head; /* status line and fields; %L: the body's length */
+	const char *body; /* what GET sends (HEAD: the same length, no bytes) */
 };
 
-#define G(name, ...) { name, "GET", NULL, __VA_ARGS__ }
+#define G(name, ...)                           \
+	{                                      \
+		name, "GET", NULL, __VA_ARGS__ \
+	}
 static const struct fcase cases[] = {
 	/* name, method, content, If-Match, If-Unmodified-Since, If-None-Match,
 	 * If-Modified-Since, Range, If-Range, status, head, body */
 	G("plain", NULL, NULL, NULL, NULL, NULL, NULL, 200, H200, ABC),
-	{ "head", "HEAD", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 200, H200, ABC },
+	{ "head", "HEAD", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 200, H200,
+	    ABC },
 	G("im match", "\"v1\"", NULL, NULL, NULL, NULL, NULL, 200, H200, ABC),
-	G("im weak never strong", "W/\"v1\"", NULL, NULL, NULL, NULL, NULL, 412, H412, E412),
+	G("im weak never strong", "W/\"v1\"", NULL, NULL, NULL, NULL, NULL, 412,
+	    H412, E412),
 	G("im other", "\"v2\"", NULL, NULL, NULL, NULL, NULL, 412, H412, E412),
 	G("im star", "*", NULL, NULL, NULL, NULL, NULL, 200, H200, ABC),
-	G("im list", "\"v2\", \"v1\"", NULL, NULL, NULL, NULL, NULL, 200, H200, ABC),
-	G("im list empty elements", "\"v2\",, \"v1\" ,", NULL, NULL, NULL, NULL, NULL, 200, H200, ABC),
+	G("im list", "\"v2\", \"v1\"", NULL, NULL, NULL, NULL, NULL, 200, H200,
+	    ABC),
+	G("im list empty elements", "\"v2\",, \"v1\" ,", NULL, NULL, NULL, NULL,
+	    NULL, 200, H200, ABC),
 	G("im unquoted", "v1", NULL, NULL, NULL, NULL, NULL, 412, H412, E412),
-	G("im prefix only", "\"v", NULL, NULL, NULL, NULL, NULL, 412, H412, E412),
+	G("im prefix only", "\"v", NULL, NULL, NULL, NULL, NULL, 412, H412,
+	    E412),
 	G("ius equal", NULL, D0, NULL, NULL, NULL, NULL, 200, H200, ABC),
 	G("ius older", NULL, DOLD, NULL, NULL, NULL, NULL, 412, H412, E412),
 	G("ius newer", NULL, DNEW, NULL, NULL, NULL, NULL, 200, H200, ABC),
 	G("ius rfc850", NULL, D850, NULL, NULL, NULL, NULL, 200, H200, ABC),
 	G("ius asctime", NULL, DASC, NULL, NULL, NULL, NULL, 200, H200, ABC),
-	G("ius rfc850 older", NULL, "Saturday, 05-Nov-94 08:49:37 GMT", NULL, NULL, NULL, NULL, 412, H412, E412),
-	G("ius asctime older", NULL, "Sat Nov  5 08:49:37 1994", NULL, NULL, NULL, NULL, 412, H412, E412),
-	G("ius invalid ignored", NULL, "yesterday", NULL, NULL, NULL, NULL, 200, H200, ABC),
-	G("im beats ius", "\"v1\"", DOLD, NULL, NULL, NULL, NULL, 200, H200, ABC),
-	G("im fails, ius fine", "\"v2\"", DNEW, NULL, NULL, NULL, NULL, 412, H412, E412),
+	G("ius rfc850 older", NULL, "Saturday, 05-Nov-94 08:49:37 GMT", NULL,
+	    NULL, NULL, NULL, 412, H412, E412),
+	G("ius asctime older", NULL, "Sat Nov  5 08:49:37 1994", NULL, NULL,
+	    NULL, NULL, 412, H412, E412),
+	G("ius invalid ignored", NULL, "yesterday", NULL, NULL, NULL, NULL, 200,
+	    H200, ABC),
+	G("im beats ius", "\"v1\"", DOLD, NULL, NULL, NULL, NULL, 200, H200,
+	    ABC),
+	G("im fails, ius fine", "\"v2\"", DNEW, NULL, NULL, NULL, NULL, 412,
+	    H412, E412),
 	G("inm match", NULL, NULL, "\"v1\"", NULL, NULL, NULL, 304, H304, ""),
-	G("inm weak match", NULL, NULL, "W/\"v1\"", NULL, NULL, NULL, 304, H304, ""),
+	G("inm weak match", NULL, NULL, "W/\"v1\"", NULL, NULL, NULL, 304, H304,
+	    ""),
 	G("inm other", NULL, NULL, "\"v2\"", NULL, NULL, NULL, 200, H200, ABC),
 	G("inm star", NULL, NULL, "*", NULL, NULL, NULL, 304, H304, ""),
-	G("inm list", NULL, NULL, "\"v2\", W/\"v1\"", NULL, NULL, NULL, 304, H304, ""),
-	{ "inm post", "POST", NULL, NULL, NULL, "\"v1\"", NULL, NULL, NULL, 412, H412, E412 },
-	{ "inm head", "HEAD", NULL, NULL, NULL, "\"v1\"", NULL, NULL, NULL, 304, H304, "" },
-	{ "inm other post", "POST", NULL, NULL, NULL, "\"v2\"", NULL, NULL, NULL, 200, H200, ABC },
-	{ "inm star put", "PUT", NULL, NULL, NULL, "*", NULL, NULL, NULL, 412, H412, E412 },
+	G("inm list", NULL, NULL, "\"v2\", W/\"v1\"", NULL, NULL, NULL, 304,
+	    H304, ""),
+	{ "inm post", "POST", NULL, NULL, NULL, "\"v1\"", NULL, NULL, NULL, 412,
+	    H412, E412 },
+	{ "inm head", "HEAD", NULL, NULL, NULL, "\"v1\"", NULL, NULL, NULL, 304,
+	    H304, "" },
+	{ "inm other post", "POST", NULL, NULL, NULL, "\"v2\"", NULL, NULL,
+	    NULL, 200, H200, ABC },
+	{ "inm star put", "PUT", NULL, NULL, NULL, "*", NULL, NULL, NULL, 412,
+	    H412, E412 },
 	G("inm malformed", NULL, NULL, "v1", NULL, NULL, NULL, 200, H200, ABC),
 	G("ims equal", NULL, NULL, NULL, D0, NULL, NULL, 304, H304, ""),
 	G("ims rfc850", NULL, NULL, NULL, D850, NULL, NULL, 304, H304, ""),
 	G("ims asctime", NULL, NULL, NULL, DASC, NULL, NULL, 304, H304, ""),
 	G("ims newer", NULL, NULL, NULL, DNEW, NULL, NULL, 304, H304, ""),
 	G("ims older", NULL, NULL, NULL, DOLD, NULL, NULL, 200, H200, ABC),
-	G("ims future ignored", NULL, NULL, NULL, DFUT, NULL, NULL, 200, H200, ABC),
-	G("ims invalid", NULL, NULL, NULL, "Sun, 06 Nov 1994", NULL, NULL, 200, H200, ABC),
-	G("ims lower-case day", NULL, NULL, NULL, "sun, 06 Nov 1994 08:49:37 GMT", NULL, NULL, 200, H200, ABC),
-	G("ims bad day of month", NULL, NULL, NULL, "Sun, 31 Nov 1994 08:49:37 GMT", NULL, NULL, 200, H200, ABC),
-	G("ims with OWS", NULL, NULL, NULL, " " D0 " ", NULL, NULL, 304, H304, ""),
-	{ "ims post", "POST", NULL, NULL, NULL, NULL, D0, NULL, NULL, 200, H200, ABC },
-	{ "ims head", "HEAD", NULL, NULL, NULL, NULL, D0, NULL, NULL, 304, H304, "" },
-	G("inm beats ims", NULL, NULL, "\"v2\"", D0, NULL, NULL, 200, H200, ABC),
-	G("inm match, ims older", NULL, NULL, "\"v1\"", DOLD, NULL, NULL, 304, H304, ""),
-	G("im before inm", "\"v2\"", NULL, "\"v1\"", NULL, NULL, NULL, 412, H412, E412),
+	G("ims future ignored", NULL, NULL, NULL, DFUT, NULL, NULL, 200, H200,
+	    ABC),
+	G("ims invalid", NULL, NULL, NULL, "Sun, 06 Nov 1994", NULL, NULL, 200,
+	    H200, ABC),
+	G("ims lower-case day", NULL, NULL, NULL,
+	    "sun, 06 Nov 1994 08:49:37 GMT", NULL, NULL, 200, H200, ABC),
+	G("ims bad day of month", NULL, NULL, NULL,
+	    "Sun, 31 Nov 1994 08:49:37 GMT", NULL, NULL, 200, H200, ABC),
+	G("ims with OWS", NULL, NULL, NULL, " " D0 " ", NULL, NULL, 304, H304,
+	    ""),
+	{ "ims post", "POST", NULL, NULL, NULL, NULL, D0, NULL, NULL, 200, H200,
+	    ABC },
+	{ "ims head", "HEAD", NULL, NULL, NULL, NULL, D0, NULL, NULL, 304, H304,
+	    "" },
+	G("inm beats ims", NULL, NULL, "\"v2\"", D0, NULL, NULL, 200, H200,
+	    ABC),
+	G("inm match, ims older", NULL, NULL, "\"v1\"", DOLD, NULL, NULL, 304,
+	    H304, ""),
+	G("im before inm", "\"v2\"", NULL, "\"v1\"", NULL, NULL, NULL, 412,
+	    H412, E412),
 	G("ius before ims", NULL, DOLD, NULL, D0, NULL, NULL, 412, H412, E412),
-	G("im and inm match", "\"v1\"", NULL, "\"v1\"", NULL, NULL, NULL, 304, H304, ""),
-	{ "im star post", "POST", NULL, "*", NULL, NULL, NULL, NULL, NULL, 200, H200, ABC },
+	G("im and inm match", "\"v1\"", NULL, "\"v1\"", NULL, NULL, NULL, 304,
+	    H304, ""),
+	{ "im star post", "POST", NULL, "*", NULL, NULL, NULL, NULL, NULL, 200,
+	    H200, ABC },
 	/* ranges */
-	G("range first byte", NULL, NULL, NULL, NULL, "bytes=0-0", NULL, 206, H206("0-0/26"), "a"),
-	G("range 0-4", NULL, NULL, NULL, NULL, "bytes=0-4", NULL, 206, H206("0-4/26"), "abcde"),
-	G("range last byte", NULL, NULL, NULL, NULL, "bytes=25-25", NULL, 206, H206("25-25/26"), "z"),
-	G("range open at eof", NULL, NULL, NULL, NULL, "bytes=25-", NULL, 206, H206("25-25/26"), "z"),
-	G("range open", NULL, NULL, NULL, NULL, "bytes=20-", NULL, 206, H206("20-25/26"), "uvwxyz"),
-	G("suffix 1", NULL, NULL, NULL, NULL, "bytes=-1", NULL, 206, H206("25-25/26"), "z"),
-	G("suffix 5", NULL, NULL, NULL, NULL, "bytes=-5", NULL, 206, H206("21-25/26"), "vwxyz"),
-	G("suffix whole", NULL, NULL, NULL, NULL, "bytes=-26", NULL, 206, H206("0-25/26"), ABC),
-	G("suffix larger", NULL, NULL, NULL, NULL, "bytes=-100", NULL, 206, H206("0-25/26"), ABC),
-	G("last past eof", NULL, NULL, NULL, NULL, "bytes=0-100", NULL, 206, H206("0-25/26"), ABC),
-	G("first at eof", NULL, NULL, NULL, NULL, "bytes=26-", NULL, 416, H416("26"), E416),
-	G("first at eof closed", NULL, NULL, NULL, NULL, "bytes=26-30", NULL, 416, H416("26"), E416),
-	G("past eof", NULL, NULL, NULL, NULL, "bytes=100-200", NULL, 416, H416("26"), E416),
-	G("suffix zero", NULL, NULL, NULL, NULL, "bytes=-0", NULL, 416, H416("26"), E416),
-	G("reversed ignored", NULL, NULL, NULL, NULL, "bytes=5-3", NULL, 200, H200, ABC),
-	G("garbage ignored", NULL, NULL, NULL, NULL, "bytes=abc", NULL, 200, H200, ABC),
-	G("no spec ignored", NULL, NULL, NULL, NULL, "bytes=", NULL, 200, H200, ABC),
-	G("only commas ignored", NULL, NULL, NULL, NULL, "bytes=,,", NULL, 200, H200, ABC),
-	G("other unit ignored", NULL, NULL, NULL, NULL, "items=0-1", NULL, 200, H200, ABC),
-	G("unit any case", NULL, NULL, NULL, NULL, "BYTES=0-1", NULL, 206, H206("0-1/26"), "ab"),
-	G("space before = ignored", NULL, NULL, NULL, NULL, "bytes =0-1", NULL, 200, H200, ABC),
-	G("trailing junk ignored", NULL, NULL, NULL, NULL, "bytes=0-1;x", NULL, 200, H200, ABC),
-	G("double dash ignored", NULL, NULL, NULL, NULL, "bytes=--1", NULL, 200, H200, ABC),
-	G("signed ignored", NULL, NULL, NULL, NULL, "bytes=+1-2", NULL, 200, H200, ABC),
-	G("trailing comma", NULL, NULL, NULL, NULL, "bytes=1-2,", NULL, 206, H206("1-2/26"), "bc"),
-	G("huge first", NULL, NULL, NULL, NULL, "bytes=18446744073709551616-", NULL, 416, H416("26"), E416),
-	G("huge last", NULL, NULL, NULL, NULL, "bytes=0-18446744073709551616", NULL, 206, H206("0-25/26"), ABC),
-	G("two ranges", NULL, NULL, NULL, NULL, "bytes=0-1,3-4", NULL, 206, H206M,
-	    PART("0-1/26", "ab") PART("3-4/26", "de") MEND),
-	G("two ranges ows", NULL, NULL, NULL, NULL, "bytes=0-1 , 3-4", NULL, 206, H206M,
-	    PART("0-1/26", "ab") PART("3-4/26", "de") MEND),
-	G("order kept", NULL, NULL, NULL, NULL, "bytes=3-4,0-1", NULL, 206, H206M,
-	    PART("3-4/26", "de") PART("0-1/26", "ab") MEND),
-	G("empty element", NULL, NULL, NULL, NULL, "bytes=0-1,,3-4", NULL, 206, H206M,
-	    PART("0-1/26", "ab") PART("3-4/26", "de") MEND),
-	G("adjacent kept apart", NULL, NULL, NULL, NULL, "bytes=0-1,2-3", NULL, 206, H206M,
-	    PART("0-1/26", "ab") PART("2-3/26", "cd") MEND),
-	G("suffix and first", NULL, NULL, NULL, NULL, "bytes=-3,0-1", NULL, 206, H206M,
-	    PART("23-25/26", "xyz") PART("0-1/26", "ab") MEND),
-	G("three ranges", NULL, NULL, NULL, NULL, "bytes=0-0,10-12,25-", NULL, 206, H206M,
-	    PART("0-0/26", "a") PART("10-12/26", "klm") PART("25-25/26", "z") MEND),
-	G("overlap refused", NULL, NULL, NULL, NULL, "bytes=0-5,3-8", NULL, 200, H200, ABC),
-	G("touching overlap refused", NULL, NULL, NULL, NULL, "bytes=0-1,1-2", NULL, 200, H200, ABC),
-	G("suffix overlap refused", NULL, NULL, NULL, NULL, "bytes=20-,-3", NULL, 200, H200, ABC),
-	G("one of two satisfiable", NULL, NULL, NULL, NULL, "bytes=0-1,30-40", NULL, 206, H206("0-1/26"), "ab"),
-	G("none of two satisfiable", NULL, NULL, NULL, NULL, "bytes=30-40,50-", NULL, 416, H416("26"), E416),
-	G("invalid among valid ignored", NULL, NULL, NULL, NULL, "bytes=0-1,x", NULL, 200, H200, ABC),
-	G("if-range etag", NULL, NULL, NULL, NULL, "bytes=0-1", "\"v1\"", 206, H206("0-1/26"), "ab"),
-	G("if-range other etag", NULL, NULL, NULL, NULL, "bytes=0-1", "\"v2\"", 200, H200, ABC),
-	G("if-range weak etag", NULL, NULL, NULL, NULL, "bytes=0-1", "W/\"v1\"", 200, H200, ABC),
-	G("if-range date", NULL, NULL, NULL, NULL, "bytes=0-1", D0, 206, H206("0-1/26"), "ab"),
-	G("if-range older date", NULL, NULL, NULL, NULL, "bytes=0-1", DOLD, 200, H200, ABC),
-	G("if-range newer date", NULL, NULL, NULL, NULL, "bytes=0-1", DNEW, 200, H200, ABC),
-	G("if-range rfc850", NULL, NULL, NULL, NULL, "bytes=0-1", D850, 206, H206("0-1/26"), "ab"),
-	G("if-range asctime", NULL, NULL, NULL, NULL, "bytes=0-1", DASC, 206, H206("0-1/26"), "ab"),
-	G("if-range garbage", NULL, NULL, NULL, NULL, "bytes=0-1", "soon", 200, H200, ABC),
-	G("if-range without range", NULL, NULL, NULL, NULL, NULL, "\"v1\"", 200, H200, ABC),
-	G("if-range multipart mismatch", NULL, NULL, NULL, NULL, "bytes=0-1,3-4", DOLD, 200, H200, ABC),
-	G("if-range unsatisfiable", NULL, NULL, NULL, NULL, "bytes=50-", "\"v1\"", 416, H416("26"), E416),
-	{ "range post ignored", "POST", NULL, NULL, NULL, NULL, NULL, "bytes=0-1", NULL, 200, H200, ABC },
-	{ "range head", "HEAD", NULL, NULL, NULL, NULL, NULL, "bytes=0-1", NULL, 206, H206("0-1/26"), "ab" },
-	{ "range head multipart", "HEAD", NULL, NULL, NULL, NULL, NULL, "bytes=0-1,3-4", NULL, 206, H206M,
+	G("range first byte", NULL, NULL, NULL, NULL, "bytes=0-0", NULL, 206,
+	    H206("0-0/26"), "a"),
+	G("range 0-4", NULL, NULL, NULL, NULL, "bytes=0-4", NULL, 206,
+	    H206("0-4/26"), "abcde"),
+	G("range last byte", NULL, NULL, NULL, NULL, "bytes=25-25", NULL, 206,
+	    H206("25-25/26"), "z"),
+	G("range open at eof", NULL, NULL, NULL, NULL, "bytes=25-", NULL, 206,
+	    H206("25-25/26"), "z"),
+	G("range open", NULL, NULL, NULL, NULL, "bytes=20-", NULL, 206,
+	    H206("20-25/26"), "uvwxyz"),
+	G("suffix 1", NULL, NULL, NULL, NULL, "bytes=-1", NULL, 206,
+	    H206("25-25/26"), "z"),
+	G("suffix 5", NULL, NULL, NULL, NULL, "bytes=-5", NULL, 206,
+	    H206("21-25/26"), "vwxyz"),
+	G("suffix whole", NULL, NULL, NULL, NULL, "bytes=-26", NULL, 206,
+	    H206("0-25/26"), ABC),
+	G("suffix larger", NULL, NULL, NULL, NULL, "bytes=-100", NULL, 206,
+	    H206("0-25/26"), ABC),
+	G("last past eof", NULL, NULL, NULL, NULL, "bytes=0-100", NULL, 206,
+	    H206("0-25/26"), ABC),
+	G("first at eof", NULL, NULL, NULL, NULL, "bytes=26-", NULL, 416,
+	    H416("26"), E416),
+	G("first at eof closed", NULL, NULL, NULL, NULL, "bytes=26-30", NULL,
+	    416, H416("26"), E416),
+	G("past eof", NULL, NULL, NULL, NULL, "bytes=100-200", NULL, 416,
+	    H416("26"), E416),
+	G("suffix zero", NULL, NULL, NULL, NULL, "bytes=-0", NULL, 416,
+	    H416("26"), E416),
+	G("reversed ignored", NULL, NULL, NULL, NULL, "bytes=5-3", NULL, 200,
+	    H200, ABC),
+	G("garbage ignored", NULL, NULL, NULL, NULL, "bytes=abc", NULL, 200,
+	    H200, ABC),
+	G("no spec ignored", NULL, NULL, NULL, NULL, "bytes=", NULL, 200, H200,
+	    ABC),
+	G("only commas ignored", NULL, NULL, NULL, NULL, "bytes=,,", NULL, 200,
+	    H200, ABC),
+	G("other unit ignored", NULL, NULL, NULL, NULL, "items=0-1", NULL, 200,
+	    H200, ABC),
+	G("unit any case", NULL, NULL, NULL, NULL, "BYTES=0-1", NULL, 206,
+	    H206("0-1/26"), "ab"),
+	G("space before = ignored", NULL, NULL, NULL, NULL, "bytes =0-1", NULL,
+	    200, H200, ABC),
+	G("trailing junk ignored", NULL, NULL, NULL, NULL, "bytes=0-1;x", NULL,
+	    200, H200, ABC),
+	G("double dash ignored", NULL, NULL, NULL, NULL, "bytes=--1", NULL, 200,
+	    H200, ABC),
+	G("signed ignored", NULL, NULL, NULL, NULL, "bytes=+1-2", NULL, 200,
+	    H200, ABC),
+	G("trailing comma", NULL, NULL, NULL, NULL, "bytes=1-2,", NULL, 206,
+	    H206("1-2/26"), "bc"),
+	G("huge first", NULL, NULL, NULL, NULL, "bytes=18446744073709551616-",
+	    NULL, 416, H416("26"), E416),
+	G("huge last", NULL, NULL, NULL, NULL, "bytes=0-18446744073709551616",
+	    NULL, 206, H206("0-25/26"), ABC),
+	G("two ranges", NULL, NULL, NULL, NULL, "bytes=0-1,3-4", NULL, 206,
+	    H206M, PART("0-1/26", "ab") PART("3-4/26", "de") MEND),
+	G("two ranges ows", NULL, NULL, NULL, NULL, "bytes=0-1 , 3-4", NULL,
+	    206, H206M, PART("0-1/26", "ab") PART("3-4/26", "de") MEND),
+	G("order kept", NULL, NULL, NULL, NULL, "bytes=3-4,0-1", NULL, 206,
+	    H206M, PART("3-4/26", "de") PART("0-1/26", "ab") MEND),
+	G("empty element", NULL, NULL, NULL, NULL, "bytes=0-1,,3-4", NULL, 206,
+	    H206M, PART("0-1/26", "ab") PART("3-4/26", "de") MEND),
+	G("adjacent kept apart", NULL, NULL, NULL, NULL, "bytes=0-1,2-3", NULL,
+	    206, H206M, PART("0-1/26", "ab") PART("2-3/26", "cd") MEND),
+	G("suffix and first", NULL, NULL, NULL, NULL, "bytes=-3,0-1", NULL, 206,
+	    H206M, PART("23-25/26", "xyz") PART("0-1/26", "ab") MEND),
+	G("three ranges", NULL, NULL, NULL, NULL, "bytes=0-0,10-12,25-", NULL,
+	    206, H206M,
+	    PART("0-0/26", "a") PART("10-12/26", "klm") PART("25-25/26", "z")
+	        MEND),
+	G("overlap refused", NULL, NULL, NULL, NULL, "bytes=0-5,3-8", NULL, 200,
+	    H200, ABC),
+	G("touching overlap refused", NULL, NULL, NULL, NULL, "bytes=0-1,1-2",
+	    NULL, 200, H200, ABC),
+	G("suffix overlap refused", NULL, NULL, NULL, NULL, "bytes=20-,-3",
+	    NULL, 200, H200, ABC),
+	G("one of two satisfiable", NULL, NULL, NULL, NULL, "bytes=0-1,30-40",
+	    NULL, 206, H206("0-1/26"), "ab"),
+	G("none of two satisfiable", NULL, NULL, NULL, NULL, "bytes=30-40,50-",
+	    NULL, 416, H416("26"), E416),
+	G("invalid among valid ignored", NULL, NULL, NULL, NULL, "bytes=0-1,x",
+	    NULL, 200, H200, ABC),
+	G("if-range etag", NULL, NULL, NULL, NULL, "bytes=0-1", "\"v1\"", 206,
+	    H206("0-1/26"), "ab"),
+	G("if-range other etag", NULL, NULL, NULL, NULL, "bytes=0-1", "\"v2\"",
+	    200, H200, ABC),
+	G("if-range weak etag", NULL, NULL, NULL, NULL, "bytes=0-1", "W/\"v1\"",
+	    200, H200, ABC),
+	G("if-range date", NULL, NULL, NULL, NULL, "bytes=0-1", D0, 206,
+	    H206("0-1/26"), "ab"),
+	G("if-range older date", NULL, NULL, NULL, NULL, "bytes=0-1", DOLD, 200,
+	    H200, ABC),
+	G("if-range newer date", NULL, NULL, NULL, NULL, "bytes=0-1", DNEW, 200,
+	    H200, ABC),
+	G("if-range rfc850", NULL, NULL, NULL, NULL, "bytes=0-1", D850, 206,
+	    H206("0-1/26"), "ab"),
+	G("if-range asctime", NULL, NULL, NULL, NULL, "bytes=0-1", DASC, 206,
+	    H206("0-1/26"), "ab"),
+	G("if-range garbage", NULL, NULL, NULL, NULL, "bytes=0-1", "soon", 200,
+	    H200, ABC),
+	G("if-range without range", NULL, NULL, NULL, NULL, NULL, "\"v1\"", 200,
+	    H200, ABC),
+	G("if-range multipart mismatch", NULL, NULL, NULL, NULL,
+	    "bytes=0-1,3-4", DOLD, 200, H200, ABC),
+	G("if-range unsatisfiable", NULL, NULL, NULL, NULL, "bytes=50-",
+	    "\"v1\"", 416, H416("26"), E416),
+	{ "range post ignored", "POST", NULL, NULL, NULL, NULL, NULL,
+	    "bytes=0-1", NULL, 200, H200, ABC },
+	{ "range head", "HEAD", NULL, NULL, NULL, NULL, NULL, "bytes=0-1", NULL,
+	    206, H206("0-1/26"), "ab" },
+	{ "range head multipart", "HEAD", NULL, NULL, NULL, NULL, NULL,
+	    "bytes=0-1,3-4", NULL, 206, H206M,
 	    PART("0-1/26", "ab") PART("3-4/26", "de") MEND },
-	{ "range head 416", "HEAD", NULL, NULL, NULL, NULL, NULL, "bytes=30-", NULL, 416, H416("26"), E416 },
-	G("im fails before range", "\"v2\"", NULL, NULL, NULL, "bytes=0-1", NULL, 412, H412, E412),
-	G("inm match before range", NULL, NULL, "\"v1\"", NULL, "bytes=0-1", NULL, 304, H304, ""),
-	G("ims older then range", NULL, NULL, NULL, DOLD, "bytes=0-1", NULL, 206, H206("0-1/26"), "ab"),
-	G("ims equal beats range", NULL, NULL, NULL, D0, "bytes=0-1", NULL, 304, H304, ""),
+	{ "range head 416", "HEAD", NULL, NULL, NULL, NULL, NULL, "bytes=30-",
+	    NULL, 416, H416("26"), E416 },
+	G("im fails before range", "\"v2\"", NULL, NULL, NULL, "bytes=0-1",
+	    NULL, 412, H412, E412),
+	G("inm match before range", NULL, NULL, "\"v1\"", NULL, "bytes=0-1",
+	    NULL, 304, H304, ""),
+	G("ims older then range", NULL, NULL, NULL, DOLD, "bytes=0-1", NULL,
+	    206, H206("0-1/26"), "ab"),
+	G("ims equal beats range", NULL, NULL, NULL, D0, "bytes=0-1", NULL, 304,
+	    H304, ""),
 	/* empty and one-byte representations */
-	{ "empty", "GET", "", NULL, NULL, NULL, NULL, NULL, NULL, 200, H200, "" },
-	{ "empty first", "GET", "", NULL, NULL, NULL, NULL, "bytes=0-0", NULL, 416, H416("0"), E416 },
-	{ "empty suffix", "GET", "", NULL, NULL, NULL, NULL, "bytes=-5", NULL, 416, H416("0"), E416 },
-	{ "empty open", "GET", "", NULL, NULL, NULL, NULL, "bytes=0-", NULL, 416, H416("0"), E416 },
-	{ "one byte", "GET", "x", NULL, NULL, NULL, NULL, "bytes=0-0", NULL, 206, H206("0-0/1"), "x" },
-	{ "one byte suffix", "GET", "x", NULL, NULL, NULL, NULL, "bytes=-1", NULL, 206, H206("0-0/1"), "x" },
-	{ "one byte suffix larger", "GET", "x", NULL, NULL, NULL, NULL, "bytes=-2", NULL, 206, H206("0-0/1"), "x" },
-	{ "one byte open", "GET", "x", NULL, NULL, NULL, NULL, "bytes=0-", NULL, 206, H206("0-0/1"), "x" },
-	{ "one byte past", "GET", "x", NULL, NULL, NULL, NULL, "bytes=1-", NULL, 416, H416("1"), E416 },
-	{ "one byte twice refused", "GET", "x", NULL, NULL, NULL, NULL, "bytes=0-0,-1", NULL, 200, H200, "x" },
+	{ "empty", "GET", "", NULL, NULL, NULL, NULL, NULL, NULL, 200, H200,
+	    "" },
+	{ "empty first", "GET", "", NULL, NULL, NULL, NULL, "bytes=0-0", NULL,
+	    416, H416("0"), E416 },
+	{ "empty suffix", "GET", "", NULL, NULL, NULL, NULL, "bytes=-5", NULL,
+	    416, H416("0"), E416 },
+	{ "empty open", "GET", "", NULL, NULL, NULL, NULL, "bytes=0-", NULL,
+	    416, H416("0"), E416 },
+	{ "one byte", "GET", "x", NULL, NULL, NULL, NULL, "bytes=0-0", NULL,
+	    206, H206("0-0/1"), "x" },
+	{ "one byte suffix", "GET", "x", NULL, NULL, NULL, NULL, "bytes=-1",
+	    NULL, 206, H206("0-0/1"), "x" },
+	{ "one byte suffix larger", "GET", "x", NULL, NULL, NULL, NULL,
+	    "bytes=-2", NULL, 206, H206("0-0/1"), "x" },
+	{ "one byte open", "GET", "x", NULL, NULL, NULL, NULL, "bytes=0-", NULL,
+	    206, H206("0-0/1"), "x" },
+	{ "one byte past", "GET", "x", NULL, NULL, NULL, NULL, "bytes=1-", NULL,
+	    416, H416("1"), E416 },
+	{ "one byte twice refused", "GET", "x", NULL, NULL, NULL, NULL,
+	    "bytes=0-0,-1", NULL, 200, H200, "x" },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -249,7 +356,8 @@ static void mask_boundary(char *out, size_t len)
 		return;
 	memcpy(bnd, b, 20);
 	bnd[20] = '\0';
-	for (char *p = out; (p = memmem(p, len - (size_t)(p - out), bnd, 20)) != NULL; p += 20)
+	for (char *p = out;
+	     (p = memmem(p, len - (size_t)(p - out), bnd, 20)) != NULL; p += 20)
 		memcpy(p, BND, 20);
 }
 
@@ -282,12 +390,18 @@ static void run_case(const struct fcase *c, int src)
 	int n = 0;
 	env[n++] = env_var("REQUEST_METHOD", c->method);
 	env[n++] = env_var("SERVER_PROTOCOL", "HTTP/1.1");
-	if (c->if_match) env[n++] = env_var("HTTP_IF_MATCH", c->if_match);
-	if (c->ius) env[n++] = env_var("HTTP_IF_UNMODIFIED_SINCE", c->ius);
-	if (c->inm) env[n++] = env_var("HTTP_IF_NONE_MATCH", c->inm);
-	if (c->ims) env[n++] = env_var("HTTP_IF_MODIFIED_SINCE", c->ims);
-	if (c->range) env[n++] = env_var("HTTP_RANGE", c->range);
-	if (c->if_range) env[n++] = env_var("HTTP_IF_RANGE", c->if_range);
+	if (c->if_match)
+		env[n++] = env_var("HTTP_IF_MATCH", c->if_match);
+	if (c->ius)
+		env[n++] = env_var("HTTP_IF_UNMODIFIED_SINCE", c->ius);
+	if (c->inm)
+		env[n++] = env_var("HTTP_IF_NONE_MATCH", c->inm);
+	if (c->ims)
+		env[n++] = env_var("HTTP_IF_MODIFIED_SINCE", c->ims);
+	if (c->range)
+		env[n++] = env_var("HTTP_RANGE", c->range);
+	if (c->if_range)
+		env[n++] = env_var("HTTP_IF_RANGE", c->if_range);
 	env[n] = NULL;
 	struct tu *t = tu_make(env);
 	for (int i = 0; i < n; i++)
@@ -302,7 +416,8 @@ static void run_case(const struct fcase *c, int src)
 		int fd = mkstemp(tmpl);
 		ck_assert_int_ge(fd, 0);
 		unlink(tmpl);
-		ck_assert_int_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+		ck_assert_int_eq(write(fd, content, strlen(content)),
+		    (ssize_t)strlen(content));
 		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
 		ck_ok(rsp_set_content_file(t->res, fd));
 	}
@@ -318,7 +433,8 @@ static void run_case(const struct fcase *c, int src)
 	char *exp = expected(c, &elen);
 	mask_boundary(t->buf.data, t->buf.len);
 	char *m = tu_diff(t->buf.data, t->buf.len, exp, elen);
-	ck_assert_msg(m == NULL, "%s (%s): %s", c->name, src ? "file" : "string", m ? m : "");
+	ck_assert_msg(m == NULL, "%s (%s): %s", c->name,
+	    src ? "file" : "string", m ? m : "");
 	free(exp);
 	tu_free(t);
 }
@@ -364,8 +480,11 @@ START_TEST(test_range_limit)
 		ck_ok(rsp_finish(t->res));
 		if (count > RSP_MAX_RANGES) {
 			ck_assert_int_eq(rc, 0);
-			ck_assert_uint_eq(t->buf.len, strlen("Status: 200 OK\r\n"
-			    "Accept-Ranges: bytes\r\nContent-Length: 300\r\n\r\n") + 300);
+			ck_assert_uint_eq(t->buf.len,
+			    strlen(
+			        "Status: 200 OK\r\n"
+			        "Accept-Ranges: bytes\r\nContent-Length: 300\r\n\r\n") +
+			        300);
 			tu_free(t);
 			continue;
 		}
@@ -374,14 +493,18 @@ START_TEST(test_range_limit)
 		struct rsp_buffer e = { NULL, 0, 0 };
 		for (int i = 0; i < count; i++) {
 			char part[128];
-			snprintf(part, sizeof(part), "\r\n--" BND "\r\nContent-Range: "
-			    "bytes %d-%d/300\r\n\r\n%c", 2 * i, 2 * i, content[2 * i]);
+			snprintf(part, sizeof(part),
+			    "\r\n--" BND "\r\nContent-Range: "
+			    "bytes %d-%d/300\r\n\r\n%c",
+			    2 * i, 2 * i, content[2 * i]);
 			rsp_buffer_append(&e, part, -1);
 		}
 		rsp_buffer_append(&e, MEND, -1);
-		char *head = tu_strdupf("Status: 206 Partial Content\r\nAccept-Ranges: bytes\r\n"
+		char *head = tu_strdupf(
+		    "Status: 206 Partial Content\r\nAccept-Ranges: bytes\r\n"
 		    "Content-Type: multipart/byteranges; boundary=" BND "\r\n"
-		    "Content-Length: %zu\r\n\r\n", e.len);
+		    "Content-Length: %zu\r\n\r\n",
+		    e.len);
 		struct rsp_buffer all = { NULL, 0, 0 };
 		rsp_buffer_append(&all, head, -1);
 		rsp_buffer_append(&all, e.data, (ssize_t)e.len);
@@ -403,25 +526,34 @@ START_TEST(test_range_file_large)
 	int fd = tu_temp_file(size, &path);
 	unsigned char *want = tu_pattern_bytes(size);
 	char *env[] = { (char *)"REQUEST_METHOD=GET",
-	    (char *)"HTTP_RANGE=bytes=1000-140000,200000-", NULL };
+		(char *)"HTTP_RANGE=bytes=1000-140000,200000-", NULL };
 	struct tu *t = tu_make(env);
 	ck_ok(rsp_set_content_file(t->res, fd));
 	ck_assert_int_eq(rsp_apply_range(t->res), 206);
 	ck_ok(rsp_finish(t->res));
 	mask_boundary(t->buf.data, t->buf.len);
 	struct rsp_buffer e = { NULL, 0, 0 };
-	rsp_buffer_append(&e, "\r\n--" BND "\r\nContent-Range: bytes 1000-140000/300000\r\n\r\n", -1);
+	rsp_buffer_append(&e,
+	    "\r\n--" BND "\r\nContent-Range: bytes 1000-140000/300000\r\n\r\n",
+	    -1);
 	rsp_buffer_append(&e, want + 1000, 139001);
-	rsp_buffer_append(&e, "\r\n--" BND "\r\nContent-Range: bytes 200000-299999/300000\r\n\r\n", -1);
+	rsp_buffer_append(&e,
+	    "\r\n--" BND
+	    "\r\nContent-Range: bytes 200000-299999/300000\r\n\r\n",
+	    -1);
 	rsp_buffer_append(&e, want + 200000, 100000);
 	rsp_buffer_append(&e, MEND, -1);
-	char *head = tu_strdupf("Status: 206 Partial Content\r\nAccept-Ranges: bytes\r\n"
-	    "Content-Type: multipart/byteranges; boundary=" BND "\r\n"
-	    "Content-Length: %zu\r\n\r\n", e.len);
+	char *head =
+	    tu_strdupf("Status: 206 Partial Content\r\nAccept-Ranges: bytes\r\n"
+	               "Content-Type: multipart/byteranges; boundary=" BND
+	               "\r\n"
+	               "Content-Length: %zu\r\n\r\n",
+	        e.len);
 	size_t hl = strlen(head);
 	ck_assert_uint_eq(t->buf.len, hl + e.len);
 	ck_bytes(t->buf.data, hl, head, hl);
-	ck_assert_msg(memcmp(t->buf.data + hl, e.data, e.len) == 0, "multipart body differs");
+	ck_assert_msg(memcmp(t->buf.data + hl, e.data, e.len) == 0,
+	    "multipart body differs");
 	free(head);
 	free(want);
 	free(path);
@@ -442,7 +574,8 @@ START_TEST(test_http_date)
 	ck_assert_str_eq(out, "Thu, 01 Jan 1970 00:00:00 GMT");
 	ck_ok(rsp_http_date(951782400, out));
 	ck_assert_str_eq(out, "Tue, 29 Feb 2000 00:00:00 GMT");
-	ck_rc(rsp_http_date((time_t)253402300800LL, out), RSP_EINVAL);  /* year 10000 */
+	ck_rc(rsp_http_date((time_t)253402300800LL, out),
+	    RSP_EINVAL); /* year 10000 */
 	ck_rc(rsp_http_date(0, NULL), RSP_EINVAL);
 	const char *same[] = { D0, D850, DASC, "  " D0 "\t" };
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
@@ -459,17 +592,27 @@ START_TEST(test_http_date)
 	ck_assert(t == (time_t)3155760000LL);
 	ck_ok(rsp_parse_http_date("Sat, 31 Dec 1960 23:59:60 GMT", -1, &t));
 	const char *bad[] = {
-		"", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37",
-		"Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 94 08:49:37 GMT",
-		"Sun, 06 nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT",
-		"Sun, 06 Nov 1994 08:60:00 GMT", "Mon, 29 Feb 2001 00:00:00 GMT",
-		"Sun, 00 Nov 1994 08:49:37 GMT", "Sun Nov 6 08:49:37 1994",
-		"Sunday, 06-Nov-1994 08:49:37 GMT", "Sun, 06-Nov-94 08:49:37 GMT",
-		"Sun,  06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT x",
-		"Funday, 06-Nov-94 08:49:37 GMT", "1994-11-06T08:49:37Z",
+		"",
+		"Sun, 06 Nov 1994 08:49:37 UTC",
+		"Sun, 06 Nov 1994 08:49:37",
+		"Sun, 6 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 94 08:49:37 GMT",
+		"Sun, 06 nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 24:00:00 GMT",
+		"Sun, 06 Nov 1994 08:60:00 GMT",
+		"Mon, 29 Feb 2001 00:00:00 GMT",
+		"Sun, 00 Nov 1994 08:49:37 GMT",
+		"Sun Nov 6 08:49:37 1994",
+		"Sunday, 06-Nov-1994 08:49:37 GMT",
+		"Sun, 06-Nov-94 08:49:37 GMT",
+		"Sun,  06 Nov 1994 08:49:37 GMT",
+		"Sun, 06 Nov 1994 08:49:37 GMT x",
+		"Funday, 06-Nov-94 08:49:37 GMT",
+		"1994-11-06T08:49:37Z",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ck_assert_msg(rsp_parse_http_date(bad[i], -1, &t) == RSP_EINVAL, "accepted %s", bad[i]);
+		ck_assert_msg(rsp_parse_http_date(bad[i], -1, &t) == RSP_EINVAL,
+		    "accepted %s", bad[i]);
 	ck_rc(rsp_parse_http_date(NULL, 0, &t), RSP_EINVAL);
 	ck_rc(rsp_parse_http_date(D0, -1, NULL), RSP_EINVAL);
 }
@@ -477,21 +620,25 @@ END_TEST
 
 /* ---- Content-Disposition and media types -------------------------------- */
 
-static void ck_disposition(const char *type, const char *name, int rc, const char *want)
+static void ck_disposition(const char *type, const char *name, int rc,
+    const char *want)
 {
 	struct tu *t = tu_make(NULL);
 	ck_rc(rsp_content_disposition(t->res, type, name), rc);
-	const char *got = rsp_headers_get(t->res->headers, "Content-Disposition");
+	const char *got =
+	    rsp_headers_get(t->res->headers, "Content-Disposition");
 	if (want == NULL)
 		ck_assert_ptr_null(got);
 	else
-		ck_assert_msg(got && strcmp(got, want) == 0, "%s: got %s, want %s", name, got, want);
+		ck_assert_msg(got && strcmp(got, want) == 0,
+		    "%s: got %s, want %s", name, got, want);
 	tu_free(t);
 }
 
 START_TEST(test_disposition)
 {
-	ck_disposition("attachment", "report.pdf", RSP_OK, "attachment; filename=\"report.pdf\"");
+	ck_disposition("attachment", "report.pdf", RSP_OK,
+	    "attachment; filename=\"report.pdf\"");
 	ck_disposition("inline", NULL, RSP_OK, "inline");
 	ck_disposition("attachment", "r\xc3\xa9sum\xc3\xa9 2024.pdf", RSP_OK,
 	    "attachment; filename=\"r_sum_ 2024.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%202024.pdf");
@@ -513,21 +660,30 @@ END_TEST
 START_TEST(test_mime)
 {
 	char buf[128];
-	ck_assert_str_eq(rsp_mime_type("a.html", buf, sizeof(buf)), "text/html");
-	ck_assert_str_eq(rsp_mime_type("dir/A.PNG", buf, sizeof(buf)), "image/png");
-	ck_assert_str_eq(rsp_mime_type("x.tar.gz", buf, sizeof(buf)), "application/gzip");
-	ck_assert_str_eq(rsp_mime_type("noext", buf, sizeof(buf)), "application/octet-stream");
-	ck_assert_str_eq(rsp_mime_type("dir.d/noext", buf, sizeof(buf)), "application/octet-stream");
-	ck_assert_str_eq(rsp_mime_type("trailing.", buf, sizeof(buf)), "application/octet-stream");
-	ck_assert_str_eq(rsp_mime_type(NULL, buf, sizeof(buf)), "application/octet-stream");
-	ck_assert_str_eq(rsp_mime_type("x.unknownext12", NULL, 0), "application/octet-stream");
+	ck_assert_str_eq(rsp_mime_type("a.html", buf, sizeof(buf)),
+	    "text/html");
+	ck_assert_str_eq(rsp_mime_type("dir/A.PNG", buf, sizeof(buf)),
+	    "image/png");
+	ck_assert_str_eq(rsp_mime_type("x.tar.gz", buf, sizeof(buf)),
+	    "application/gzip");
+	ck_assert_str_eq(rsp_mime_type("noext", buf, sizeof(buf)),
+	    "application/octet-stream");
+	ck_assert_str_eq(rsp_mime_type("dir.d/noext", buf, sizeof(buf)),
+	    "application/octet-stream");
+	ck_assert_str_eq(rsp_mime_type("trailing.", buf, sizeof(buf)),
+	    "application/octet-stream");
+	ck_assert_str_eq(rsp_mime_type(NULL, buf, sizeof(buf)),
+	    "application/octet-stream");
+	ck_assert_str_eq(rsp_mime_type("x.unknownext12", NULL, 0),
+	    "application/octet-stream");
 	/* The system table fills what the built-in one lacks. */
 	FILE *f = fopen("/etc/mime.types", "r");
 	if (f != NULL) {
 		fclose(f);
 		ck_assert_str_eq(rsp_mime_type("doc.odt", buf, sizeof(buf)),
 		    "application/vnd.oasis.opendocument.text");
-		ck_assert_ptr_eq(rsp_mime_type("doc.odt", buf, sizeof(buf)), buf);
+		ck_assert_ptr_eq(rsp_mime_type("doc.odt", buf, sizeof(buf)),
+		    buf);
 	}
 }
 END_TEST
@@ -537,7 +693,8 @@ END_TEST
 static char root[64], outside[64];
 static int root_fd = -1;
 
-static void put_file(const char *dir, const char *name, const char *data, mode_t mode)
+static void put_file(const char *dir, const char *name, const char *data,
+    mode_t mode)
 {
 	char *p = tu_strdupf("%s/%s", dir, name);
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, mode);
@@ -593,7 +750,8 @@ static void tree_teardown(void)
 }
 
 /* The response to GET path with the given extra variable (NULL: none). */
-static struct tu *serve(const char *path, const char *var, unsigned flags, int *rc)
+static struct tu *serve(const char *path, const char *var, unsigned flags,
+    int *rc)
 {
 	char *env[] = { (char *)"REQUEST_METHOD=GET", (char *)var, NULL };
 	struct tu *t = tu_make(env);
@@ -617,25 +775,45 @@ static const char *body_of(struct tu *t)
 START_TEST(test_serve_refused)
 {
 	static const char *const refused[] = {
-		"../check_files_out/secret.txt", "sub/../../secret.txt", "..",
-		"sub/..", "/etc/passwd", "%2e%2e/secret.txt", "escape.txt",
-		"updir/secret.txt", "sub", "sub/", ".", "", "fifo", "missing.txt",
-		"hello.txt/x", "inside.txt",
+		"../check_files_out/secret.txt",
+		"sub/../../secret.txt",
+		"..",
+		"sub/..",
+		"/etc/passwd",
+		"%2e%2e/secret.txt",
+		"escape.txt",
+		"updir/secret.txt",
+		"sub",
+		"sub/",
+		".",
+		"",
+		"fifo",
+		"missing.txt",
+		"hello.txt/x",
+		"inside.txt",
 	};
 	char *out_rel = tu_strdupf("../%s/secret.txt", outside + 5);
 	for (size_t i = 0; i <= sizeof(refused) / sizeof(refused[0]); i++) {
-		const char *path = i < sizeof(refused) / sizeof(refused[0]) ? refused[i] : out_rel;
+		const char *path = i < sizeof(refused) / sizeof(refused[0])
+		    ? refused[i]
+		    : out_rel;
 		int rc;
 		struct tu *t = serve(path, NULL, 0, &rc);
 		ck_assert_int_eq(rc, RSP_OK);
-		ck_assert_msg(strncmp(t->buf.data, "Status: 404 Not Found\r\n"
-		    "Content-Type: application/json\r\nContent-Length: 48\r\n\r\n"
-		    "{\"error\": {\"code\": 404, \"message\": \"Not Found\"}}", t->buf.len) == 0 &&
-		    t->buf.len == 23 + 32 + 20 + 2 + 48,
+		ck_assert_msg(
+		    strncmp(t->buf.data,
+		        "Status: 404 Not Found\r\n"
+		        "Content-Type: application/json\r\nContent-Length: 48\r\n\r\n"
+		        "{\"error\": {\"code\": 404, \"message\": \"Not Found\"}}",
+		        t->buf.len) == 0 &&
+		        t->buf.len == 23 + 32 + 20 + 2 + 48,
 		    "%s: %.*s", path, (int)t->buf.len, t->buf.data);
-		ck_assert_msg(opened_for_io("secret.txt") == 0, "%s: secret opened", path);
-		ck_assert_msg(opened_for_io("fifo") == 0, "%s: fifo opened", path);
-		ck_assert_msg(opened_for_io("sub") == 0 && opened_for_io("hello.txt") == 0,
+		ck_assert_msg(opened_for_io("secret.txt") == 0,
+		    "%s: secret opened", path);
+		ck_assert_msg(opened_for_io("fifo") == 0, "%s: fifo opened",
+		    path);
+		ck_assert_msg(opened_for_io("sub") == 0 &&
+		        opened_for_io("hello.txt") == 0,
 		    "%s: opened for reading", path);
 		tu_free(t);
 	}
@@ -649,11 +827,14 @@ START_TEST(test_serve_forbidden)
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+		if (geteuid() == 0 &&
+		    (setgid(65534) != 0 || setuid(65534) != 0))
 			_exit(2);
 		int rc;
-		struct tu *t = serve("locked.txt", _i ? "HTTP_IF_NONE_MATCH=*" : NULL, 0, &rc);
-		static const char want[] = "Status: 403 Forbidden\r\n"
+		struct tu *t = serve("locked.txt",
+		    _i ? "HTTP_IF_NONE_MATCH=*" : NULL, 0, &rc);
+		static const char want[] =
+		    "Status: 403 Forbidden\r\n"
 		    "Content-Type: application/json\r\nContent-Length: 48\r\n\r\n"
 		    "{\"error\": {\"code\": 403, \"message\": \"Forbidden\"}}";
 		int ok = rc == RSP_OK && t->buf.len == sizeof(want) - 1 &&
@@ -663,7 +844,8 @@ START_TEST(test_serve_forbidden)
 	}
 	int st;
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "403 not answered (%d)", st);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "403 not answered (%d)", st);
 }
 END_TEST
 
@@ -673,8 +855,9 @@ static char *etag_of(const char *path)
 	char *p = tu_strdupf("%s/%s", root, path);
 	ck_assert_int_eq(stat(p, &sb), 0);
 	free(p);
-	return tu_strdupf("\"%llx-%llx-%llx.%lx\"", (unsigned long long)sb.st_ino,
-	    (unsigned long long)sb.st_size, (unsigned long long)sb.st_mtim.tv_sec,
+	return tu_strdupf("\"%llx-%llx-%llx.%lx\"",
+	    (unsigned long long)sb.st_ino, (unsigned long long)sb.st_size,
+	    (unsigned long long)sb.st_mtim.tv_sec,
 	    (unsigned long)sb.st_mtim.tv_nsec);
 }
 
@@ -695,9 +878,11 @@ START_TEST(test_serve_ok)
 	char *et = etag_of("hello.txt"), *lm = lm_of("hello.txt");
 	struct tu *t = serve("hello.txt", NULL, 0, &rc);
 	ck_ok(rc);
-	char *want = tu_strdupf("Status: 200 OK\r\nETag: %s\r\nLast-Modified: %s\r\n"
+	char *want = tu_strdupf(
+	    "Status: 200 OK\r\nETag: %s\r\nLast-Modified: %s\r\n"
 	    "Content-Type: text/plain\r\nAccept-Ranges: bytes\r\nContent-Length: 13\r\n\r\n"
-	    "hello, world\n", et, lm);
+	    "hello, world\n",
+	    et, lm);
 	ck_out_s(t, want);
 	free(want);
 	tu_free(t);
@@ -705,7 +890,9 @@ START_TEST(test_serve_ok)
 	char *inm = tu_strdupf("HTTP_IF_NONE_MATCH=%s", et);
 	t = serve("./hello.txt", inm, 0, &rc);
 	ck_ok(rc);
-	want = tu_strdupf("Status: 304 Not Modified\r\nETag: %s\r\nLast-Modified: %s\r\n\r\n", et, lm);
+	want = tu_strdupf(
+	    "Status: 304 Not Modified\r\nETag: %s\r\nLast-Modified: %s\r\n\r\n",
+	    et, lm);
 	ck_out_s(t, want);
 	free(want);
 	free(inm);
@@ -713,9 +900,11 @@ START_TEST(test_serve_ok)
 
 	t = serve("hello.txt", "HTTP_RANGE=bytes=7-", 0, &rc);
 	ck_ok(rc);
-	want = tu_strdupf("Status: 206 Partial Content\r\nETag: %s\r\nLast-Modified: %s\r\n"
+	want = tu_strdupf(
+	    "Status: 206 Partial Content\r\nETag: %s\r\nLast-Modified: %s\r\n"
 	    "Content-Type: text/plain\r\nAccept-Ranges: bytes\r\nContent-Range: bytes 7-12/13\r\n"
-	    "Content-Length: 6\r\n\r\nworld\n", et, lm);
+	    "Content-Length: 6\r\n\r\nworld\n",
+	    et, lm);
 	ck_out_s(t, want);
 	free(want);
 	tu_free(t);
@@ -729,26 +918,31 @@ START_TEST(test_serve_ok)
 
 	t = serve("sub/page.html", NULL, RSP_FILE_ATTACHMENT, &rc);
 	ck_ok(rc);
-	ck_assert_ptr_nonnull(strstr(t->buf.data, "\r\nContent-Type: text/html\r\n"));
+	ck_assert_ptr_nonnull(strstr(t->buf.data,
+	    "\r\nContent-Type: text/html\r\n"));
 	ck_assert_ptr_nonnull(strstr(t->buf.data,
 	    "\r\nContent-Disposition: attachment; filename=\"page.html\"\r\n"));
 	ck_assert_str_eq(body_of(t), "<p>hi</p>\n");
 	tu_free(t);
 
-	t = serve("sub/r\xc3\xa9sum\xc3\xa9.txt", NULL, RSP_FILE_ATTACHMENT, &rc);
+	t = serve("sub/r\xc3\xa9sum\xc3\xa9.txt", NULL, RSP_FILE_ATTACHMENT,
+	    &rc);
 	ck_ok(rc);
-	ck_assert_ptr_nonnull(strstr(t->buf.data, "\r\nContent-Disposition: attachment; "
+	ck_assert_ptr_nonnull(strstr(t->buf.data,
+	    "\r\nContent-Disposition: attachment; "
 	    "filename=\"r_sum_.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt\r\n"));
 	tu_free(t);
 
 	/* A Content-Type the handler set wins over the table. */
 	char *env[] = { (char *)"REQUEST_METHOD=GET", NULL };
 	t = tu_make(env);
-	ck_ok(rsp_headers_set(t->res->headers, "Content-Type", "text/x-greeting"));
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Type",
+	    "text/x-greeting"));
 	ck_ok(rsp_serve_file(t->res, root_fd, "hello.txt", 0));
 	ck_ok(rsp_finish(t->res));
 	rsp_buffer_append(&t->buf, "", 1);
-	ck_assert_ptr_nonnull(strstr(t->buf.data, "Content-Type: text/x-greeting\r\n"));
+	ck_assert_ptr_nonnull(strstr(t->buf.data,
+	    "Content-Type: text/x-greeting\r\n"));
 	tu_free(t);
 
 	t = tu_make(env);
@@ -779,7 +973,8 @@ START_TEST(test_serve_swapped)
 	struct tu *t = serve("swap.txt", NULL, 0, &rc);
 	ck_assert_msg(!swap_armed, "the file was never looked at");
 	ck_ok(rc);
-	ck_assert_msg(strncmp(t->buf.data, "Status: 404 Not Found\r\n", 23) == 0,
+	ck_assert_msg(strncmp(t->buf.data, "Status: 404 Not Found\r\n", 23) ==
+	        0,
 	    "%.*s", (int)t->buf.len, t->buf.data);
 	ck_assert_int_eq(opened_for_io("secret.txt"), 0);
 	tu_free(t);

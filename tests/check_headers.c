@@ -24,7 +24,8 @@ static void refuse_everywhere(enum rsp_flavour f, const char *name,
 	ck_refused(t, rsp_headers_append(h, name, value), code);
 	ck_refused(t, rsp_headers_setf(h, name, "%s", value), code);
 	ck_refused(t, rsp_headers_appendf(h, name, "%s", value), code);
-	ck_refused(t, rsp_writer_write_header(t->res->writer, name, value), code);
+	ck_refused(t, rsp_writer_write_header(t->res->writer, name, value),
+	    code);
 	/* still usable */
 	ck_ok(rsp_headers_set(h, "X-After", "ok"));
 	ck_assert_str_eq(rsp_headers_get(h, "X-A"), "old");
@@ -37,8 +38,8 @@ static void accept_everywhere(enum rsp_flavour f, const char *name,
 {
 	struct tu *t = tu_new(f);
 	rsp_headers *h = t->res->headers;
-	ck_assert_msg(rsp_headers_set(h, name, value) == RSP_OK,
-	    "%s set %s", tu_flavour_name(f), name);
+	ck_assert_msg(rsp_headers_set(h, name, value) == RSP_OK, "%s set %s",
+	    tu_flavour_name(f), name);
 	ck_assert_str_eq(rsp_headers_get(h, name), value);
 	ck_ok(rsp_headers_remove(h, name));
 	ck_assert_msg(rsp_headers_append(h, name, value) == RSP_OK,
@@ -49,8 +50,9 @@ static void accept_everywhere(enum rsp_flavour f, const char *name,
 	ck_ok(rsp_headers_remove(h, name));
 	ck_assert_msg(rsp_headers_appendf(h, name, "%s", value) == RSP_OK,
 	    "%s appendf %s", tu_flavour_name(f), name);
-	ck_assert_msg(rsp_writer_write_header(t->res->writer, name, value)
-	    == RSP_OK, "%s write_header %s", tu_flavour_name(f), name);
+	ck_assert_msg(rsp_writer_write_header(t->res->writer, name, value) ==
+	        RSP_OK,
+	    "%s write_header %s", tu_flavour_name(f), name);
 	tu_free(t);
 }
 
@@ -153,7 +155,8 @@ START_TEST(test_order_interleaved)
 	free(d);
 	ck_ok(rsp_set_content(t->res, "x", 1));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 200 OK\r\nA: 1\r\nA: 3\r\nB: 2\r\n"
+	ck_out(t,
+	    "Status: 200 OK\r\nA: 1\r\nA: 3\r\nB: 2\r\n"
 	    "Content-Length: 1\r\n\r\nx");
 	tu_free(t);
 }
@@ -170,14 +173,16 @@ START_TEST(test_order_spelling)
 	ck_ok(rsp_headers_set(h, "x-FIRST", "one"));
 	ck_ok(rsp_headers_append(h, "x-second", "two"));
 	char *d = dump(t);
-	ck_assert_str_eq(d, "x-FIRST: one\nX-Second: 2\nX-Second: two\n"
+	ck_assert_str_eq(d,
+	    "x-FIRST: one\nX-Second: 2\nX-Second: two\n"
 	    "X-Third: 3\n");
 	free(d);
 	/* removal then re-adding puts the name at the end */
 	ck_ok(rsp_headers_remove(h, "X-FIRST"));
 	ck_ok(rsp_headers_append(h, "X-First", "again"));
 	d = dump(t);
-	ck_assert_str_eq(d, "X-Second: 2\nX-Second: two\nX-Third: 3\n"
+	ck_assert_str_eq(d,
+	    "X-Second: 2\nX-Second: two\nX-Third: 3\n"
 	    "X-First: again\n");
 	free(d);
 	ck_assert_uint_eq(rsp_headers_count(h), 4);
@@ -312,14 +317,17 @@ START_TEST(test_set_cookie_lines)
 	ck_ok(rsp_set_content(t->res, "", 0));
 	ck_ok(rsp_finish(t->res));
 	if (f == RSP_CGI)
-		ck_out(t, "Status: 200 OK\r\nSet-Cookie: a=1\r\n"
+		ck_out(t,
+		    "Status: 200 OK\r\nSet-Cookie: a=1\r\n"
 		    "Set-Cookie: b=2; Path=/\r\nContent-Length: 0\r\n\r\n");
 	else if (f == RSP_NPH)
-		ck_out(t, "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\n"
+		ck_out(t,
+		    "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\n"
 		    "Set-Cookie: b=2; Path=/\r\n" NPH_REQ
 		    "Content-Length: 0\r\n\r\n");
 	else
-		ck_out(t, "Status: 200 OK\r\nset-cookie: a=1\r\n"
+		ck_out(t,
+		    "Status: 200 OK\r\nset-cookie: a=1\r\n"
 		    "set-cookie: b=2; Path=/\r\ncontent-length: 0\r\n\r\n");
 	tu_free(t);
 }
@@ -335,14 +343,17 @@ START_TEST(test_output_case_flavours)
 	ck_ok(rsp_set_content(t->res, "abc", -1));
 	ck_ok(rsp_finish(t->res));
 	if (f == RSP_CGI)
-		ck_out(t, "Status: 200 OK\r\nX-Mixed-CASE: Value-Case\r\n"
+		ck_out(t,
+		    "Status: 200 OK\r\nX-Mixed-CASE: Value-Case\r\n"
 		    "content-type: text/plain\r\nContent-Length: 3\r\n\r\nabc");
 	else if (f == RSP_NPH)
-		ck_out(t, "HTTP/1.1 200 OK\r\nX-Mixed-CASE: Value-Case\r\n"
+		ck_out(t,
+		    "HTTP/1.1 200 OK\r\nX-Mixed-CASE: Value-Case\r\n"
 		    "content-type: text/plain\r\n" NPH_REQ
 		    "Content-Length: 3\r\n\r\nabc");
 	else
-		ck_out(t, "Status: 200 OK\r\nx-mixed-case: Value-Case\r\n"
+		ck_out(t,
+		    "Status: 200 OK\r\nx-mixed-case: Value-Case\r\n"
 		    "content-type: text/plain\r\ncontent-length: 3\r\n\r\nabc");
 	tu_free(t);
 }
@@ -363,23 +374,26 @@ START_TEST(test_name_every_byte)
 			ck_assert_str_eq(rsp_headers_get(h, name), "v");
 			ck_assert_uint_eq(rsp_headers_count(h), 1);
 		} else {
-			ck_refused(t, rsp_headers_set(h, name, "v"), RSP_EINVAL);
+			ck_refused(t, rsp_headers_set(h, name, "v"),
+			    RSP_EINVAL);
 		}
 		tu_free(t);
 
 		t = tu_new(RSP_CGI);
 		if (ok) {
-			ck_assert_msg(rsp_writer_write_header(t->res->writer, name,
-			    "v") == RSP_OK,
-			    "tchar 0x%02x refused by rsp_writer_write_header", b);
+			ck_assert_msg(rsp_writer_write_header(t->res->writer,
+			                  name, "v") == RSP_OK,
+			    "tchar 0x%02x refused by rsp_writer_write_header",
+			    b);
 			ck_ok(rsp_writer_flush(t->res->writer));
 			char exp[40];
 			snprintf(exp, sizeof exp, "Status: 200 OK\r\n%s: v\r\n",
 			    name);
 			ck_out_s(t, exp);
 		} else {
-			ck_refused(t, rsp_writer_write_header(t->res->writer,
-			    name, "v"), RSP_EINVAL);
+			ck_refused(t,
+			    rsp_writer_write_header(t->res->writer, name, "v"),
+			    RSP_EINVAL);
 		}
 		tu_free(t);
 	}
@@ -394,27 +408,32 @@ START_TEST(test_value_every_byte)
 		struct tu *t = tu_new(RSP_CGI);
 		rsp_headers *h = t->res->headers;
 		if (ok) {
-			ck_assert_msg(rsp_headers_set(h, "X-V", value) == RSP_OK,
+			ck_assert_msg(rsp_headers_set(h, "X-V", value) ==
+			        RSP_OK,
 			    "byte 0x%02x refused by rsp_headers_set", b);
 			ck_assert_str_eq(rsp_headers_get(h, "X-V"), value);
 		} else {
-			ck_refused(t, rsp_headers_set(h, "X-V", value), RSP_EINVAL);
+			ck_refused(t, rsp_headers_set(h, "X-V", value),
+			    RSP_EINVAL);
 		}
 		tu_free(t);
 
 		t = tu_new(RSP_CGI);
 		if (ok) {
 			ck_assert_msg(rsp_writer_write_header(t->res->writer,
-			    "X-V", value) == RSP_OK,
-			    "byte 0x%02x refused by rsp_writer_write_header", b);
+			                  "X-V", value) == RSP_OK,
+			    "byte 0x%02x refused by rsp_writer_write_header",
+			    b);
 			ck_ok(rsp_writer_flush(t->res->writer));
 			char exp[40];
-			snprintf(exp, sizeof exp, "Status: 200 OK\r\nX-V: %s\r\n",
-			    value);
+			snprintf(exp, sizeof exp,
+			    "Status: 200 OK\r\nX-V: %s\r\n", value);
 			ck_out_s(t, exp);
 		} else {
-			ck_refused(t, rsp_writer_write_header(t->res->writer,
-			    "X-V", value), RSP_EINVAL);
+			ck_refused(t,
+			    rsp_writer_write_header(t->res->writer, "X-V",
+			        value),
+			    RSP_EINVAL);
 		}
 		tu_free(t);
 	}
@@ -426,9 +445,30 @@ END_TEST
 START_TEST(test_refused_names)
 {
 	static const char *const names[] = {
-		"", "X A", "X:A", "X-A:", "X\tA", "X\r\nA", "X\nA", "X\rA",
-		"(X)", "X/A", "X@A", "X\"A", "X-\xc3\xa9", " X", "X ", ":status",
-		"X=A", "X;A", "X,A", "X[A]", "X{A}", "X?A", "X\\A", "X\x7f",
+		"",
+		"X A",
+		"X:A",
+		"X-A:",
+		"X\tA",
+		"X\r\nA",
+		"X\nA",
+		"X\rA",
+		"(X)",
+		"X/A",
+		"X@A",
+		"X\"A",
+		"X-\xc3\xa9",
+		" X",
+		"X ",
+		":status",
+		"X=A",
+		"X;A",
+		"X,A",
+		"X[A]",
+		"X{A}",
+		"X?A",
+		"X\\A",
+		"X\x7f",
 	};
 	for (int f = 0; f < 3; f++)
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -440,9 +480,20 @@ END_TEST
 START_TEST(test_refused_values)
 {
 	static const char *const values[] = {
-		"v\r\nSet-Cookie: s=1", "v\nX-B: 1", "v\rX-B: 1", "\r\n", "v\r\n",
-		"\n", "a\001b", "a\033b", "a\177b", "a\037b",
-		"a\013b", "a\014b", "\x7f", "v\r\n\r\n<html>",
+		"v\r\nSet-Cookie: s=1",
+		"v\nX-B: 1",
+		"v\rX-B: 1",
+		"\r\n",
+		"v\r\n",
+		"\n",
+		"a\001b",
+		"a\033b",
+		"a\177b",
+		"a\037b",
+		"a\013b",
+		"a\014b",
+		"\x7f",
+		"v\r\n\r\n<html>",
 	};
 	for (int f = 0; f < 3; f++)
 		for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
@@ -454,11 +505,16 @@ END_TEST
 START_TEST(test_accepted_values)
 {
 	static const char *const values[] = {
-		"a\tb", "caf\xc3\xa9", "", "\xff\x80", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+		"a\tb",
+		"caf\xc3\xa9",
+		"",
+		"\xff\x80",
+		"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
 	};
 	for (int f = 0; f < 3; f++)
 		for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-			accept_everywhere((enum rsp_flavour)f, "X-A", values[i]);
+			accept_everywhere((enum rsp_flavour)f, "X-A",
+			    values[i]);
 	/* leading/trailing whitespace: CGI and NPH keep it, H2 refuses it */
 	static const char *const ws[] = { " v", "v ", "\tv", "v\t", " v " };
 	for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++) {
@@ -478,11 +534,11 @@ END_TEST
 START_TEST(test_status_header_refused)
 {
 	static const char *const names[] = { "Status", "status", "STATUS",
-	    "sTaTuS" };
+		"sTaTuS" };
 	for (int f = 0; f < 3; f++)
 		for (size_t i = 0; i < 4; i++) {
-			refuse_everywhere((enum rsp_flavour)f, names[i], "200 OK",
-			    RSP_EINVAL);
+			refuse_everywhere((enum rsp_flavour)f, names[i],
+			    "200 OK", RSP_EINVAL);
 			refuse_everywhere((enum rsp_flavour)f, names[i], "302",
 			    RSP_EINVAL);
 		}
@@ -494,18 +550,21 @@ START_TEST(test_transfer_encoding)
 	/* Never two framings: respond frames NPH bodies with Content-Length
 	 * or by closing, so the field is refused in every flavour. */
 	static const char *const names[] = { "Transfer-Encoding",
-	    "transfer-encoding", "TRANSFER-ENCODING" };
+		"transfer-encoding", "TRANSFER-ENCODING" };
 	for (size_t i = 0; i < 3; i++)
 		for (int f = RSP_CGI; f <= RSP_H2; f++)
-			refuse_everywhere((enum rsp_flavour)f, names[i], "chunked",
-			    RSP_EINVAL);
+			refuse_everywhere((enum rsp_flavour)f, names[i],
+			    "chunked", RSP_EINVAL);
 	struct tu *t = tu_new(RSP_NPH);
-	ck_refused_why(t, rsp_headers_set(t->res->headers, "Transfer-Encoding",
-	    "chunked"), RSP_EINVAL, "Transfer-Encoding is never sent: respond "
+	ck_refused_why(t,
+	    rsp_headers_set(t->res->headers, "Transfer-Encoding", "chunked"),
+	    RSP_EINVAL,
+	    "Transfer-Encoding is never sent: respond "
 	    "frames the body with Content-Length or by closing the connection");
 	ck_ok(rsp_set_content(t->res, "hello", 5));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "HTTP/1.1 200 OK\r\n" NPH_REQ "Content-Length: 5\r\n\r\nhello");
+	ck_out(t,
+	    "HTTP/1.1 200 OK\r\n" NPH_REQ "Content-Length: 5\r\n\r\nhello");
 	tu_free(t);
 }
 END_TEST
@@ -516,8 +575,8 @@ END_TEST
 START_TEST(test_h2_connection_specific)
 {
 	static const char *const names[] = { "Connection", "connection",
-	    "Keep-Alive", "KEEP-ALIVE", "Proxy-Connection", "proxy-connection",
-	    "Upgrade", "upgrade", "Transfer-Encoding" };
+		"Keep-Alive", "KEEP-ALIVE", "Proxy-Connection",
+		"proxy-connection", "Upgrade", "upgrade", "Transfer-Encoding" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		refuse_everywhere(RSP_H2, names[i], "close", RSP_EINVAL);
 		refuse_everywhere(RSP_CGI, names[i], "close", RSP_EINVAL);
@@ -535,9 +594,21 @@ END_TEST
 START_TEST(test_content_length_values)
 {
 	static const char *const bad[] = {
-		"abc", "-1", "1e3", "", "12, 12", "+1", " 1", "1 ", "0x10",
-		"1.0", "１", "99999999999999999999", "9223372036854775808",
-		"123456789012345678901234567890", "4\t",
+		"abc",
+		"-1",
+		"1e3",
+		"",
+		"12, 12",
+		"+1",
+		" 1",
+		"1 ",
+		"0x10",
+		"1.0",
+		"１",
+		"99999999999999999999",
+		"9223372036854775808",
+		"123456789012345678901234567890",
+		"4\t",
 	};
 	for (int f = 0; f < 3; f++)
 		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -549,9 +620,11 @@ START_TEST(test_content_length_values)
 	static const char *const good[] = { "0", "20", "9223372036854775807" };
 	for (size_t i = 0; i < 3; i++) {
 		struct tu *t = tu_new(RSP_CGI);
-		ck_ok(rsp_headers_set(t->res->headers, "Content-Length", good[i]));
+		ck_ok(rsp_headers_set(t->res->headers, "Content-Length",
+		    good[i]));
 		ck_assert_str_eq(rsp_headers_get(t->res->headers,
-		    "content-length"), good[i]);
+		                     "content-length"),
+		    good[i]);
 		tu_free(t);
 	}
 }
@@ -561,7 +634,7 @@ END_TEST
 START_TEST(test_content_length_wrap)
 {
 	static const char *const bad[] = { "18446744073709551616",
-	    "18446744073709551620", "18446744073709551619" };
+		"18446744073709551620", "18446744073709551619" };
 	for (int f = 0; f < 3; f++)
 		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 			refuse_everywhere((enum rsp_flavour)f, "Content-Length",
@@ -589,10 +662,12 @@ START_TEST(test_content_length_second)
 	/* through the writer */
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_writer_write_header(t->res->writer, "Content-Length", "4"));
-	ck_refused(t, rsp_writer_write_header(t->res->writer, "Content-Length",
-	    "4"), RSP_EINVAL);
-	ck_refused(t, rsp_writer_write_header(t->res->writer, "content-length",
-	    "9"), RSP_EINVAL);
+	ck_refused(t,
+	    rsp_writer_write_header(t->res->writer, "Content-Length", "4"),
+	    RSP_EINVAL);
+	ck_refused(t,
+	    rsp_writer_write_header(t->res->writer, "content-length", "9"),
+	    RSP_EINVAL);
 	ck_ok(rsp_writer_end_headers(t->res->writer));
 	ck_ok(rsp_writer_write_content(t->res->writer, "test", 4));
 	ck_ok(rsp_finish(t->res));
@@ -604,8 +679,10 @@ END_TEST
 /* rsp_set_flavour refuses a change that would make a queued header invalid. */
 START_TEST(test_flavour_change_refused)
 {
-	static const struct { enum rsp_flavour from, to; const char *n, *v; }
-	    cases[] = {
+	static const struct {
+		enum rsp_flavour from, to;
+		const char *n, *v;
+	} cases[] = {
 		{ RSP_NPH, RSP_H2, "Connection", "close" },
 		{ RSP_NPH, RSP_H2, "keep-alive", "timeout=5" },
 		{ RSP_NPH, RSP_H2, "Proxy-Connection", "close" },

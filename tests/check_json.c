@@ -2,7 +2,11 @@
  * invalid UTF-8) and rsp_set_error: exact status, headers, body, logging. */
 #include "testutil.h"
 
-struct json_case { const char *in; size_t len; const char *out; };
+struct json_case {
+	const char *in;
+	size_t len;
+	const char *out;
+};
 
 /* Inputs and the bytes Python's json.dumps(s.decode("utf-8", "replace"))
  * gives for them. */
@@ -17,7 +21,9 @@ static const struct json_case json_cases[] = {
 	{ "\x01", 1, "\"\\u0001\"" },
 	{ "\x1f", 1, "\"\\u001f\"" },
 	{ "\x7f", 1, "\"\\u007f\"" },
-	{ "a\x00""b", 3, "\"a\\u0000b\"" },
+	{ "a\x00"
+	  "b",
+	    3, "\"a\\u0000b\"" },
 	{ "\xc3\xa9", 2, "\"\\u00e9\"" },
 	{ "\xe2\x82\xac", 3, "\"\\u20ac\"" },
 	{ "\xf0\x9f\x98\x80", 4, "\"\\ud83d\\ude00\"" },
@@ -25,27 +31,38 @@ static const struct json_case json_cases[] = {
 	{ "\xf4\x8f\xbf\xbf", 4, "\"\\udbff\\udfff\"" },
 	{ "\xe2\x80\xa8\xe2\x80\xa9", 6, "\"\\u2028\\u2029\"" },
 	{ "<script>&amp;</script>", 22, "\"<script>&amp;</script>\"" },
-	{ "say \"hi\" \\ \x01\x1f\x0a", 14, "\"say \\\"hi\\\" \\\\ \\u0001\\u001f\\n\"" },
+	{ "say \"hi\" \\ \x01\x1f\x0a", 14,
+	    "\"say \\\"hi\\\" \\\\ \\u0001\\u001f\\n\"" },
 	{ "\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
 	{ "\xc0\xaf", 2, "\"\\ufffd\\ufffd\"" },
 	{ "\xe2\x82", 2, "\"\\ufffd\"" },
 	{ "\xf4\x90\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
 	{ "\xff\xfe", 2, "\"\\ufffd\\ufffd\"" },
 	{ "caf\xc3", 4, "\"caf\\ufffd\"" },
-	{ "\xe2\x82""A", 3, "\"\\ufffdA\"" },
+	{ "\xe2\x82"
+	  "A",
+	    3, "\"\\ufffdA\"" },
 	{ "\x80", 1, "\"\\ufffd\"" },
 	{ "\xf0\x9f\x98x", 4, "\"\\ufffdx\"" },
 	{ "\xe0\x80\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
 	{ "\xf0\x80\x80\x80", 4, "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
 	{ "\xc3", 1, "\"\\ufffd\"" },
-	{ "\xf8\x88\x80\x80\x80", 5, "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"" },
-	{ "\xc2""A", 2, "\"\\ufffdA\"" },
+	{ "\xf8\x88\x80\x80\x80", 5,
+	    "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+	{ "\xc2"
+	  "A",
+	    2, "\"\\ufffdA\"" },
 	{ "\xed\xbf\xbf", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
 	{ "\xef\xbf\xbe", 3, "\"\\ufffe\"" },
 	{ "\xf0\x90\x80\x80", 4, "\"\\ud800\\udc00\"" },
-	{ "a\xe2\x82\xac""b\xe2\x82""c", 8, "\"a\\u20acb\\ufffdc\"" },
+	{ "a\xe2\x82\xac"
+	  "b\xe2\x82"
+	  "c",
+	    8, "\"a\\u20acb\\ufffdc\"" },
 	{ "\xf1\x80\x80\xe1\x80\xc2", 6, "\"\\ufffd\\ufffd\\ufffd\"" },
-	{ " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~", 95, "\" !\\\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\"" },
+	{ " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~",
+	    95,
+	    "\" !\\\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\"" },
 };
 #define N_JSON_CASES (sizeof json_cases / sizeof json_cases[0])
 
@@ -55,7 +72,8 @@ START_TEST(test_json_string_cases)
 		struct rsp_buffer b = { 0 };
 		int rc = rsp_json_string(&b, json_cases[i].in,
 		    (ssize_t)json_cases[i].len);
-		ck_assert_msg(rc == RSP_OK, "case %zu: %s", i, rsp_strerror(rc));
+		ck_assert_msg(rc == RSP_OK, "case %zu: %s", i,
+		    rsp_strerror(rc));
 		ck_bytes(b.data, b.len, json_cases[i].out,
 		    strlen(json_cases[i].out));
 		rsp_buffer_free(&b);
@@ -120,16 +138,19 @@ START_TEST(test_set_error_flavours)
 	ck_ok(rsp_set_error(t->res, 404, "Not here"));
 	ck_ok(rsp_finish(t->res));
 	if (f == RSP_CGI)
-		ck_out(t, "Status: 404 Not Found\r\n"
+		ck_out(t,
+		    "Status: 404 Not Found\r\n"
 		    "Content-Type: application/json\r\nContent-Length: 47\r\n\r\n"
 		    "{\"error\": {\"code\": 404, \"message\": \"Not here\"}}");
 	else if (f == RSP_NPH)
-		ck_out(t, "HTTP/1.1 404 Not Found\r\n"
-		    "Content-Type: application/json\r\nContent-Length: 47\r\n"
-		    NPH_REQ "\r\n"
+		ck_out(t,
+		    "HTTP/1.1 404 Not Found\r\n"
+		    "Content-Type: application/json\r\nContent-Length: 47\r\n" NPH_REQ
+		    "\r\n"
 		    "{\"error\": {\"code\": 404, \"message\": \"Not here\"}}");
 	else
-		ck_out(t, "Status: 404 Not Found\r\n"
+		ck_out(t,
+		    "Status: 404 Not Found\r\n"
 		    "content-type: application/json\r\ncontent-length: 47\r\n\r\n"
 		    "{\"error\": {\"code\": 404, \"message\": \"Not here\"}}");
 	ck_assert(!t->res->close_connection);
@@ -144,7 +165,8 @@ START_TEST(test_set_error_null_message)
 	ck_assert_str_eq(rsp_headers_get(t->res->headers, "Content-Length"),
 	    "39");
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 404 Not Found\r\n"
+	ck_out(t,
+	    "Status: 404 Not Found\r\n"
 	    "Content-Type: application/json\r\nContent-Length: 39\r\n\r\n"
 	    "{\"error\": {\"code\": 404, \"message\": \"\"}}");
 	tu_free(t);
@@ -169,13 +191,15 @@ START_TEST(test_set_error_replaces)
 	ck_assert_msg(msg == NULL || strcmp(msg, "Service Unavailable") == 0,
 	    "message %s", msg);
 	char *d = tu_headers_dump(t->res->headers);
-	ck_assert_str_eq(d, "Content-Type: application/json\n"
+	ck_assert_str_eq(d,
+	    "Content-Type: application/json\n"
 	    "Content-Length: 49\n");
 	free(d);
 	ck_ok(rsp_headers_set(t->res->headers, "X-New", "2"));
 	ck_ok(rsp_headers_set(t->res->headers, "Cache-Control", "no-store"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 503 Service Unavailable\r\n"
+	ck_out(t,
+	    "Status: 503 Service Unavailable\r\n"
 	    "Content-Type: application/json\r\nContent-Length: 49\r\n"
 	    "X-New: 2\r\nCache-Control: no-store\r\n\r\n"
 	    "{\"error\": {\"code\": 503, \"message\": \"Test error\"}}");
@@ -190,7 +214,8 @@ START_TEST(test_set_error_twice)
 	ck_ok(rsp_set_error(t->res, 400, "first"));
 	ck_ok(rsp_set_error(t->res, 404, NULL));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 404 Not Found\r\n"
+	ck_out(t,
+	    "Status: 404 Not Found\r\n"
 	    "Content-Type: application/json\r\nContent-Length: 39\r\n\r\n"
 	    "{\"error\": {\"code\": 404, \"message\": \"\"}}");
 	tu_free(t);
@@ -208,11 +233,15 @@ START_TEST(test_set_error_escaping)
 		ck_ok(rsp_set_error(t->res, 400, msg));
 		free(msg);
 		ck_ok(rsp_finish(t->res));
-		char *body = tu_strdupf("{\"error\": {\"code\": 400, \"message\": "
-		    "%s}}", json_cases[i].out);
-		char *exp = tu_strdupf("Status: 400 Bad Request\r\n"
+		char *body =
+		    tu_strdupf("{\"error\": {\"code\": 400, \"message\": "
+		               "%s}}",
+		        json_cases[i].out);
+		char *exp = tu_strdupf(
+		    "Status: 400 Bad Request\r\n"
 		    "Content-Type: application/json\r\nContent-Length: %zu\r\n"
-		    "\r\n%s", strlen(body), body);
+		    "\r\n%s",
+		    strlen(body), body);
 		ck_out_s(t, exp);
 		free(body);
 		free(exp);
@@ -224,10 +253,12 @@ END_TEST
 START_TEST(test_set_error_mixed_message)
 {
 	struct tu *t = tu_new(RSP_CGI);
-	ck_ok(rsp_set_error(t->res, 400, "bad \"q\" \\ \x01\x1f\n caf\xc3\xa9 "
+	ck_ok(rsp_set_error(t->res, 400,
+	    "bad \"q\" \\ \x01\x1f\n caf\xc3\xa9 "
 	    "\xf0\x9f\x98\x80 \xed\xa0\x80|\xc0\xaf|\xe2\x82"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 400 Bad Request\r\n"
+	ck_out(t,
+	    "Status: 400 Bad Request\r\n"
 	    "Content-Type: application/json\r\nContent-Length: 128\r\n\r\n"
 	    "{\"error\": {\"code\": 400, \"message\": \"bad \\\"q\\\" \\\\ "
 	    "\\u0001\\u001f\\n caf\\u00e9 \\ud83d\\ude00 "
@@ -247,8 +278,10 @@ START_TEST(test_set_error_long_message)
 	ck_ok(rsp_set_error(t->res, 404, msg));
 	ck_ok(rsp_finish(t->res));
 	char *body = tu_strdupf("{\"error\": {\"code\": 404, \"message\": "
-	    "\"%s\"}}", msg);
-	char *exp = tu_strdupf("Status: 404 Not Found\r\n"
+	                        "\"%s\"}}",
+	    msg);
+	char *exp = tu_strdupf(
+	    "Status: 404 Not Found\r\n"
 	    "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
 	    strlen(body), body);
 	ck_out_s(t, exp);
@@ -265,7 +298,8 @@ START_TEST(test_set_error_reasons)
 	struct tu *t = tu_new(RSP_CGI);
 	ck_ok(rsp_set_error(t->res, 418, "x"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 418 \r\nContent-Type: application/json\r\n"
+	ck_out(t,
+	    "Status: 418 \r\nContent-Type: application/json\r\n"
 	    "Content-Length: 40\r\n\r\n"
 	    "{\"error\": {\"code\": 418, \"message\": \"x\"}}");
 	tu_free(t);
@@ -273,7 +307,8 @@ START_TEST(test_set_error_reasons)
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_set_error(t->res, 200, "fine"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 200 OK\r\nContent-Type: application/json\r\n"
+	ck_out(t,
+	    "Status: 200 OK\r\nContent-Type: application/json\r\n"
 	    "Content-Length: 43\r\n\r\n"
 	    "{\"error\": {\"code\": 200, \"message\": \"fine\"}}");
 	tu_free(t);
@@ -289,9 +324,11 @@ START_TEST(test_set_error_refused)
 		ck_ok(rsp_set_status(t->res, 201, NULL));
 		ck_ok(rsp_set_content(t->res, "kept", -1));
 		ck_refused(t, rsp_set_error(t->res, codes[i], "x"), RSP_EINVAL);
-		ck_refused(t, rsp_set_error(t->res, codes[i], NULL), RSP_EINVAL);
+		ck_refused(t, rsp_set_error(t->res, codes[i], NULL),
+		    RSP_EINVAL);
 		ck_ok(rsp_finish(t->res));
-		ck_out(t, "Status: 201 Created\r\nX-A: 1\r\n"
+		ck_out(t,
+		    "Status: 201 Created\r\nX-A: 1\r\n"
 		    "Content-Length: 4\r\n\r\nkept");
 		tu_free(t);
 	}
@@ -301,8 +338,11 @@ END_TEST
 /* 5xx errors log "respond: <code> <message>\n" to stderr; others do not. */
 START_TEST(test_set_error_logging)
 {
-	static const struct { int code; const char *msg; const char *log; }
-	    cases[] = {
+	static const struct {
+		int code;
+		const char *msg;
+		const char *log;
+	} cases[] = {
 		{ 500, "boom", "respond: 500 boom\n" },
 		{ 599, "x", "respond: 599 x\n" },
 		{ 503, NULL, "respond: 503 \n" },
@@ -332,7 +372,8 @@ START_TEST(test_set_error_head)
 	struct tu *t = tu_method("HEAD", RSP_CGI);
 	ck_ok(rsp_set_error(t->res, 404, NULL));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 404 Not Found\r\n"
+	ck_out(t,
+	    "Status: 404 Not Found\r\n"
 	    "Content-Type: application/json\r\nContent-Length: 39\r\n\r\n");
 	tu_free(t);
 }

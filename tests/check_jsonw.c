@@ -17,30 +17,51 @@
 static int op(rsp_jsonw *j, char c)
 {
 	switch (c) {
-	case '{': return rsp_jsonw_object_begin(j);
-	case '}': return rsp_jsonw_object_end(j);
-	case '[': return rsp_jsonw_array_begin(j);
-	case ']': return rsp_jsonw_array_end(j);
-	case 'k': return rsp_jsonw_key(j, "k", -1);
-	case 'K': return rsp_jsonw_key(j, "a\"b", 3);
-	case 's': return rsp_jsonw_string(j, "v", -1);
-	case 'S': return rsp_jsonw_string(j, "\xc3\xa9\n", -1);
-	case 'i': return rsp_jsonw_int(j, 42);
-	case 'm': return rsp_jsonw_int(j, INT64_MIN);
-	case 'd': return rsp_jsonw_double(j, 0.5);
-	case 'N': return rsp_jsonw_double(j, NAN);
-	case 'I': return rsp_jsonw_double(j, INFINITY);
-	case 't': return rsp_jsonw_bool(j, true);
-	case 'f': return rsp_jsonw_bool(j, false);
-	case 'n': return rsp_jsonw_null(j);
-	case 'r': return rsp_jsonw_raw(j, "[1,2]", -1);
-	case 'e': return rsp_jsonw_end(j);
+	case '{':
+		return rsp_jsonw_object_begin(j);
+	case '}':
+		return rsp_jsonw_object_end(j);
+	case '[':
+		return rsp_jsonw_array_begin(j);
+	case ']':
+		return rsp_jsonw_array_end(j);
+	case 'k':
+		return rsp_jsonw_key(j, "k", -1);
+	case 'K':
+		return rsp_jsonw_key(j, "a\"b", 3);
+	case 's':
+		return rsp_jsonw_string(j, "v", -1);
+	case 'S':
+		return rsp_jsonw_string(j, "\xc3\xa9\n", -1);
+	case 'i':
+		return rsp_jsonw_int(j, 42);
+	case 'm':
+		return rsp_jsonw_int(j, INT64_MIN);
+	case 'd':
+		return rsp_jsonw_double(j, 0.5);
+	case 'N':
+		return rsp_jsonw_double(j, NAN);
+	case 'I':
+		return rsp_jsonw_double(j, INFINITY);
+	case 't':
+		return rsp_jsonw_bool(j, true);
+	case 'f':
+		return rsp_jsonw_bool(j, false);
+	case 'n':
+		return rsp_jsonw_null(j);
+	case 'r':
+		return rsp_jsonw_raw(j, "[1,2]", -1);
+	case 'e':
+		return rsp_jsonw_end(j);
 	}
 	ck_abort_msg("unknown op %c", c);
 	return 0;
 }
 
-static const struct good { const char *ops; const char *out; } goods[] = {
+static const struct good {
+	const char *ops;
+	const char *out;
+} goods[] = {
 	{ "ie", "42" },
 	{ "me", "-9223372036854775808" },
 	{ "se", "\"v\"" },
@@ -71,9 +92,10 @@ START_TEST(good_sequences)
 	rsp_jsonw *j = rsp_jsonw_new_buffer(&b);
 	ck_assert_ptr_nonnull(j);
 	for (const char *c = g->ops; *c; c++)
-		ck_assert_msg(op(j, *c) == RSP_OK, "%s: op %c refused: %s", g->ops,
-		    *c, rsp_jsonw_reason(j));
-	ck_assert_msg(b.len == strlen(g->out) && memcmp(b.data, g->out, b.len) == 0,
+		ck_assert_msg(op(j, *c) == RSP_OK, "%s: op %c refused: %s",
+		    g->ops, *c, rsp_jsonw_reason(j));
+	ck_assert_msg(b.len == strlen(g->out) &&
+	        memcmp(b.data, g->out, b.len) == 0,
 	    "%s: got %.*s", g->ops, (int)b.len, b.data);
 	rsp_jsonw_free(j);
 	rsp_buffer_free(&b);
@@ -81,7 +103,11 @@ START_TEST(good_sequences)
 END_TEST
 
 /* Misuse: the prefix succeeds, the last call is refused and writes nothing. */
-static const struct bad { const char *ops; int rc; const char *reason; } bads[] = {
+static const struct bad {
+	const char *ops;
+	int rc;
+	const char *reason;
+} bads[] = {
 	{ "k", RSP_ESTATE, "a key outside an object" },
 	{ "[k", RSP_ESTATE, "a key outside an object" },
 	{ "{kk", RSP_ESTATE, "a key where a value is due" },
@@ -121,11 +147,13 @@ START_TEST(misuse_refused)
 	rsp_jsonw *j = rsp_jsonw_new_buffer(&b);
 	size_t n = strlen(t->ops);
 	for (size_t i = 0; i + 1 < n; i++)
-		ck_assert_msg(op(j, t->ops[i]) == RSP_OK, "%s: prefix op %zu refused", t->ops, i);
+		ck_assert_msg(op(j, t->ops[i]) == RSP_OK,
+		    "%s: prefix op %zu refused", t->ops, i);
 	size_t before = b.len;
 	char *copy = before ? tu_strdupf("%.*s", (int)before, b.data) : NULL;
 	int rc = op(j, t->ops[n - 1]);
-	ck_assert_msg(rc == t->rc, "%s: got %d, expected %d", t->ops, rc, t->rc);
+	ck_assert_msg(rc == t->rc, "%s: got %d, expected %d", t->ops, rc,
+	    t->rc);
 	ck_assert_str_eq(rsp_jsonw_reason(j), t->reason);
 	ck_assert_uint_eq(b.len, before);
 	if (copy)
@@ -195,11 +223,21 @@ START_TEST(null_arguments)
 END_TEST
 
 /* Doubles: exact texts, and every printed value reads back bit for bit. */
-static const struct dbl { double v; const char *out; } dbls[] = {
-	{ 0.0, "0.0" }, { -0.0, "-0.0" }, { 1.0, "1.0" }, { -2.5, "-2.5" },
-	{ 0.1, "0.1" }, { 1.0 / 3, "0.3333333333333333" }, { 1e300, "1e+300" },
-	{ 5e-324, "4.94065645841247e-324" }, { DBL_MAX, "1.7976931348623157e+308" },
-	{ 123456789.0, "123456789.0" }, { 0.30000000000000004, "0.30000000000000004" },
+static const struct dbl {
+	double v;
+	const char *out;
+} dbls[] = {
+	{ 0.0, "0.0" },
+	{ -0.0, "-0.0" },
+	{ 1.0, "1.0" },
+	{ -2.5, "-2.5" },
+	{ 0.1, "0.1" },
+	{ 1.0 / 3, "0.3333333333333333" },
+	{ 1e300, "1e+300" },
+	{ 5e-324, "4.94065645841247e-324" },
+	{ DBL_MAX, "1.7976931348623157e+308" },
+	{ 123456789.0, "123456789.0" },
+	{ 0.30000000000000004, "0.30000000000000004" },
 	{ 1e-7, "1e-07" },
 };
 
@@ -220,7 +258,9 @@ START_TEST(doubles_round_trip)
 {
 	uint64_t x = 0x9E3779B97F4A7C15ull;
 	for (int i = 0; i < 200000; i++) {
-		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
 		double v;
 		memcpy(&v, &x, sizeof(v));
 		if (!isfinite(v))
@@ -230,7 +270,8 @@ START_TEST(doubles_round_trip)
 		ck_ok(rsp_jsonw_double(j, v));
 		char *s = tu_strdupf("%.*s", (int)b.len, b.data);
 		double back = strtod(s, NULL);
-		ck_assert_msg(memcmp(&back, &v, sizeof(v)) == 0, "%s does not read back", s);
+		ck_assert_msg(memcmp(&back, &v, sizeof(v)) == 0,
+		    "%s does not read back", s);
 		free(s);
 		rsp_jsonw_free(j);
 		rsp_buffer_free(&b);
@@ -253,7 +294,8 @@ START_TEST(content_mode)
 	ck_ok(rsp_jsonw_end(j));
 	ck_ok(rsp_set_status(t->res, 201, NULL));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 201 Created\r\nContent-Type: application/json\r\n"
+	ck_out(t,
+	    "Status: 201 Created\r\nContent-Type: application/json\r\n"
 	    "Content-Length: 10\r\n\r\n[1, \"two\"]");
 	tu_free(t);
 }
@@ -271,9 +313,12 @@ START_TEST(stream_mode)
 	ck_ok(rsp_jsonw_array_end(j));
 	ck_ok(rsp_jsonw_end(j));
 	ck_ok(rsp_finish(t->res));
-	const char *head = "Status: 200 OK\r\nContent-Type: application/json\r\n\r\n[0, 1, 2, ";
-	ck_assert(t->buf.len > strlen(head) && memcmp(t->buf.data, head, strlen(head)) == 0);
-	ck_assert(memcmp(t->buf.data + t->buf.len - 11, "4998, 4999]", 11) == 0);
+	const char *head =
+	    "Status: 200 OK\r\nContent-Type: application/json\r\n\r\n[0, 1, 2, ";
+	ck_assert(t->buf.len > strlen(head) &&
+	    memcmp(t->buf.data, head, strlen(head)) == 0);
+	ck_assert(memcmp(t->buf.data + t->buf.len - 11, "4998, 4999]", 11) ==
+	    0);
 	tu_free(t);
 }
 END_TEST
@@ -301,7 +346,8 @@ START_TEST(set_json)
 	ck_rc(rsp_set_json(t->res, 99, "{}", -1), RSP_EINVAL);
 	ck_ok(rsp_set_json(t->res, 201, "{\"id\": 3}", -1));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 201 Created\r\nLocation: /items/3\r\n"
+	ck_out(t,
+	    "Status: 201 Created\r\nLocation: /items/3\r\n"
 	    "Content-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"id\": 3}");
 	tu_free(t);
 }
@@ -313,7 +359,8 @@ START_TEST(set_error_bytes)
 	struct tu *t = tu_new(RSP_CGI);
 	ck_ok(rsp_set_error(t->res, 404, "no \"item\" \xc3\xa9"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 404 Not Found\r\nContent-Type: application/json\r\n"
+	ck_out(t,
+	    "Status: 404 Not Found\r\nContent-Type: application/json\r\n"
 	    "Content-Length: 57\r\n\r\n"
 	    "{\"error\": {\"code\": 404, \"message\": \"no \\\"item\\\" \\u00e9\"}}");
 	tu_free(t);
@@ -324,15 +371,18 @@ int main(void)
 {
 	Suite *s = suite_create("jsonw");
 	TCase *tc = tcase_create("sequences");
-	tcase_add_loop_test(tc, good_sequences, 0, (int)(sizeof(goods) / sizeof(goods[0])));
-	tcase_add_loop_test(tc, misuse_refused, 0, (int)(sizeof(bads) / sizeof(bads[0])));
+	tcase_add_loop_test(tc, good_sequences, 0,
+	    (int)(sizeof(goods) / sizeof(goods[0])));
+	tcase_add_loop_test(tc, misuse_refused, 0,
+	    (int)(sizeof(bads) / sizeof(bads[0])));
 	tcase_add_test(tc, refusal_keeps_state);
 	tcase_add_test(tc, depth_limit);
 	tcase_add_test(tc, null_arguments);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("doubles");
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, doubles_exact, 0, (int)(sizeof(dbls) / sizeof(dbls[0])));
+	tcase_add_loop_test(tc, doubles_exact, 0,
+	    (int)(sizeof(dbls) / sizeof(dbls[0])));
 	tcase_add_test(tc, doubles_round_trip);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("response");

@@ -35,7 +35,8 @@ static char *form_dump(rsp_request *r)
 	size_t pos = 0;
 	const char *n, *v;
 	while (rsp_request_form_next(r, &pos, &n, &v)) {
-		char *en = tu_escape(n, strlen(n)), *ev = tu_escape(v, strlen(v));
+		char *en = tu_escape(n, strlen(n)),
+		     *ev = tu_escape(v, strlen(v));
 		char *line = tu_strdupf("field %s=%s\n", en, ev);
 		rsp__buf_append(&b, line, strlen(line));
 		free(en);
@@ -98,36 +99,29 @@ static void expect_err(const char *ct, const void *body, size_t len, int rc,
 START_TEST(test_fields_and_upload)
 {
 	const char body[] =
-	    "--XyZ" CRLF
-	    CD "name=\"a\"" CRLF CRLF
-	    "1" CRLF
-	    "--XyZ" CRLF
-	    CD "name=\"f\"; filename=\"hello.txt\"" CRLF
+	    "--XyZ" CRLF CD "name=\"a\"" CRLF CRLF "1" CRLF "--XyZ" CRLF CD
+	    "name=\"f\"; filename=\"hello.txt\"" CRLF
 	    "Content-Type: application/octet-stream" CRLF CRLF
-	    "bin\0ary\r\ndata" CRLF
-	    "--XyZ" CRLF
+	    "bin\0ary\r\ndata" CRLF "--XyZ" CRLF
 	    "content-disposition: FORM-DATA; NAME=b" CRLF CRLF
-	    "two\r\nlines" CRLF
-	    "--XyZ" CRLF
-	    CD "name=\"a\"" CRLF CRLF
-	    CRLF
+	    "two\r\nlines" CRLF "--XyZ" CRLF CD "name=\"a\"" CRLF CRLF CRLF
 	    "--XyZ--" CRLF;
 	rsp_request *r = mp_req_lim(MPB, body, sizeof body - 1, NULL);
 	ck_rc(rsp_request_status(r), RSP_OK);
 	ck_str(rsp_request_form(r, "a"), "1");
 	ck_str(rsp_request_form(r, "b"), "two\r\nlines");
-	ck_str(rsp_request_form(r, "f"), NULL);           /* an upload */
+	ck_str(rsp_request_form(r, "f"), NULL); /* an upload */
 	const char *v[3];
 	ck_assert_uint_eq(rsp_request_form_all(r, "a", v, 3), 2);
 	ck_str(v[0], "1");
-	ck_str(v[1], "");   /* the CRLF belongs to the delimiter */
+	ck_str(v[1], ""); /* the CRLF belongs to the delimiter */
 	const struct rsp_upload *u = rsp_request_upload(r, "f");
 	ck_assert_ptr_nonnull(u);
 	ck_str(u->name, "f");
 	ck_str(u->filename, "hello.txt");
 	ck_str(u->content_type, "application/octet-stream");
 	ck_bytes(u->data, u->len, "bin\0ary\r\ndata", 13);
-	ck_assert_ptr_null(rsp_request_upload(r, "a"));   /* a field */
+	ck_assert_ptr_null(rsp_request_upload(r, "a")); /* a field */
 	ck_assert_ptr_null(rsp_request_upload(r, "zz"));
 	/* the raw body is still there */
 	const void *d;
@@ -141,15 +135,16 @@ END_TEST
 START_TEST(test_preamble_epilogue)
 {
 	expect_form(MPB,
-	    "This is the preamble --XyZ not a delimiter" CRLF
-	    "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ--" CRLF
-	    "epilogue" CRLF "--XyZ" CRLF CD "name=b" CRLF CRLF "2" CRLF "--XyZ--",
+	    "This is the preamble --XyZ not a delimiter" CRLF "--XyZ" CRLF CD
+	    "name=a" CRLF CRLF "1" CRLF "--XyZ--" CRLF "epilogue" CRLF
+	    "--XyZ" CRLF CD "name=b" CRLF CRLF "2" CRLF "--XyZ--",
 	    "field \"a\"=\"1\"\n");
 	/* 64 KiB of CRLF before, junk after */
 	struct rsp_buffer b = { 0 };
 	for (int i = 0; i < 32768; i++)
 		rsp__buf_append(&b, CRLF, 2);
-	const char mid[] = "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ--";
+	const char mid[] =
+	    "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ--";
 	rsp__buf_append(&b, mid, sizeof mid - 1);
 	for (int i = 0; i < 65536; i++)
 		rsp__buf_append(&b, "j", 1);
@@ -165,9 +160,11 @@ START_TEST(test_empty_and_padding)
 	expect_form(MPB, "--XyZ--" CRLF, "");
 	expect_form(MPB, "preamble" CRLF "--XyZ--", "");
 	/* transport padding after the boundary */
-	expect_form(MPB, "--XyZ \t" CRLF CD "name=a" CRLF CRLF "1" CRLF
-	    "--XyZ  " CRLF CD "name=b" CRLF CRLF CRLF "--XyZ--",
-	    "field \"a\"=\"1\"\n" "field \"b\"=\"\"\n");
+	expect_form(MPB,
+	    "--XyZ \t" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ  " CRLF CD
+	    "name=b" CRLF CRLF CRLF "--XyZ--",
+	    "field \"a\"=\"1\"\n"
+	    "field \"b\"=\"\"\n");
 	/* empty value */
 	expect_form(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF CRLF "--XyZ--",
 	    "field \"a\"=\"\"\n");
@@ -176,7 +173,8 @@ END_TEST
 
 START_TEST(test_boundary_forms)
 {
-	const char *body = "--a b" CRLF CD "name=x" CRLF CRLF "1" CRLF "--a b--";
+	const char *body =
+	    "--a b" CRLF CD "name=x" CRLF CRLF "1" CRLF "--a b--";
 	expect_form("multipart/form-data; boundary=\"a b\"", body,
 	    "field \"x\"=\"1\"\n");
 	expect_form("Multipart/Form-Data;BOUNDARY=XyZ;charset=utf-8",
@@ -189,11 +187,12 @@ START_TEST(test_boundary_forms)
 	char bnd[71];
 	const char *chars = "0123456789AZaz'()+_,-./:=? ";
 	for (int i = 0; i < 70; i++)
-		bnd[i] = chars[i % 26];    /* skip the trailing space */
+		bnd[i] = chars[i % 26]; /* skip the trailing space */
 	bnd[70] = '\0';
 	char *ct = tu_strdupf("multipart/form-data; boundary=\"%s\"", bnd);
-	char *b2 = tu_strdupf("--%s" CRLF CD "name=x" CRLF CRLF "1" CRLF "--%s--",
-	    bnd, bnd);
+	char *b2 =
+	    tu_strdupf("--%s" CRLF CD "name=x" CRLF CRLF "1" CRLF "--%s--", bnd,
+	        bnd);
 	expect_form(ct, b2, "field \"x\"=\"1\"\n");
 	free(ct);
 	free(b2);
@@ -207,9 +206,9 @@ END_TEST
 START_TEST(test_near_miss_delimiters)
 {
 	expect_form(MPB,
-	    "--XyZ" CRLF CD "name=a" CRLF CRLF
-	    "xx--XyZ" CRLF "--XyZa" CRLF "--XyZ-x" CRLF "\r\n--Xy" CRLF "--XYZ" CRLF
-	    "--XyZ" CRLF CD "name=b" CRLF CRLF "2" CRLF "--XyZ--",
+	    "--XyZ" CRLF CD "name=a" CRLF CRLF "xx--XyZ" CRLF "--XyZa" CRLF
+	    "--XyZ-x" CRLF "\r\n--Xy" CRLF "--XYZ" CRLF "--XyZ" CRLF CD
+	    "name=b" CRLF CRLF "2" CRLF "--XyZ--",
 	    "field \"a\"=\"xx--XyZ\\r\\n--XyZa\\r\\n--XyZ-x\\r\\n\\r\\n--Xy\\r\\n--XYZ\"\n"
 	    "field \"b\"=\"2\"\n");
 }
@@ -218,18 +217,15 @@ END_TEST
 START_TEST(test_disposition_details)
 {
 	expect_form(MPB,
-	    "--XyZ" CRLF
-	    CD "filename=\"../../etc/passwd\"; name=\"f\"" CRLF CRLF "p" CRLF
-	    "--XyZ" CRLF
-	    CD "name=\"g\"; filename=\"C:\\x\\y.txt\"" CRLF CRLF "w" CRLF
-	    "--XyZ" CRLF
-	    CD "name=\"h\"; filename=\"a\\\"b\\\\c\"; size=3; filename*=UTF-8''z" CRLF
+	    "--XyZ" CRLF CD
+	    "filename=\"../../etc/passwd\"; name=\"f\"" CRLF CRLF "p" CRLF
+	    "--XyZ" CRLF CD "name=\"g\"; filename=\"C:\\x\\y.txt\"" CRLF CRLF
+	    "w" CRLF "--XyZ" CRLF CD
+	    "name=\"h\"; filename=\"a\\\"b\\\\c\"; size=3; filename*=UTF-8''z" CRLF
 	    "Content-Type:text/html;charset=utf-8  " CRLF
 	    "Content-Transfer-Encoding: base64" CRLF
-	    "X-Other: whatever" CRLF CRLF "aGk=" CRLF
-	    "--XyZ" CRLF
-	    CD "name=\"\"; filename=\"\"" CRLF CRLF "" CRLF
-	    "--XyZ" CRLF
+	    "X-Other: whatever" CRLF CRLF "aGk=" CRLF "--XyZ" CRLF CD
+	    "name=\"\"; filename=\"\"" CRLF CRLF "" CRLF "--XyZ" CRLF
 	    "Content-Disposition:form-data;name=\"q\\\"n\"" CRLF CRLF "v" CRLF
 	    "--XyZ--",
 	    "field \"q\\\"n\"=\"v\"\n"
@@ -250,7 +246,8 @@ START_TEST(test_bad_boundary)
 	ERR("multipart/form-data;", GOOD, RSP_EBADREQ);
 	ERR("multipart/form-data; boundary=", GOOD, RSP_EBADREQ);
 	ERR("multipart/form-data; boundary=\"\"", GOOD, RSP_EBADREQ);
-	ERR("multipart/form-data; boundary=XyZ; boundary=XyZ", GOOD, RSP_EBADREQ);
+	ERR("multipart/form-data; boundary=XyZ; boundary=XyZ", GOOD,
+	    RSP_EBADREQ);
 	ERR("multipart/form-data; boundary=\"XyZ \"", GOOD, RSP_EBADREQ);
 	ERR("multipart/form-data; boundary=\"Xy;Z\"", GOOD, RSP_EBADREQ);
 	ERR("multipart/form-data; boundary=\"Xy\\\"Z\"", GOOD, RSP_EBADREQ);
@@ -264,8 +261,9 @@ START_TEST(test_bad_boundary)
 	memset(b71, 'b', 71);
 	b71[71] = '\0';
 	char *ct = tu_strdupf("multipart/form-data; boundary=%s", b71);
-	char *body = tu_strdupf("--%s" CRLF CD "name=a" CRLF CRLF "1" CRLF "--%s--",
-	    b71, b71);
+	char *body =
+	    tu_strdupf("--%s" CRLF CD "name=a" CRLF CRLF "1" CRLF "--%s--", b71,
+	        b71);
 	expect_err(ct, body, strlen(body), RSP_EBADREQ, NULL);
 	/* ... unless the limit is raised */
 	struct rsp_limits lim = { .max_boundary = 100 };
@@ -299,9 +297,12 @@ START_TEST(test_missing_delimiters)
 	/* no closing delimiter */
 	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1", RSP_EBADREQ);
 	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF, RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ", RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ-", RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ" CRLF, RSP_EBADREQ);
+	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ",
+	    RSP_EBADREQ);
+	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ-",
+	    RSP_EBADREQ);
+	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ" CRLF,
+	    RSP_EBADREQ);
 	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1--XyZ--", RSP_EBADREQ);
 	/* the body ends inside the headers */
 	ERR(MPB, "--XyZ" CRLF CD "name=a", RSP_EBADREQ);
@@ -319,32 +320,54 @@ START_TEST(test_bad_part_headers)
 {
 	/* no Content-Disposition */
 	ERR(MPB, "--XyZ" CRLF CRLF "1" CRLF "--XyZ--", RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF "Content-Type: text/plain" CRLF CRLF "1" CRLF "--XyZ--",
+	ERR(MPB,
+	    "--XyZ" CRLF "Content-Type: text/plain" CRLF CRLF "1" CRLF
+	    "--XyZ--",
 	    RSP_EBADREQ);
 	/* not form-data, no name */
-	ERR(MPB, "--XyZ" CRLF "Content-Disposition: attachment; name=a" CRLF CRLF
-	    "1" CRLF "--XyZ--", RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF "Content-Disposition: form-data" CRLF CRLF
-	    "1" CRLF "--XyZ--", RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF "Content-Disposition: form-data; filename=x" CRLF CRLF
-	    "1" CRLF "--XyZ--", RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF "Content-Disposition: form-datax; name=a" CRLF CRLF
-	    "1" CRLF "--XyZ--", RSP_EBADREQ);
+	ERR(MPB,
+	    "--XyZ" CRLF "Content-Disposition: attachment; name=a" CRLF CRLF
+	    "1" CRLF "--XyZ--",
+	    RSP_EBADREQ);
+	ERR(MPB,
+	    "--XyZ" CRLF "Content-Disposition: form-data" CRLF CRLF "1" CRLF
+	    "--XyZ--",
+	    RSP_EBADREQ);
+	ERR(MPB,
+	    "--XyZ" CRLF "Content-Disposition: form-data; filename=x" CRLF CRLF
+	    "1" CRLF "--XyZ--",
+	    RSP_EBADREQ);
+	ERR(MPB,
+	    "--XyZ" CRLF "Content-Disposition: form-datax; name=a" CRLF CRLF
+	    "1" CRLF "--XyZ--",
+	    RSP_EBADREQ);
 	/* duplicates */
 	ERR(MPB, "--XyZ" CRLF CD "name=a; name=b" CRLF CRLF "1" CRLF "--XyZ--",
 	    RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF CD "name=a; filename=x; filename=y" CRLF CRLF "1" CRLF
-	    "--XyZ--", RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CD "name=b" CRLF CRLF "1" CRLF
-	    "--XyZ--", RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF "Content-Type: a/b" CRLF
-	    "Content-Type: c/d" CRLF CRLF "1" CRLF "--XyZ--", RSP_EBADREQ);
+	ERR(MPB,
+	    "--XyZ" CRLF CD "name=a; filename=x; filename=y" CRLF CRLF "1" CRLF
+	    "--XyZ--",
+	    RSP_EBADREQ);
+	ERR(MPB,
+	    "--XyZ" CRLF CD "name=a" CRLF CD "name=b" CRLF CRLF "1" CRLF
+	    "--XyZ--",
+	    RSP_EBADREQ);
+	ERR(MPB,
+	    "--XyZ" CRLF CD "name=a" CRLF "Content-Type: a/b" CRLF
+	    "Content-Type: c/d" CRLF CRLF "1" CRLF "--XyZ--",
+	    RSP_EBADREQ);
 	/* header syntax */
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF "no colon" CRLF CRLF "1" CRLF "--XyZ--",
+	ERR(MPB,
+	    "--XyZ" CRLF CD "name=a" CRLF "no colon" CRLF CRLF "1" CRLF
+	    "--XyZ--",
 	    RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF "X-A : b" CRLF CRLF "1" CRLF "--XyZ--",
+	ERR(MPB,
+	    "--XyZ" CRLF CD "name=a" CRLF "X-A : b" CRLF CRLF "1" CRLF
+	    "--XyZ--",
 	    RSP_EBADREQ);
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF " folded" CRLF CRLF "1" CRLF "--XyZ--",
+	ERR(MPB,
+	    "--XyZ" CRLF CD "name=a" CRLF " folded" CRLF CRLF "1" CRLF
+	    "--XyZ--",
 	    RSP_EBADREQ);
 	ERR(MPB, "--XyZ" CRLF CD "name=\"a\rb\"" CRLF CRLF "1" CRLF "--XyZ--",
 	    RSP_EBADREQ);
@@ -356,16 +379,18 @@ START_TEST(test_bad_part_headers)
 	    RSP_EBADREQ);
 	ERR(MPB, "--XyZ" CRLF CD "name=" CRLF CRLF "1" CRLF "--XyZ--",
 	    RSP_EBADREQ);
-	const char nul_hdr[] = "--XyZ" CRLF CD "name=a" CRLF "X: a\0b" CRLF CRLF "1"
-	    CRLF "--XyZ--";
+	const char nul_hdr[] = "--XyZ" CRLF CD "name=a" CRLF "X: a\0b" CRLF CRLF
+	                       "1" CRLF "--XyZ--";
 	expect_err(MPB, nul_hdr, sizeof nul_hdr - 1, RSP_EBADREQ, NULL);
 	/* a field value with a NUL byte is malformed; an upload may hold one */
-	const char nul_field[] = "--XyZ" CRLF CD "name=a" CRLF CRLF "1\0002" CRLF
-	    "--XyZ--";
+	const char nul_field[] =
+	    "--XyZ" CRLF CD "name=a" CRLF CRLF "1\0002" CRLF "--XyZ--";
 	expect_err(MPB, nul_field, sizeof nul_field - 1, RSP_EBADREQ, NULL);
 	/* one bad part spoils the whole form */
-	ERR(MPB, "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF
-	    "--XyZ" CRLF CRLF "2" CRLF "--XyZ--", RSP_EBADREQ);
+	ERR(MPB,
+	    "--XyZ" CRLF CD "name=a" CRLF CRLF "1" CRLF "--XyZ" CRLF CRLF
+	    "2" CRLF "--XyZ--",
+	    RSP_EBADREQ);
 }
 END_TEST
 
@@ -373,7 +398,8 @@ END_TEST
 
 static char *many_parts(size_t n, size_t *len)
 {
-	static const char part[] = "--XyZ" CRLF CD "name=\"a\"" CRLF CRLF "v" CRLF;
+	static const char part[] =
+	    "--XyZ" CRLF CD "name=\"a\"" CRLF CRLF "v" CRLF;
 	size_t pl = sizeof part - 1;
 	char *b = malloc(n * pl + 8);
 	for (size_t i = 0; i < n; i++)
@@ -461,10 +487,12 @@ START_TEST(test_body_limit)
 	ERR("text/plain", "x", RSP_OK);
 	expect_err(MPB, GOOD, sizeof GOOD - 1, RSP_ELIMIT, &lim);
 	/* malformed wins over the limit */
-	expect_err("multipart/form-data", GOOD, sizeof GOOD - 1, RSP_EBADREQ, &lim);
+	expect_err("multipart/form-data", GOOD, sizeof GOOD - 1, RSP_EBADREQ,
+	    &lim);
 	/* shorter than declared */
-	char *env[] = { (char *)"REQUEST_METHOD=POST", (char *)"CONTENT_TYPE=" MPB,
-	    (char *)"CONTENT_LENGTH=1000", NULL };
+	char *env[] = { (char *)"REQUEST_METHOD=POST",
+		(char *)"CONTENT_TYPE=" MPB, (char *)"CONTENT_LENGTH=1000",
+		NULL };
 	rsp_request *r = rsp_request_from_memory(env, GOOD, sizeof GOOD - 1);
 	ck_rc(rsp_request_status(r), RSP_EBADREQ);
 	ck_assert_ptr_null(rsp_request_form(r, "a"));
@@ -477,15 +505,16 @@ END_TEST
 static struct rsp_buffer big_upload(size_t n)
 {
 	struct rsp_buffer b = { 0 };
-	const char head[] = "--XyZ" CRLF CD "name=\"t\"" CRLF CRLF "text" CRLF
-	    "--XyZ" CRLF CD "name=\"f\"; filename=\"big.bin\"" CRLF
+	const char head[] =
+	    "--XyZ" CRLF CD "name=\"t\"" CRLF CRLF "text" CRLF "--XyZ" CRLF CD
+	    "name=\"f\"; filename=\"big.bin\"" CRLF
 	    "Content-Type: application/octet-stream" CRLF CRLF;
 	rsp__buf_append(&b, head, sizeof head - 1);
 	unsigned char *data = tu_pattern_bytes(n);
 	rsp__buf_append(&b, data, n);
 	free(data);
-	const char tail[] = CRLF "--XyZ" CRLF CD "name=\"u\"" CRLF CRLF "after" CRLF
-	    "--XyZ--" CRLF;
+	const char tail[] = CRLF "--XyZ" CRLF CD "name=\"u\"" CRLF CRLF
+	                         "after" CRLF "--XyZ--" CRLF;
 	rsp__buf_append(&b, tail, sizeof tail - 1);
 	return b;
 }
@@ -549,7 +578,7 @@ START_TEST(test_chunking_invariance)
 	struct rsp_buffer b = big_upload(20000);
 	char *cl = tu_strdupf("CONTENT_LENGTH=%zu", b.len);
 	char *env[] = { (char *)"REQUEST_METHOD=POST",
-	    (char *)"CONTENT_TYPE=" MPB, cl, NULL };
+		(char *)"CONTENT_TYPE=" MPB, cl, NULL };
 	rsp_request *r0 = rsp_request_from_memory(env, b.data, b.len);
 	ck_rc(rsp_request_status(r0), RSP_OK);
 	char *exp = form_dump(r0);
@@ -558,8 +587,10 @@ START_TEST(test_chunking_invariance)
 	for (int spill = 0; spill < 2; spill++) {
 		for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
 			struct tr t = tr_make(b.data, b.len, chunks[i]);
-			struct rsp_limits lim = { .spill_threshold = spill ? 1000 : 0 };
-			rsp_request *r = rsp__request_new_reader(env, tr_read, &t, &lim);
+			struct rsp_limits lim = { .spill_threshold =
+				                      spill ? 1000 : 0 };
+			rsp_request *r =
+			    rsp__request_new_reader(env, tr_read, &t, &lim);
 			ck_rc(rsp_request_status(r), RSP_OK);
 			char *d = form_dump(r);
 			ck_bytes(d, strlen(d), exp, strlen(exp));
@@ -583,7 +614,8 @@ START_TEST(test_adversarial_linear)
 	memset(bnd, 'q', 70);
 	bnd[70] = '\0';
 	struct rsp_buffer b = { 0 };
-	char *open = tu_strdupf("--%s" CRLF CD "name=\"f\"; filename=x" CRLF CRLF, bnd);
+	char *open =
+	    tu_strdupf("--%s" CRLF CD "name=\"f\"; filename=x" CRLF CRLF, bnd);
 	rsp__buf_append(&b, open, strlen(open));
 	/* 4 MiB of "\r\n--qqq...q" prefixes that never complete */
 	char miss[4 + 69];
@@ -612,8 +644,14 @@ END_TEST
 START_TEST(test_parser_page_boundary)
 {
 	static const char *const bodies[] = {
-		"--XyZ", "--XyZ-", "--XyZ--", "--XyZ ", "--XyZ\r", "--XyZ\r\n",
-		"--XyZ\r\n" CD "name=a", "--XyZ\r\n" CD "name=a\r\n\r",
+		"--XyZ",
+		"--XyZ-",
+		"--XyZ--",
+		"--XyZ ",
+		"--XyZ\r",
+		"--XyZ\r\n",
+		"--XyZ\r\n" CD "name=a",
+		"--XyZ\r\n" CD "name=a\r\n\r",
 		"--XyZ\r\n" CD "name=a\r\n\r\n1\r\n--Xy",
 		"--XyZ\r\n" CD "name=a\r\n\r\n1\r\n--XyZ",
 		"--XyZ\r\n" CD "name=a\r\n\r\n1\r\n--XyZ-",
@@ -627,17 +665,20 @@ START_TEST(test_parser_page_boundary)
 		struct rsp__arena a;
 		struct rsp__multipart mp;
 		rsp__arena_init(&a);
-		int rc = rsp__multipart_parse(&a, (const unsigned char *)g.p, len,
-		    "XyZ", 3, &lim, &mp);
+		int rc = rsp__multipart_parse(&a, (const unsigned char *)g.p,
+		    len, "XyZ", 3, &lim, &mp);
 		ck_assert(rc == RSP_OK || rc == RSP_EBADREQ);
 		rsp__arena_free(&a);
 		guard_free(&g);
 	}
 	/* and the Content-Type parameter parser */
 	static const char *const cts[] = {
-		"multipart/form-data; boundary=\"", "multipart/form-data; boundary=\"a\\",
-		"multipart/form-data; boundary=", "multipart/form-data; b",
-		"multipart/form-data;", "multipart/form-data; boundary=ab",
+		"multipart/form-data; boundary=\"",
+		"multipart/form-data; boundary=\"a\\",
+		"multipart/form-data; boundary=",
+		"multipart/form-data; b",
+		"multipart/form-data;",
+		"multipart/form-data; boundary=ab",
 	};
 	for (size_t i = 0; i < sizeof cts / sizeof cts[0]; i++) {
 		size_t len = strlen(cts[i]);
@@ -661,11 +702,24 @@ START_TEST(test_mutations_chunking)
 	static const char base[] =
 	    "pre" CRLF "--XyZ" CRLF CD "name=\"a\"" CRLF CRLF "1" CRLF
 	    "--XyZ" CRLF CD "name=\"f\"; filename=\"x.txt\"" CRLF
-	    "Content-Type: text/plain" CRLF CRLF "da\r\nta" CRLF
-	    "--XyZ" CRLF CD "name=b" CRLF CRLF CRLF "--XyZ--" CRLF "epi";
+	    "Content-Type: text/plain" CRLF CRLF "da\r\nta" CRLF "--XyZ" CRLF CD
+	    "name=b" CRLF CRLF CRLF "--XyZ--" CRLF "epi";
 	static const char *const frags[] = {
-		"\r\n", "--", "XyZ", "--XyZ", "\r\n--XyZ", "\"", ";", "=",
-		":", " ", "\0", "name=", "filename=", "form-data", "\\",
+		"\r\n",
+		"--",
+		"XyZ",
+		"--XyZ",
+		"\r\n--XyZ",
+		"\"",
+		";",
+		"=",
+		":",
+		" ",
+		"\0",
+		"name=",
+		"filename=",
+		"form-data",
+		"\\",
 	};
 	unsigned seed = 777;
 	char *cl = NULL;
@@ -679,15 +733,15 @@ START_TEST(test_mutations_chunking)
 			size_t at = (seed >> 8) % (len + 1);
 			seed = seed * 1103515245u + 12345u;
 			unsigned op = (seed >> 8) % 3;
-			if (op == 0 && len > 0 && at < len) {          /* delete */
+			if (op == 0 && len > 0 && at < len) { /* delete */
 				size_t n = 1 + (seed >> 12) % 8;
 				if (n > len - at)
 					n = len - at;
 				memmove(buf + at, buf + at + n, len - at - n);
 				len -= n;
-			} else if (op == 1 && at < len) {              /* flip */
+			} else if (op == 1 && at < len) { /* flip */
 				buf[at] = (char)(seed >> 16);
-			} else {                                       /* insert */
+			} else { /* insert */
 				const char *f = frags[(seed >> 12) % 15];
 				size_t n = f[0] == '\0' ? 1 : strlen(f);
 				if (len + n > sizeof buf)
@@ -700,10 +754,11 @@ START_TEST(test_mutations_chunking)
 		free(cl);
 		cl = tu_strdupf("CONTENT_LENGTH=%zu", len);
 		char *env[] = { (char *)"REQUEST_METHOD=POST",
-		    (char *)"CONTENT_TYPE=" MPB, cl, NULL };
+			(char *)"CONTENT_TYPE=" MPB, cl, NULL };
 		rsp_request *r1 = rsp_request_from_memory(env, buf, len);
 		struct tr t = tr_make(buf, len, 1);
-		rsp_request *r2 = rsp__request_new_reader(env, tr_read, &t, NULL);
+		rsp_request *r2 =
+		    rsp__request_new_reader(env, tr_read, &t, NULL);
 		int s1 = rsp_request_status(r1), s2 = rsp_request_status(r2);
 		ck_assert_int_eq(s1, s2);
 		ck_assert(s1 == RSP_OK || s1 == RSP_EBADREQ);

@@ -46,13 +46,14 @@ END_TEST
 
 START_TEST(test_method_values)
 {
-	static const char *const ok[] = { "GET", "POST", "HEAD", "PUT", "get", "M-SEARCH" };
+	static const char *const ok[] = { "GET", "POST", "HEAD", "PUT", "get",
+		"M-SEARCH" };
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		char *e = tu_strdupf("REQUEST_METHOD=%s", ok[i]);
 		char *env[] = { e, NULL };
 		rsp_request *r = req_env(env);
 		free(e);
-		ck_str(rsp_request_method(r), ok[i]);   /* case kept */
+		ck_str(rsp_request_method(r), ok[i]); /* case kept */
 		ck_rc(rsp_request_status(r), RSP_OK);
 		rsp_request_free(r);
 	}
@@ -62,13 +63,14 @@ START_TEST(test_method_values)
 	ck_str(rsp_request_method(r0), "GET");
 	ck_rc(rsp_request_status(r0), RSP_OK);
 	rsp_request_free(r0);
-	static const char *const bad[] = { "GET ", "G\x01T", "GET\r\nX: y", "G T" };
+	static const char *const bad[] = { "GET ", "G\x01T", "GET\r\nX: y",
+		"G T" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char *e = tu_strdupf("REQUEST_METHOD=%s", bad[i]);
 		char *env[] = { e, NULL };
 		rsp_request *r = req_env(env);
 		free(e);
-		ck_str(rsp_request_method(r), bad[i]);  /* raw */
+		ck_str(rsp_request_method(r), bad[i]); /* raw */
 		ck_rc(rsp_request_status(r), RSP_EBADREQ);
 		rsp_request_free(r);
 	}
@@ -77,11 +79,11 @@ END_TEST
 
 START_TEST(test_params)
 {
-	char *env[] = {
-		(char *)"REQUEST_METHOD=GET", (char *)"SERVER_PROTOCOL=HTTP/1.1",
-		(char *)"PATH_INFO=/../../etc/passwd", (char *)"EMPTY=",
-		(char *)"EQ=a=b", (char *)"NOEQUALS", (char *)"DUP=1",
-		(char *)"DUP=2", NULL };
+	char *env[] = { (char *)"REQUEST_METHOD=GET",
+		(char *)"SERVER_PROTOCOL=HTTP/1.1",
+		(char *)"PATH_INFO=/../../etc/passwd",
+		(char *)"EMPTY=", (char *)"EQ=a=b", (char *)"NOEQUALS",
+		(char *)"DUP=1", (char *)"DUP=2", NULL };
 	rsp_request *r = req_env(env);
 	ck_str(rsp_request_param(r, "SERVER_PROTOCOL"), "HTTP/1.1");
 	ck_str(rsp_request_param(r, "PATH_INFO"), "/../../etc/passwd");
@@ -89,7 +91,7 @@ START_TEST(test_params)
 	ck_str(rsp_request_param(r, "EQ"), "a=b");
 	ck_str(rsp_request_param(r, "DUP"), "1");
 	ck_str(rsp_request_param(r, "NOEQUALS"), NULL);
-	ck_str(rsp_request_param(r, "server_protocol"), NULL);  /* exact */
+	ck_str(rsp_request_param(r, "server_protocol"), NULL); /* exact */
 	ck_str(rsp_request_param(r, "SERVER"), NULL);
 	ck_str(rsp_request_param(r, "EQ=a"), NULL);
 	ck_str(rsp_request_param(r, ""), NULL);
@@ -103,7 +105,8 @@ START_TEST(test_params)
 		rsp__buf_append(&b, line, strlen(line));
 		free(line);
 	}
-	const char exp[] = "REQUEST_METHOD|GET\nSERVER_PROTOCOL|HTTP/1.1\n"
+	const char exp[] =
+	    "REQUEST_METHOD|GET\nSERVER_PROTOCOL|HTTP/1.1\n"
 	    "PATH_INFO|/../../etc/passwd\nEMPTY|\nEQ|a=b\nDUP|1\nDUP|2\n";
 	ck_bytes(b.data, b.len, exp, sizeof exp - 1);
 	rsp_buffer_free(&b);
@@ -130,7 +133,10 @@ END_TEST
  * enum value, by name and (HTTP_*) by field name, as a search would find
  * them: the first of duplicates, names of the same length or with the same
  * start not mistaken for them.  Copied, borrowed and detached alike. */
-static const struct { int var; const char *name, *field; } known[] = {
+static const struct {
+	int var;
+	const char *name, *field;
+} known[] = {
 	{ RSP__V_METHOD, "REQUEST_METHOD", NULL },
 	{ RSP__V_PROTO, "SERVER_PROTOCOL", NULL },
 	{ RSP__V_SCRIPT, "SCRIPT_NAME", NULL },
@@ -146,8 +152,10 @@ static const struct { int var; const char *name, *field; } known[] = {
 	{ RSP__V_AUTH, "HTTP_AUTHORIZATION", "authorization" },
 	{ RSP__V_IF_MATCH, "HTTP_IF_MATCH", "If-Match" },
 	{ RSP__V_IF_NONE_MATCH, "HTTP_IF_NONE_MATCH", "if_none-MATCH" },
-	{ RSP__V_IF_MODIFIED_SINCE, "HTTP_IF_MODIFIED_SINCE", "If-Modified-Since" },
-	{ RSP__V_IF_UNMODIFIED_SINCE, "HTTP_IF_UNMODIFIED_SINCE", "If-Unmodified-Since" },
+	{ RSP__V_IF_MODIFIED_SINCE, "HTTP_IF_MODIFIED_SINCE",
+	    "If-Modified-Since" },
+	{ RSP__V_IF_UNMODIFIED_SINCE, "HTTP_IF_UNMODIFIED_SINCE",
+	    "If-Unmodified-Since" },
 	{ RSP__V_RANGE, "HTTP_RANGE", "Range" },
 	{ RSP__V_IF_RANGE, "HTTP_IF_RANGE", "If-Range" },
 	{ RSP__V_REFERER, "HTTP_REFERER", "Referer" },
@@ -175,9 +183,9 @@ START_TEST(test_env_index)
 	env[n++] = strdup("REQUEST_METHOD");
 	env[n++] = strdup("HTTP_RANGEX=no");
 	env[n++] = strdup("HTTP_IF_MATCH_=no");
-	env[n++] = strdup("SERVER_SOFTWARE=no");       /* SERVER_PROTOCOL's length */
-	env[n++] = strdup("REMOTE_PORT=no");           /* REMOTE_ADDR's length */
-	env[n++] = strdup("HTTP_ACCEPT=no");           /* HTTP_COOKIE's length */
+	env[n++] = strdup("SERVER_SOFTWARE=no"); /* SERVER_PROTOCOL's length */
+	env[n++] = strdup("REMOTE_PORT=no");     /* REMOTE_ADDR's length */
+	env[n++] = strdup("HTTP_ACCEPT=no");     /* HTTP_COOKIE's length */
 	for (size_t i = 0; i < RSP__V_N; i++) {
 		env[n++] = tu_strdupf("%s=v%zu", known[i].name, i);
 		env[n++] = tu_strdupf("%s=later", known[i].name);
@@ -186,16 +194,17 @@ START_TEST(test_env_index)
 	}
 	env[n] = NULL;
 
-	rsp_request *r = req_env(env);                 /* copied */
+	rsp_request *r = req_env(env); /* copied */
 	ck_index(r, true);
 	rsp_request_free(r);
-	r = rsp__request_new_reader(env, NULL, NULL, NULL);   /* borrowed */
+	r = rsp__request_new_reader(env, NULL, NULL, NULL); /* borrowed */
 	ck_index(r, true);
-	ck_ok(rsp__request_detach(r));                 /* then copied */
+	ck_ok(rsp__request_detach(r)); /* then copied */
 	ck_index(r, true);
 	rsp_request_free(r);
 	r = rsp__request_new_reader(env + 1, NULL, NULL, NULL);
-	rsp__request_reset(r, env + n - 1, NULL, NULL, NULL);   /* "Xname=no" only */
+	rsp__request_reset(r, env + n - 1, NULL, NULL,
+	    NULL); /* "Xname=no" only */
 	ck_index(r, false);
 	rsp_request_free(r);
 	for (size_t i = 0; i < n; i++)
@@ -206,11 +215,12 @@ END_TEST
 
 START_TEST(test_headers)
 {
-	char *env[] = {
-		(char *)"HTTP_USER_AGENT=curl/8.0", (char *)"HTTP_X_FOO_BAR=baz",
+	char *env[] = { (char *)"HTTP_USER_AGENT=curl/8.0",
+		(char *)"HTTP_X_FOO_BAR=baz",
 		(char *)"HTTP_HOST=example.org:8080",
 		(char *)"CONTENT_TYPE=text/plain", (char *)"CONTENT_LENGTH=",
-		(char *)"HTTP_CONTENT_TYPE=text/plain", (char *)"HTTP_CONTENT_LENGTH=3",
+		(char *)"HTTP_CONTENT_TYPE=text/plain",
+		(char *)"HTTP_CONTENT_LENGTH=3",
 		(char *)"HTTP_PROXY=http://attacker:8080",
 		(char *)"HTTP_X_CTL=a\r\nb", (char *)"HTTP_=odd",
 		(char *)"REMOTE_ADDR=127.0.0.1", NULL };
@@ -226,13 +236,13 @@ START_TEST(test_headers)
 	 * copies never stand in for CONTENT_*. */
 	ck_str(rsp_request_header(r, "content-length"), NULL);
 	ck_str(rsp_request_header(r, "Proxy"), "http://attacker:8080");
-	ck_str(rsp_request_header(r, "X-Ctl"), "a\r\nb");      /* raw bytes */
-	ck_str(rsp_request_header(r, "Remote-Addr"), NULL);    /* not HTTP_ */
+	ck_str(rsp_request_header(r, "X-Ctl"), "a\r\nb");   /* raw bytes */
+	ck_str(rsp_request_header(r, "Remote-Addr"), NULL); /* not HTTP_ */
 	ck_str(rsp_request_header(r, "User"), NULL);
 	ck_str(rsp_request_header(r, "User-Agent-X"), NULL);
 	ck_str(rsp_request_header(r, "Accept"), NULL);
 	ck_str(rsp_request_header(r, ""), NULL);
-	ck_str(rsp_request_header(r, "User Agent"), NULL);     /* not a token */
+	ck_str(rsp_request_header(r, "User Agent"), NULL); /* not a token */
 	ck_str(rsp_request_header(r, "A=B"), NULL);
 	ck_str(rsp_request_header(r, NULL), NULL);
 
@@ -245,8 +255,8 @@ START_TEST(test_headers)
 		free(line);
 	}
 	const char exp[] = "user-agent: curl/8.0\nx-foo-bar: baz\n"
-	    "host: example.org:8080\ncontent-type: text/plain\n"
-	    "proxy: http://attacker:8080\nx-ctl: a\r\nb\n";
+	                   "host: example.org:8080\ncontent-type: text/plain\n"
+	                   "proxy: http://attacker:8080\nx-ctl: a\r\nb\n";
 	ck_bytes(b.data, b.len, exp, sizeof exp - 1);
 	rsp_buffer_free(&b);
 	rsp_request_free(r);
@@ -268,10 +278,21 @@ static rsp_request *req_cl(const char *cl, const void *body, size_t len)
 START_TEST(test_content_length_malformed)
 {
 	static const char *const bad[] = {
-		"-1", "abc", "1e3", "+5", " 5", "5 ", "0x10", "5\n", "1.0",
-		"99999999999999999999", "18446744073709551616",
-		"18446744073709551615", "9223372036854775808",
-		"12345678901234567890", "\xd9\xa5",
+		"-1",
+		"abc",
+		"1e3",
+		"+5",
+		" 5",
+		"5 ",
+		"0x10",
+		"5\n",
+		"1.0",
+		"99999999999999999999",
+		"18446744073709551616",
+		"18446744073709551615",
+		"9223372036854775808",
+		"12345678901234567890",
+		"\xd9\xa5",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		rsp_request *r = req_cl(bad[i], "hello", 5);
@@ -280,7 +301,8 @@ START_TEST(test_content_length_malformed)
 		char *m = tu_escape(bad[i], strlen(bad[i]));
 		ck_assert_msg(rsp_request_status(r) == RSP_EBADREQ,
 		    "CONTENT_LENGTH=%s: status %d", m, rsp_request_status(r));
-		ck_assert_msg(rsp_request_body(r, &d, &len) == RSP_EBADREQ, "%s", m);
+		ck_assert_msg(rsp_request_body(r, &d, &len) == RSP_EBADREQ,
+		    "%s", m);
 		ck_assert_ptr_null(d);
 		ck_assert_uint_eq(len, 0);
 		free(m);
@@ -297,7 +319,8 @@ START_TEST(test_content_length_valid)
 	ck_rc(rsp_request_status(r), RSP_OK);
 	ck_ok(rsp_request_body(r, &d, &len));
 	ck_bytes(d, len, "hello", 5);
-	ck_assert_int_eq(((const char *)d)[5], '\0');  /* heap bodies end in NUL */
+	ck_assert_int_eq(((const char *)d)[5],
+	    '\0'); /* heap bodies end in NUL */
 	rsp_request_free(r);
 
 	r = req_cl("0", "hello", 5);
@@ -362,7 +385,7 @@ START_TEST(test_content_length_limit)
 	rsp_request_free(r);
 	char *e16ok[] = { (char *)"CONTENT_LENGTH=16777216", NULL };
 	r = rsp__request_new_reader(e16ok, tr_read, &t, NULL);
-	ck_rc(rsp_request_status(r), RSP_EBADREQ);   /* allowed, but short */
+	ck_rc(rsp_request_status(r), RSP_EBADREQ); /* allowed, but short */
 	rsp_request_free(r);
 }
 END_TEST
@@ -376,7 +399,7 @@ START_TEST(test_max_body_env)
 	rsp_request_free(r);
 	setenv("RSP_MAX_BODY", "1k", 1);
 	r = rsp_request_from_memory(env, NULL, 0);
-	ck_rc(rsp_request_status(r), RSP_EBADREQ);   /* short, not over */
+	ck_rc(rsp_request_status(r), RSP_EBADREQ); /* short, not over */
 	rsp_request_free(r);
 	/* an explicit limit wins over the environment */
 	struct rsp_limits lim = { .max_body = 50 };
@@ -448,8 +471,10 @@ START_TEST(test_body_never_over_read)
 	for (size_t chunk = 0; chunk < 5; chunk++) {
 		struct tr t = tr_make(data, sizeof data - 1, chunk);
 		char *env[] = { (char *)"CONTENT_LENGTH=3",
-		    (char *)"CONTENT_TYPE=application/x-www-form-urlencoded", NULL };
-		rsp_request *r = rsp__request_new_reader(env, tr_read, &t, NULL);
+			(char *)"CONTENT_TYPE=application/x-www-form-urlencoded",
+			NULL };
+		rsp_request *r =
+		    rsp__request_new_reader(env, tr_read, &t, NULL);
 		ck_rc(rsp_request_status(r), RSP_OK);
 		ck_str(rsp_request_form(r, "a"), "1");
 		ck_str(rsp_request_form(r, "b"), NULL);
@@ -479,8 +504,8 @@ END_TEST
 START_TEST(test_lazy)
 {
 	struct tr t = tr_make("abc", 3, 0);
-	char *env[] = { (char *)"CONTENT_LENGTH=3", (char *)"QUERY_STRING=a=%00",
-	    (char *)"HTTP_COOKIE=a=1", NULL };
+	char *env[] = { (char *)"CONTENT_LENGTH=3",
+		(char *)"QUERY_STRING=a=%00", (char *)"HTTP_COOKIE=a=1", NULL };
 	rsp_request *r = rsp__request_new_reader(env, tr_read, &t, NULL);
 	ck_str(rsp_request_method(r), "GET");
 	ck_str(rsp_request_cookie(r, "a"), "1");
@@ -488,8 +513,8 @@ START_TEST(test_lazy)
 	ck_assert_uint_eq(t.calls, 0);
 	ck_str(rsp_request_query(r, "a"), NULL);
 	ck_assert_uint_eq(t.calls, 0);
-	ck_rc(rsp_request_status(r), RSP_EBADREQ);   /* the query's NUL */
-	ck_assert_uint_eq(t.pos, 3);                  /* status reads the body */
+	ck_rc(rsp_request_status(r), RSP_EBADREQ); /* the query's NUL */
+	ck_assert_uint_eq(t.pos, 3);               /* status reads the body */
 	rsp_request_free(r);
 }
 END_TEST
@@ -507,7 +532,8 @@ START_TEST(test_body_spill)
 	ck_assert_uint_eq(len, n);
 	ck_assert(memcmp(d, data, n) == 0);
 	/* the body is a file mapping, not heap: find it in /proc/self/maps */
-	ck_assert_msg(in_deleted_file_mapping(d), "body is not a mapping of a deleted file");
+	ck_assert_msg(in_deleted_file_mapping(d),
+	    "body is not a mapping of a deleted file");
 	rsp_request_free(r);
 	free(cl);
 	free(data);
@@ -526,7 +552,7 @@ START_TEST(test_status_ranking)
 	char *env[] = { q, (char *)"CONTENT_LENGTH=abc", NULL };
 	rsp_request *r = req_env(env);
 	ck_rc(rsp_request_status(r), RSP_EBADREQ);
-	ck_rc(rsp_request_status(r), RSP_EBADREQ);   /* stable */
+	ck_rc(rsp_request_status(r), RSP_EBADREQ); /* stable */
 	rsp_request_free(r);
 	char *env2[] = { q, (char *)"CONTENT_LENGTH=5", NULL };
 	r = rsp_request_from_memory(env2, "12345", 5);
@@ -569,14 +595,15 @@ static char *cookies_dump(rsp_request *r)
 	return b.data;
 }
 
-#define ck_cookies(hdr, exp) do {                                        \
-	rsp_request *r_ = req_cookie(hdr);                               \
-	char *d_ = cookies_dump(r_);                                     \
-	ck_bytes(d_, strlen(d_), exp, strlen(exp));                      \
-	ck_rc(rsp_request_status(r_), RSP_OK);                           \
-	free(d_);                                                        \
-	rsp_request_free(r_);                                            \
-} while (0)
+#define ck_cookies(hdr, exp)                                \
+	do {                                                \
+		rsp_request *r_ = req_cookie(hdr);          \
+		char *d_ = cookies_dump(r_);                \
+		ck_bytes(d_, strlen(d_), exp, strlen(exp)); \
+		ck_rc(rsp_request_status(r_), RSP_OK);      \
+		free(d_);                                   \
+		rsp_request_free(r_);                       \
+	} while (0)
 
 START_TEST(test_cookies_basic)
 {
@@ -641,7 +668,8 @@ START_TEST(test_cookies_random_garbage)
 			unsigned char c = (unsigned char)(seed >> 16);
 			if (c == 0)
 				c = ';';
-			buf[n] = (char)((seed >> 8) % 3 == 0 ? "=; \"\t"[c % 5] : c);
+			buf[n] =
+			    (char)((seed >> 8) % 3 == 0 ? "=; \"\t"[c % 5] : c);
 		}
 		buf[n] = '\0';
 		rsp_request *r = req_cookie(buf);
@@ -650,7 +678,8 @@ START_TEST(test_cookies_random_garbage)
 		while (rsp_request_cookie_next(r, &pos, &name, &v)) {
 			ck_assert(strlen(name) > 0);
 			for (const char *p = v; *p; p++)
-				ck_assert((unsigned char)*p >= 0x20 && *p != 0x7f);
+				ck_assert((unsigned char)*p >= 0x20 &&
+				    *p != 0x7f);
 		}
 		ck_rc(rsp_request_status(r), RSP_OK);
 		rsp_request_free(r);
@@ -701,8 +730,20 @@ END_TEST
 START_TEST(test_cookie_page_boundary)
 {
 	static const char *const inputs[] = {
-		"a", "a=", "a=\"", "a=\"x", "a=\"x\"", "a=1;", "a=1; ", " ",
-		";", "=", "a=1; b", "a=1; b=\"", "\"", "a=1\t",
+		"a",
+		"a=",
+		"a=\"",
+		"a=\"x",
+		"a=\"x\"",
+		"a=1;",
+		"a=1; ",
+		" ",
+		";",
+		"=",
+		"a=1; b",
+		"a=1; b=\"",
+		"\"",
+		"a=1\t",
 	};
 	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
 		size_t len = strlen(inputs[i]);
@@ -775,22 +816,29 @@ END_TEST
 START_TEST(test_auth_invalid)
 {
 	static const char *const cases[] = {
-		NULL, "", "Basic", "Basic ", "Basic  ", "Bearer dXNlcjpwYXNz",
-		"Basicx dXNlcjpwYXNz", "Basic\tdXNlcjpwYXNz", "Digest a=b",
-		"Basic dXNlcjpwYXN",       /* length not a multiple of 4 */
+		NULL,
+		"",
+		"Basic",
+		"Basic ",
+		"Basic  ",
+		"Bearer dXNlcjpwYXNz",
+		"Basicx dXNlcjpwYXNz",
+		"Basic\tdXNlcjpwYXNz",
+		"Digest a=b",
+		"Basic dXNlcjpwYXN", /* length not a multiple of 4 */
 		"Basic dXNlcjpwYXNz=",
-		"Basic dXNl cjpwYXNz",     /* inner space */
+		"Basic dXNl cjpwYXNz", /* inner space */
 		"Basic dXNlcjpwYXNz====",
-		"Basic dXNlcg==",          /* no colon: "user" */
-		"Basic YQ=a",              /* padding in the middle */
-		"Basic YR==",              /* non-zero unused bits */
-		"Basic YWJ=",              /* non-zero unused bits */
+		"Basic dXNlcg==", /* no colon: "user" */
+		"Basic YQ=a",     /* padding in the middle */
+		"Basic YR==",     /* non-zero unused bits */
+		"Basic YWJ=",     /* non-zero unused bits */
 		"Basic =AAA",
-		"Basic YTpi*A==",          /* not the alphabet */
-		"Basic YTpi-_==",          /* base64url is not base64 */
-		"Basic YQA6Yg==",          /* "a\0:b" */
-		"Basic YTpiCg==",          /* "a:b\n" */
-		"Basic YTpifw==",          /* "a:b\x7f" */
+		"Basic YTpi*A==", /* not the alphabet */
+		"Basic YTpi-_==", /* base64url is not base64 */
+		"Basic YQA6Yg==", /* "a\0:b" */
+		"Basic YTpiCg==", /* "a:b\n" */
+		"Basic YTpifw==", /* "a:b\x7f" */
 		"Basic YTpi==",
 		"Basic dXNlcjpwYXNz dXNlcjpwYXNz",
 	};
@@ -798,7 +846,8 @@ START_TEST(test_auth_invalid)
 		const char *u = "x", *p = "y";
 		rsp_request *r;
 		int rc = auth(cases[i], &u, &p, &r);
-		ck_assert_msg(rc == RSP_EINVAL, "%s: %d", cases[i] ? cases[i] : "(none)", rc);
+		ck_assert_msg(rc == RSP_EINVAL, "%s: %d",
+		    cases[i] ? cases[i] : "(none)", rc);
 		ck_assert_ptr_null(u);
 		ck_assert_ptr_null(p);
 		ck_rc(rsp_request_status(r), RSP_OK);
@@ -811,9 +860,9 @@ END_TEST
 
 START_TEST(test_reader_detach)
 {
-	char *env[] = {
-		strdup("REQUEST_METHOD=POST"), strdup("HTTP_USER_AGENT=ua"),
-		strdup("QUERY_STRING=q=1"), strdup("CONTENT_LENGTH=7"),
+	char *env[] = { strdup("REQUEST_METHOD=POST"),
+		strdup("HTTP_USER_AGENT=ua"), strdup("QUERY_STRING=q=1"),
+		strdup("CONTENT_LENGTH=7"),
 		strdup("CONTENT_TYPE=application/x-www-form-urlencoded"),
 		strdup("HTTP_COOKIE=c=v"), strdup("PATH_INFO=/p"),
 		strdup("HTTP_AUTHORIZATION=Basic dTpw"), NULL };
@@ -823,8 +872,8 @@ START_TEST(test_reader_detach)
 	const char *ua = rsp_request_header(r, "User-Agent");
 	const char *m = rsp_request_method(r);
 	const char *pi = rsp_request_param(r, "PATH_INFO");
-	ck_assert_ptr_ne(ua, env[1] + 16);   /* a copy, not libfcgi's */
-	ck_str(rsp_request_cookie(r, "c"), "v");  /* indexes the variables */
+	ck_assert_ptr_ne(ua, env[1] + 16);       /* a copy, not libfcgi's */
+	ck_str(rsp_request_cookie(r, "c"), "v"); /* indexes the variables */
 	ck_ok(rsp__request_detach(r));
 	ck_assert_uint_eq(t.pos, 7);
 	/* the FastCGI request ends: its params and stream go away */
@@ -843,11 +892,11 @@ START_TEST(test_reader_detach)
 	ck_str(rsp_request_cookie(r, "c"), "v");
 	ck_str(rsp_request_form(r, "b"), "2");
 	const char *u, *pw;
-	ck_ok(rsp_request_auth(r, &u, &pw));       /* read after the detach */
+	ck_ok(rsp_request_auth(r, &u, &pw)); /* read after the detach */
 	ck_str(u, "u");
 	ck_str(pw, "p");
 	ck_rc(rsp_request_status(r), RSP_OK);
-	ck_ok(rsp__request_detach(r));   /* twice is harmless */
+	ck_ok(rsp__request_detach(r)); /* twice is harmless */
 	rsp_request_free(r);
 }
 END_TEST
@@ -878,7 +927,8 @@ START_TEST(test_reader_reset)
 		size_t blen = (size_t)(i % 3 == 0 ? 5000 : 20);
 		snprintf(cl, sizeof cl, "CONTENT_LENGTH=%zu", blen);
 		char *env[] = { q, cl, (char *)"HTTP_COOKIE=k=v",
-		    (char *)"CONTENT_TYPE=application/x-www-form-urlencoded", NULL };
+			(char *)"CONTENT_TYPE=application/x-www-form-urlencoded",
+			NULL };
 		char *body = malloc(blen);
 		memset(body, 'x', blen);
 		memcpy(body, "f=", 2);
@@ -958,7 +1008,8 @@ START_TEST(test_request_reasons)
 	char *env2[] = { q.data, NULL };
 	r = req_env(env2);
 	ck_rc(rsp_request_status(r), RSP_ELIMIT);
-	ck_str(rsp_request_errmsg(r), "query has more than max_params (1000) pairs");
+	ck_str(rsp_request_errmsg(r),
+	    "query has more than max_params (1000) pairs");
 	ck_assert_int_eq(rsp__request_refusal_status(r, RSP_ELIMIT), 413);
 	rsp_request_free(r);
 	rsp_buffer_free(&q);
@@ -978,7 +1029,7 @@ START_TEST(test_request_reasons)
 
 	/* a short body */
 	char *env4[] = { (char *)"REQUEST_METHOD=POST",
-	    (char *)"CONTENT_LENGTH=10", NULL };
+		(char *)"CONTENT_LENGTH=10", NULL };
 	r = req_body(env4, "abc");
 	ck_rc(rsp_request_status(r), RSP_EBADREQ);
 	ck_str(rsp_request_errmsg(r), "body ended after 3 of 10 bytes");
@@ -987,27 +1038,31 @@ START_TEST(test_request_reasons)
 	/* a body over max_body, then a malformed method: the method wins */
 	struct rsp_limits lim = { .max_body = 4 };
 	char *env5[] = { (char *)"REQUEST_METHOD=G T",
-	    (char *)"CONTENT_LENGTH=10", NULL };
+		(char *)"CONTENT_LENGTH=10", NULL };
 	r = rsp_request_from_memory_with(env5, "0123456789", 10, &lim);
 	ck_rc(rsp_request_status(r), RSP_EBADREQ);
-	ck_str(rsp_request_errmsg(r), "REQUEST_METHOD is not an RFC 9110 token");
+	ck_str(rsp_request_errmsg(r),
+	    "REQUEST_METHOD is not an RFC 9110 token");
 	rsp_request_free(r);
 	char *env6[] = { (char *)"CONTENT_LENGTH=10", NULL };
 	r = rsp_request_from_memory_with(env6, "0123456789", 10, &lim);
 	ck_rc(rsp_request_status(r), RSP_ELIMIT);
-	ck_str(rsp_request_errmsg(r), "CONTENT_LENGTH 10 over max_body (4 bytes)");
+	ck_str(rsp_request_errmsg(r),
+	    "CONTENT_LENGTH 10 over max_body (4 bytes)");
 	ck_assert_int_eq(rsp__request_refusal_status(r, RSP_ELIMIT), 413);
 	/* asking again gives the same reason */
 	ck_rc(rsp_request_status(r), RSP_ELIMIT);
-	ck_str(rsp_request_errmsg(r), "CONTENT_LENGTH 10 over max_body (4 bytes)");
+	ck_str(rsp_request_errmsg(r),
+	    "CONTENT_LENGTH 10 over max_body (4 bytes)");
 	rsp_request_free(r);
 
 	/* a form that is not well formed */
 	char *env7[] = { (char *)"CONTENT_TYPE=multipart/form-data",
-	    (char *)"CONTENT_LENGTH=3", NULL };
+		(char *)"CONTENT_LENGTH=3", NULL };
 	r = req_body(env7, "abc");
 	ck_assert_ptr_null(rsp_request_form(r, "x"));
-	ck_str(rsp_request_errmsg(r), "multipart/form-data without one valid "
+	ck_str(rsp_request_errmsg(r),
+	    "multipart/form-data without one valid "
 	    "boundary parameter");
 	rsp_request_free(r);
 
@@ -1054,10 +1109,10 @@ END_TEST
 
 /* const getters may be called from several threads at once on one request
  * (the FastCGI-style environment, whose values are copied on first use). */
-static char *const conc_env[] = {
-	(char *)"REQUEST_METHOD=PUT", (char *)"QUERY_STRING=a=1&b=2&a=3",
-	(char *)"HTTP_COOKIE=c=4; d=5", (char *)"HTTP_USER_AGENT=t",
-	(char *)"HTTP_AUTHORIZATION=Basic dTpw", (char *)"X=6", NULL };
+static char *const conc_env[] = { (char *)"REQUEST_METHOD=PUT",
+	(char *)"QUERY_STRING=a=1&b=2&a=3", (char *)"HTTP_COOKIE=c=4; d=5",
+	(char *)"HTTP_USER_AGENT=t", (char *)"HTTP_AUTHORIZATION=Basic dTpw",
+	(char *)"X=6", NULL };
 
 static void *conc_reader(void *arg)
 {
@@ -1102,7 +1157,9 @@ START_TEST(test_const_getters_concurrent)
 		ck_assert_ptr_nonnull(r);
 		pthread_t t[4];
 		for (int i = 0; i < 4; i++)
-			ck_assert_int_eq(pthread_create(&t[i], NULL, conc_reader, r), 0);
+			ck_assert_int_eq(pthread_create(&t[i], NULL,
+			                     conc_reader, r),
+			    0);
 		for (int i = 0; i < 4; i++) {
 			void *err;
 			pthread_join(t[i], &err);

@@ -4,7 +4,9 @@
 #include "testutil.h"
 
 /* Expected output for each flavour. */
-struct by_flavour { const char *cgi, *nph, *h2; };
+struct by_flavour {
+	const char *cgi, *nph, *h2;
+};
 
 static void ck_flavour_out(struct tu *t, enum rsp_flavour f,
     const struct by_flavour *e)
@@ -53,7 +55,7 @@ struct chunks {
 	size_t n;
 	size_t sizes[64];
 	struct rsp_buffer all;
-	int stop_at;    /* return `stop_rc` on this chunk (1-based), 0: never */
+	int stop_at; /* return `stop_rc` on this chunk (1-based), 0: never */
 	int stop_rc;
 };
 
@@ -109,7 +111,8 @@ START_TEST(test_transcript_string)
 	ck_ok(rsp_finish(t->res));
 	static const struct by_flavour e = {
 		"Status: 200 OK\r\nContent-Length: 9\r\n\r\ntest data",
-		"HTTP/1.1 200 OK\r\n" NPH_REQ "Content-Length: 9\r\n\r\ntest data",
+		"HTTP/1.1 200 OK\r\n" NPH_REQ
+		"Content-Length: 9\r\n\r\ntest data",
 		"Status: 200 OK\r\ncontent-length: 9\r\n\r\ntest data",
 	};
 	ck_flavour_out(t, f, &e);
@@ -134,7 +137,8 @@ START_TEST(test_transcript_short_length)
 		struct tu_stderr cap;
 		tu_stderr_begin(&cap);
 		struct tu *t = tu_new(f);
-		int rc0 = rsp_headers_set(t->res->headers, "Content-Length", "4");
+		int rc0 =
+		    rsp_headers_set(t->res->headers, "Content-Length", "4");
 		int rc1 = rsp_headers_set(t->res->headers, "test-header",
 		    "test-value");
 		int rc2 = rsp_set_content(t->res, "test data", -1);
@@ -148,8 +152,9 @@ START_TEST(test_transcript_short_length)
 		    rsp_strerror(rcw));
 		ck_assert_msg(rcf == RSP_ESTATE, "rsp_finish returned %s",
 		    rsp_strerror(rcf));
-		ck_assert_msg(log[0] != 0, "short body not logged (%s)", via_write ?
-		    "rsp_write, then rsp_finish" : "rsp_finish alone");
+		ck_assert_msg(log[0] != 0, "short body not logged (%s)",
+		    via_write ? "rsp_write, then rsp_finish"
+		              : "rsp_finish alone");
 		free(log);
 		ck_flavour_out(t, f, &e);
 		tu_free(t);
@@ -279,7 +284,8 @@ START_TEST(test_head_send_body)
 	ck_ok(rsp_set_content(t->res, "body\r\n", -1));
 	ck_ok(rsp_write(t->res));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 200 OK\r\nX-Test: TEST\r\nContent-Length: 6\r\n\r\n"
+	ck_out(t,
+	    "Status: 200 OK\r\nX-Test: TEST\r\nContent-Length: 6\r\n\r\n"
 	    "body\r\n");
 	tu_free(t);
 
@@ -403,7 +409,8 @@ START_TEST(test_content_replace_and_append)
 	ck_ok(rsp_set_content_file(t->res, fd));
 	ck_ok(rsp_finish(t->res));
 	char exp[64];
-	size_t hl = (size_t)sprintf(exp, "Status: 200 OK\r\nContent-Length: 5\r\n\r\n");
+	size_t hl =
+	    (size_t)sprintf(exp, "Status: 200 OK\r\nContent-Length: 5\r\n\r\n");
 	unsigned char *d = tu_pattern_bytes(5);
 	memcpy(exp + hl, d, 5);
 	free(d);
@@ -463,8 +470,13 @@ START_TEST(test_part_fn_failure)
 {
 	/* non-zero that is not an rsp_err becomes RSP_ECALLBACK */
 	int one = 1, big = 42, nomem = RSP_ENOMEM, eio = RSP_EIO;
-	static const struct { int idx; int expect; } cases[] = {
-		{ 0, RSP_ECALLBACK }, { 1, RSP_ECALLBACK }, { 2, RSP_ENOMEM },
+	static const struct {
+		int idx;
+		int expect;
+	} cases[] = {
+		{ 0, RSP_ECALLBACK },
+		{ 1, RSP_ECALLBACK },
+		{ 2, RSP_ENOMEM },
 		{ 3, RSP_EIO },
 	};
 	int *args[] = { &one, &big, &nomem, &eio };
@@ -472,7 +484,8 @@ START_TEST(test_part_fn_failure)
 		/* through rsp_iter_content */
 		struct tu *t = tu_new(RSP_CGI);
 		ck_ok(rsp_add_content(t->res, "a", -1));
-		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx], NULL));
+		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx],
+		    NULL));
 		ck_ok(rsp_add_content(t->res, "z", -1));
 		struct chunks c = { 0 };
 		ck_rc(rsp_iter_content(t->res, false, collect, &c),
@@ -485,7 +498,8 @@ START_TEST(test_part_fn_failure)
 		/* through rsp_write */
 		t = tu_new(RSP_CGI);
 		ck_ok(rsp_add_content(t->res, "a", -1));
-		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx], NULL));
+		ck_ok(rsp_add_content_fn(t->res, part_fail, args[cases[i].idx],
+		    NULL));
 		ck_ok(rsp_add_content(t->res, "z", -1));
 		ck_rc(rsp_write(t->res), cases[i].expect);
 		ck_ok(rsp_writer_flush(t->res->writer));
@@ -567,16 +581,21 @@ START_TEST(test_iter_file)
 			ck_assert_uint_eq(c.sizes[2], 65536);
 			ck_assert_uint_eq(c.sizes[3], 3392);
 		}
-		ck_assert_msg(c.all.len == n && memcmp(c.all.data, data, n) == 0,
+		ck_assert_msg(c.all.len == n &&
+		        memcmp(c.all.data, data, n) == 0,
 		    "file bytes differ");
 		/* the file content is still all there for rsp_write */
-		ck_assert_msg(!tu_fd_is_closed(fd), "descriptor closed by iteration");
+		ck_assert_msg(!tu_fd_is_closed(fd),
+		    "descriptor closed by iteration");
 		ck_ok(rsp_finish(t->res));
-		char *head = tu_strdupf("Status: 200 OK\r\nContent-Length: %zu\r\n\r\n", n);
+		char *head =
+		    tu_strdupf("Status: 200 OK\r\nContent-Length: %zu\r\n\r\n",
+		        n);
 		size_t hl = strlen(head);
 		ck_assert_uint_eq(t->buf.len, hl + n);
 		ck_bytes(t->buf.data, hl, head, hl);
-		ck_assert_msg(memcmp(t->buf.data + hl, data, n) == 0, "body differs");
+		ck_assert_msg(memcmp(t->buf.data + hl, data, n) == 0,
+		    "body differs");
 		free(head);
 		free(c.all.data);
 		tu_free(t);
@@ -597,10 +616,11 @@ START_TEST(test_content_file_regular)
 	struct tu *t = tu_new(f);
 	ck_ok(rsp_set_content_file(t->res, fd));
 	ck_ok(rsp_finish(t->res));
-	const char *head = f == RSP_CGI ?
-	    "Status: 200 OK\r\nContent-Length: 200000\r\n\r\n" : f == RSP_NPH ?
-	    "HTTP/1.1 200 OK\r\n" NPH_REQ "Content-Length: 200000\r\n\r\n" :
-	    "Status: 200 OK\r\ncontent-length: 200000\r\n\r\n";
+	const char *head = f == RSP_CGI
+	    ? "Status: 200 OK\r\nContent-Length: 200000\r\n\r\n"
+	    : f == RSP_NPH ? "HTTP/1.1 200 OK\r\n" NPH_REQ
+	                     "Content-Length: 200000\r\n\r\n"
+	                   : "Status: 200 OK\r\ncontent-length: 200000\r\n\r\n";
 	size_t hl = strlen(head);
 	char *exp = malloc(hl + n);
 	memcpy(exp, head, hl);
@@ -693,7 +713,8 @@ START_TEST(test_finish_completes)
 	struct tu *t = tu_new(RSP_CGI);
 	ck_ok(rsp_headers_set(t->res->headers, "X-Ignored", "1"));
 	ck_ok(rsp_set_content(t->res, "ignored", -1));
-	ck_ok(rsp_writer_write_raw(t->res->writer, "Status: 200 OK\r\n\r\nraw", -1));
+	ck_ok(rsp_writer_write_raw(t->res->writer, "Status: 200 OK\r\n\r\nraw",
+	    -1));
 	ck_ok(rsp_finish(t->res));
 	ck_out(t, "Status: 200 OK\r\n\r\nraw");
 	tu_free(t);
@@ -713,7 +734,8 @@ START_TEST(test_finish_completes)
 	ck_ok(rsp_writer_write_status(t->res->writer, 201, NULL));
 	ck_ok(rsp_writer_write_header(t->res->writer, "X-A", "1"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "HTTP/1.1 201 Created\r\nX-A: 1\r\n" NPH_REQ
+	ck_out(t,
+	    "HTTP/1.1 201 Created\r\nX-A: 1\r\n" NPH_REQ
 	    "Connection: close\r\n\r\n");
 	tu_free(t);
 
@@ -857,19 +879,28 @@ END_TEST
 
 START_TEST(test_flavour_from_request)
 {
-	static const struct { const char *a, *b; enum rsp_flavour f; } cases[] = {
-		{ "SCRIPT_NAME=/cgi-bin/nph-test", "SERVER_PROTOCOL=HTTP/1.1", RSP_NPH },
-		{ "SCRIPT_NAME=/nph-dir/test", "SERVER_PROTOCOL=HTTP/1.1", RSP_CGI },
-		{ "SCRIPT_NAME=/cgi-bin/test", "SERVER_PROTOCOL=HTTP/1.1", RSP_CGI },
-		{ "SCRIPT_FILENAME=/srv/cgi/nph-x.cgi", "SERVER_PROTOCOL=HTTP/1.0", RSP_NPH },
-		{ "SCRIPT_NAME=/cgi-bin/x", "SERVER_PROTOCOL=HTTP/2.0", RSP_H2 },
+	static const struct {
+		const char *a, *b;
+		enum rsp_flavour f;
+	} cases[] = {
+		{ "SCRIPT_NAME=/cgi-bin/nph-test", "SERVER_PROTOCOL=HTTP/1.1",
+		    RSP_NPH },
+		{ "SCRIPT_NAME=/nph-dir/test", "SERVER_PROTOCOL=HTTP/1.1",
+		    RSP_CGI },
+		{ "SCRIPT_NAME=/cgi-bin/test", "SERVER_PROTOCOL=HTTP/1.1",
+		    RSP_CGI },
+		{ "SCRIPT_FILENAME=/srv/cgi/nph-x.cgi",
+		    "SERVER_PROTOCOL=HTTP/1.0", RSP_NPH },
+		{ "SCRIPT_NAME=/cgi-bin/x", "SERVER_PROTOCOL=HTTP/2.0",
+		    RSP_H2 },
 		{ "SCRIPT_NAME=/cgi-bin/x", "SERVER_PROTOCOL=HTTP/2", RSP_H2 },
 		{ "SCRIPT_NAME=/cgi-bin/x", "SERVER_PROTOCOL=HTTP/3", RSP_H2 },
-		{ "SCRIPT_NAME=/cgi-bin/nph-x", "SERVER_PROTOCOL=HTTP/2.0", RSP_H2 },
+		{ "SCRIPT_NAME=/cgi-bin/nph-x", "SERVER_PROTOCOL=HTTP/2.0",
+		    RSP_H2 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *env[] = { (char *)"REQUEST_METHOD=GET", (char *)cases[i].a,
-		    (char *)cases[i].b, NULL };
+		char *env[] = { (char *)"REQUEST_METHOD=GET",
+			(char *)cases[i].a, (char *)cases[i].b, NULL };
 		struct tu *t = tu_make(env);
 		ck_assert_msg(rsp_flavour(t->res) == cases[i].f,
 		    "%s %s: flavour %d, expected %d", cases[i].a, cases[i].b,
@@ -914,7 +945,8 @@ static struct tu *offload_base(enum rsp_flavour f)
 {
 	struct tu *t = tu_new(f);
 	ck_ok(rsp_set_status(t->res, 404, NULL));
-	ck_ok(rsp_headers_set(t->res->headers, "Content-Type", "application/pdf"));
+	ck_ok(rsp_headers_set(t->res->headers, "Content-Type",
+	    "application/pdf"));
 	ck_ok(rsp_headers_set(t->res->headers, "Content-Length", "4"));
 	ck_ok(rsp_set_cookie(t->res, "seen", "1", NULL));
 	ck_ok(rsp_set_content(t->res, "body", -1));
@@ -927,7 +959,8 @@ START_TEST(test_offload_nginx)
 {
 	enum rsp_flavour f = (enum rsp_flavour)_i;
 	struct tu *t = offload_base(f);
-	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/report.pdf"));
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX,
+	    "/protected/report.pdf"));
 	ck_assert_int_eq(rsp_status(t->res, NULL), 200);
 	ck_assert_ptr_null(rsp_headers_get(t->res->headers, "Content-Length"));
 	ck_ok(rsp_finish(t->res));
@@ -950,7 +983,8 @@ START_TEST(test_offload_apache)
 {
 	enum rsp_flavour f = (enum rsp_flavour)_i;
 	struct tu *t = offload_base(f);
-	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/files/report.pdf"));
+	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_APACHE,
+	    "/srv/files/report.pdf"));
 	ck_ok(rsp_finish(t->res));
 	static const struct by_flavour e = {
 		"Status: 200 OK\r\nContent-Type: application/pdf\r\n"
@@ -972,13 +1006,21 @@ END_TEST
 START_TEST(test_offload_nph)
 {
 	struct tu *t = offload_base(RSP_NPH);
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_EINVAL);
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"), RSP_EINVAL);
-	ck_refused(t, rsp_headers_set(t->res->headers, "X-Sendfile", "/srv/a"), RSP_EINVAL);
-	ck_refused(t, rsp_headers_set(t->res->headers, "x-accel-redirect", "/a"), RSP_EINVAL);
+	ck_refused(t,
+	    rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"),
+	    RSP_EINVAL);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"),
+	    RSP_EINVAL);
+	ck_refused(t, rsp_headers_set(t->res->headers, "X-Sendfile", "/srv/a"),
+	    RSP_EINVAL);
+	ck_refused(t,
+	    rsp_headers_set(t->res->headers, "x-accel-redirect", "/a"),
+	    RSP_EINVAL);
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "HTTP/1.1 404 Not Found\r\nContent-Type: application/pdf\r\n"
-	    "Content-Length: 4\r\nSet-Cookie: seen=1; Path=/\r\n" NPH_REQ "\r\nbody");
+	ck_out(t,
+	    "HTTP/1.1 404 Not Found\r\nContent-Type: application/pdf\r\n"
+	    "Content-Length: 4\r\nSet-Cookie: seen=1; Path=/\r\n" NPH_REQ
+	    "\r\nbody");
 	tu_free(t);
 
 	t = tu_new(RSP_CGI);
@@ -991,7 +1033,8 @@ START_TEST(test_offload_nph)
 
 	/* The writer applies the same rule. */
 	t = tu_new(RSP_NPH);
-	ck_rc(rsp_writer_write_header(t->res->writer, "X-Accel-Redirect", "/a"), RSP_EINVAL);
+	ck_rc(rsp_writer_write_header(t->res->writer, "X-Accel-Redirect", "/a"),
+	    RSP_EINVAL);
 	ck_ok(rsp_writer_flush(t->res->writer));
 	ck_out(t, "");
 	tu_free(t);
@@ -1005,15 +1048,18 @@ START_TEST(test_offload_replaces)
 	struct tu *t = tu_new(RSP_CGI);
 	ck_ok(rsp_set_content_file(t->res, fd));
 	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/one"));
-	ck_assert_msg(tu_fd_is_closed(fd), "the file content's descriptor left open");
+	ck_assert_msg(tu_fd_is_closed(fd),
+	    "the file content's descriptor left open");
 	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/two"));
 	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/three"));
-	ck_assert_ptr_null(rsp_headers_get(t->res->headers, "X-Accel-Redirect"));
+	ck_assert_ptr_null(rsp_headers_get(t->res->headers,
+	    "X-Accel-Redirect"));
 	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/four"));
 	ck_assert_ptr_null(rsp_headers_get(t->res->headers, "X-Sendfile"));
 	ck_assert_uint_eq(rsp_headers_count(t->res->headers), 1);
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 200 OK\r\nX-Accel-Redirect: /protected/four\r\n\r\n");
+	ck_out(t,
+	    "Status: 200 OK\r\nX-Accel-Redirect: /protected/four\r\n\r\n");
 	ck_assert(t->res->close_connection);
 	tu_free(t);
 
@@ -1022,7 +1068,8 @@ START_TEST(test_offload_replaces)
 	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/x"));
 	ck_ok(rsp_set_error(t->res, 403, "no"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 403 Forbidden\r\nContent-Type: application/json\r\n"
+	ck_out(t,
+	    "Status: 403 Forbidden\r\nContent-Type: application/json\r\n"
 	    "Content-Length: 41\r\n\r\n{\"error\": {\"code\": 403, \"message\": \"no\"}}");
 	tu_free(t);
 }
@@ -1035,7 +1082,8 @@ START_TEST(test_offload_head)
 	ck_ok(rsp_headers_set(t->res->headers, "Content-Type", "text/plain"));
 	ck_ok(rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a.txt"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 200 OK\r\nContent-Type: text/plain\r\nX-Sendfile: /srv/a.txt\r\n\r\n");
+	ck_out(t,
+	    "Status: 200 OK\r\nContent-Type: text/plain\r\nX-Sendfile: /srv/a.txt\r\n\r\n");
 	tu_free(t);
 }
 END_TEST
@@ -1043,7 +1091,10 @@ END_TEST
 /* Targets each mechanism takes as they are. */
 START_TEST(test_offload_accepted)
 {
-	static const struct { enum rsp_offload how; const char *target; } ok[] = {
+	static const struct {
+		enum rsp_offload how;
+		const char *target;
+	} ok[] = {
 		{ RSP_OFFLOAD_NGINX, "/a" },
 		{ RSP_OFFLOAD_NGINX, "/a/..b/c.." },
 		{ RSP_OFFLOAD_NGINX, "/.../x" },
@@ -1058,11 +1109,15 @@ START_TEST(test_offload_accepted)
 	};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		struct tu *t = tu_new(RSP_CGI);
-		const char *name = ok[i].how == RSP_OFFLOAD_NGINX ? "X-Accel-Redirect" : "X-Sendfile";
+		const char *name = ok[i].how == RSP_OFFLOAD_NGINX
+		    ? "X-Accel-Redirect"
+		    : "X-Sendfile";
 		tu_set_ctx("accepted", name, ok[i].target);
-		ck_assert_msg(rsp_offload_file(t->res, ok[i].how, ok[i].target) == RSP_OK,
+		ck_assert_msg(rsp_offload_file(t->res, ok[i].how,
+		                  ok[i].target) == RSP_OK,
 		    "%srefused", tu_ctx);
-		ck_assert_str_eq(rsp_headers_get(t->res->headers, name), ok[i].target);
+		ck_assert_str_eq(rsp_headers_get(t->res->headers, name),
+		    ok[i].target);
 		tu_free(t);
 	}
 }
@@ -1073,23 +1128,49 @@ END_TEST
 START_TEST(test_offload_refused)
 {
 	static const char *const bad_both[] = {
-		"", "relative/file", "file", ".", "./a", "../a",
-		"/..", "/../etc/passwd", "/a/../b", "/a/..", "/a/b/../../c",
-		"/a\r\nX-Evil: 1", "/a\rb", "/a\nb", "/a\tb", "/a\x01", "/a\x1f",
-		"/a\x7f", "/\x1b[0m",
-		"/a%2e%2e/b", "/a%2Fb", "/%00", "/100%",
-		"/", "/dir/", "/a/b/",
+		"",
+		"relative/file",
+		"file",
+		".",
+		"./a",
+		"../a",
+		"/..",
+		"/../etc/passwd",
+		"/a/../b",
+		"/a/..",
+		"/a/b/../../c",
+		"/a\r\nX-Evil: 1",
+		"/a\rb",
+		"/a\nb",
+		"/a\tb",
+		"/a\x01",
+		"/a\x1f",
+		"/a\x7f",
+		"/\x1b[0m",
+		"/a%2e%2e/b",
+		"/a%2Fb",
+		"/%00",
+		"/100%",
+		"/",
+		"/dir/",
+		"/a/b/",
 	};
 	static const char *const bad_nginx[] = { "/a?b=1", "/a?", "/a#top" };
-	static const enum rsp_offload hows[] = { RSP_OFFLOAD_NGINX, RSP_OFFLOAD_APACHE };
+	static const enum rsp_offload hows[] = { RSP_OFFLOAD_NGINX,
+		RSP_OFFLOAD_APACHE };
 
 	for (size_t h = 0; h < 2; h++) {
-		for (size_t i = 0; i < sizeof(bad_both) / sizeof(bad_both[0]); i++) {
+		for (size_t i = 0; i < sizeof(bad_both) / sizeof(bad_both[0]);
+		     i++) {
 			struct tu *t = offload_base(RSP_CGI);
-			tu_set_ctx("refused", h ? "apache" : "nginx", bad_both[i]);
-			ck_refused(t, rsp_offload_file(t->res, hows[h], bad_both[i]), RSP_EINVAL);
+			tu_set_ctx("refused", h ? "apache" : "nginx",
+			    bad_both[i]);
+			ck_refused(t,
+			    rsp_offload_file(t->res, hows[h], bad_both[i]),
+			    RSP_EINVAL);
 			ck_ok(rsp_finish(t->res));
-			ck_out(t, "Status: 404 Not Found\r\nContent-Type: application/pdf\r\n"
+			ck_out(t,
+			    "Status: 404 Not Found\r\nContent-Type: application/pdf\r\n"
 			    "Content-Length: 4\r\nSet-Cookie: seen=1; Path=/\r\n\r\nbody");
 			tu_free(t);
 		}
@@ -1097,22 +1178,34 @@ START_TEST(test_offload_refused)
 	for (size_t i = 0; i < sizeof(bad_nginx) / sizeof(bad_nginx[0]); i++) {
 		struct tu *t = offload_base(RSP_CGI);
 		tu_set_ctx("refused", "nginx", bad_nginx[i]);
-		ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, bad_nginx[i]), RSP_EINVAL);
+		ck_refused(t,
+		    rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, bad_nginx[i]),
+		    RSP_EINVAL);
 		tu_free(t);
 	}
 	tu_ctx[0] = '\0';
 
 	struct tu *t = offload_base(RSP_H2);
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, NULL), RSP_EINVAL);
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, NULL), RSP_EINVAL);
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NONE, "/protected/a"), RSP_EINVAL);
-	ck_refused(t, rsp_offload_file(t->res, (enum rsp_offload)3, "/protected/a"), RSP_EINVAL);
-	ck_refused(t, rsp_offload_file(t->res, (enum rsp_offload)-1, "/protected/a"), RSP_EINVAL);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, NULL),
+	    RSP_EINVAL);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, NULL),
+	    RSP_EINVAL);
+	ck_refused(t,
+	    rsp_offload_file(t->res, RSP_OFFLOAD_NONE, "/protected/a"),
+	    RSP_EINVAL);
+	ck_refused(t,
+	    rsp_offload_file(t->res, (enum rsp_offload)3, "/protected/a"),
+	    RSP_EINVAL);
+	ck_refused(t,
+	    rsp_offload_file(t->res, (enum rsp_offload) - 1, "/protected/a"),
+	    RSP_EINVAL);
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 404 Not Found\r\ncontent-type: application/pdf\r\n"
+	ck_out(t,
+	    "Status: 404 Not Found\r\ncontent-type: application/pdf\r\n"
 	    "content-length: 4\r\nset-cookie: seen=1; Path=/\r\n\r\nbody");
 	tu_free(t);
-	ck_rc(rsp_offload_file(NULL, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_EINVAL);
+	ck_rc(rsp_offload_file(NULL, RSP_OFFLOAD_NGINX, "/protected/a"),
+	    RSP_EINVAL);
 }
 END_TEST
 
@@ -1122,23 +1215,32 @@ START_TEST(test_offload_after_output)
 {
 	struct tu *t = offload_base(RSP_CGI);
 	ck_ok(rsp_writer_write_status(t->res->writer, 200, NULL));
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_ESTATE);
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"), RSP_ESTATE);
+	ck_refused(t,
+	    rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"),
+	    RSP_ESTATE);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"),
+	    RSP_ESTATE);
 	tu_free(t);
 
 	t = offload_base(RSP_CGI);
 	ck_ok(rsp_write_status_headers(t->res));
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_ESTATE);
+	ck_refused(t,
+	    rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"),
+	    RSP_ESTATE);
 	ck_ok(rsp_write_content(t->res));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 404 Not Found\r\nContent-Type: application/pdf\r\n"
+	ck_out(t,
+	    "Status: 404 Not Found\r\nContent-Type: application/pdf\r\n"
 	    "Content-Length: 4\r\nSet-Cookie: seen=1; Path=/\r\n\r\nbody");
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"), RSP_ESTATE);
+	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_APACHE, "/srv/a"),
+	    RSP_ESTATE);
 	tu_free(t);
 
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_writer_write_raw(t->res->writer, "Status: 200 OK\r\n", -1));
-	ck_refused(t, rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"), RSP_ESTATE);
+	ck_refused(t,
+	    rsp_offload_file(t->res, RSP_OFFLOAD_NGINX, "/protected/a"),
+	    RSP_ESTATE);
 	tu_free(t);
 }
 END_TEST
@@ -1151,11 +1253,13 @@ START_TEST(test_set_error_log_escaped)
 	struct tu *t = tu_new(RSP_CGI);
 	ck_ok(rsp_set_error(t->res, 502, "upstream /x\r\nInjected: 1\x01\\"));
 	char *log = tu_stderr_end(&cap);
-	ck_assert_str_eq(log, "respond: 502 upstream /x\\x0d\\x0aInjected: 1\\x01\\x5c\n");
+	ck_assert_str_eq(log,
+	    "respond: 502 upstream /x\\x0d\\x0aInjected: 1\\x01\\x5c\n");
 	free(log);
 	/* the client still gets the message as JSON */
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 502 Bad Gateway\r\nContent-Type: application/json\r\n"
+	ck_out(t,
+	    "Status: 502 Bad Gateway\r\nContent-Type: application/json\r\n"
 	    "Content-Length: 73\r\n\r\n{\"error\": {\"code\": 502, \"message\": "
 	    "\"upstream /x\\r\\nInjected: 1\\u0001\\\\\"}}");
 	tu_free(t);
@@ -1176,22 +1280,25 @@ START_TEST(test_err_names)
 	ck_assert_str_eq(rsp_response_errmsg(t->res), "");
 	ck_refused_why(t, rsp_set_status(t->res, 99, NULL), RSP_EINVAL,
 	    "status code outside 200..999");
-	ck_refused_why(t, rsp_headers_set(t->res->headers, "X A", "1"), RSP_EINVAL,
-	    "header name is not an RFC 9110 token");
+	ck_refused_why(t, rsp_headers_set(t->res->headers, "X A", "1"),
+	    RSP_EINVAL, "header name is not an RFC 9110 token");
 	ck_refused_why(t, rsp_headers_set(t->res->headers, "X-A", "1\r\n"),
-	    RSP_EINVAL, "header value holds CR, LF, NUL or another control byte");
+	    RSP_EINVAL,
+	    "header value holds CR, LF, NUL or another control byte");
 	ck_assert_str_eq(rsp_response_errmsg(NULL), "no response (NULL)");
 	tu_free(t);
 }
 END_TEST
 
 /* A part's free_fn runs exactly once, whichever way the part goes. */
-struct freed { int calls, frees; };
+struct freed {
+	int calls, frees;
+};
 
 static int part_freed(void *arg, const void **data, size_t *len)
 {
 	struct freed *f = arg;
-	ck_assert_int_eq(f->frees, 0);      /* never called after its release */
+	ck_assert_int_eq(f->frees, 0); /* never called after its release */
 	f->calls++;
 	*data = "p";
 	*len = 1;
@@ -1228,10 +1335,12 @@ START_TEST(test_part_fn_free)
 	struct freed g = { 0 };
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_set_content_file(t->res, tu_temp_file(3, NULL)));
-	ck_refused_why(t, rsp_add_content_fn(t->res, part_freed, &g, free_counted),
+	ck_refused_why(t,
+	    rsp_add_content_fn(t->res, part_freed, &g, free_counted),
 	    RSP_ESTATE, "the content is a file: parts cannot be added to it");
 	ck_assert_int_eq(g.frees, 1);
-	ck_refused(t, rsp_add_content_fn(t->res, NULL, &g, free_counted), RSP_EINVAL);
+	ck_refused(t, rsp_add_content_fn(t->res, NULL, &g, free_counted),
+	    RSP_EINVAL);
 	ck_assert_int_eq(g.frees, 2);
 	tu_free(t);
 	ck_assert_int_eq(g.frees, 2);
@@ -1259,7 +1368,6 @@ START_TEST(test_part_fn_free)
 	ck_rc(rsp_finish(res), RSP_EIO);
 	rsp_response_free(res);
 	ck_assert_int_eq(k.frees, 1);
-
 }
 END_TEST
 
@@ -1270,10 +1378,13 @@ int main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_seed_example, RSP_CGI, RSP_H2 + 1);
 	tcase_add_loop_test(tc, test_transcript_string, RSP_CGI, RSP_H2 + 1);
-	tcase_add_loop_test(tc, test_transcript_short_length, RSP_CGI, RSP_H2 + 1);
-	tcase_add_loop_test(tc, test_transcript_custom_status, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_short_length, RSP_CGI,
+	    RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_custom_status, RSP_CGI,
+	    RSP_H2 + 1);
 	tcase_add_loop_test(tc, test_transcript_none, RSP_CGI, RSP_H2 + 1);
-	tcase_add_loop_test(tc, test_transcript_reason_none, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_transcript_reason_none, RSP_CGI,
+	    RSP_H2 + 1);
 	tcase_add_loop_test(tc, test_transcript_599_empty, RSP_CGI, RSP_H2 + 1);
 	tcase_add_loop_test(tc, test_transcript_parts, RSP_CGI, RSP_H2 + 1);
 	tcase_add_loop_test(tc, test_transcript_head, RSP_CGI, RSP_H2 + 1);

@@ -11,7 +11,8 @@ static struct {
 
 static int handler(rsp_request *req, rsp_response *res, void *arg)
 {
-	static const char *const names[] = { "id", "uid", "pid", "x", "y", "name", "*" };
+	static const char *const names[] = { "id", "uid", "pid", "x", "y",
+		"name", "*" };
 	seen.route = (int)(intptr_t)arg;
 	seen.params[0] = '\0';
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -27,7 +28,10 @@ static int handler(rsp_request *req, rsp_response *res, void *arg)
 	return rsp_set_content(res, "ok", 2);
 }
 
-#define R(m, p, i) { m, p, handler, (void *)(intptr_t)(i) }
+#define R(m, p, i)                                   \
+	{                                            \
+		m, p, handler, (void *)(intptr_t)(i) \
+	}
 static const struct rsp_route table[] = {
 	R("GET", "/", 0),
 	R("GET", "/items", 1),
@@ -49,7 +53,7 @@ static const struct rsp_route table[] = {
 
 static const struct rcase {
 	const char *method, *uri, *script, *path_info;
-	int route;          /* -1: none */
+	int route; /* -1: none */
 	int status;
 	const char *params; /* when route >= 0 */
 	const char *allow;  /* NULL: no Allow header */
@@ -61,12 +65,15 @@ static const struct rcase {
 	{ "PUT", "/items/42", 0, 0, 4, 200, "id=42", 0 },
 	{ "DELETE", "/items/42", 0, 0, 5, 200, "id=42", 0 },
 	{ "GET", "/items/new", 0, 0, 6, 200, "", 0 },
-	{ "POST", "/items/new", 0, 0, -1, 405, 0, "GET, HEAD, DELETE, PUT, OPTIONS" },
+	{ "POST", "/items/new", 0, 0, -1, 405, 0,
+	    "GET, HEAD, DELETE, PUT, OPTIONS" },
 	{ "HEAD", "/items/42", 0, 0, 3, 200, "id=42", 0 },
 	{ "HEAD", "/items/42/meta", 0, 0, 10, 200, "id=42", 0 },
 	{ "GET", "/items/42/meta", 0, 0, 11, 200, "id=42", 0 },
-	{ "OPTIONS", "/items/42", 0, 0, -1, 204, 0, "DELETE, GET, HEAD, PUT, OPTIONS" },
-	{ "PATCH", "/items/42", 0, 0, -1, 405, 0, "DELETE, GET, HEAD, PUT, OPTIONS" },
+	{ "OPTIONS", "/items/42", 0, 0, -1, 204, 0,
+	    "DELETE, GET, HEAD, PUT, OPTIONS" },
+	{ "PATCH", "/items/42", 0, 0, -1, 405, 0,
+	    "DELETE, GET, HEAD, PUT, OPTIONS" },
 	{ "GET", "/nope", 0, 0, -1, 404, 0, 0 },
 	{ "GET", "/items/", 0, 0, -1, 404, 0, 0 },
 	{ "GET", "/slash/", 0, 0, 12, 200, "", 0 },
@@ -95,11 +102,13 @@ static const struct rcase {
 	{ "GET", "/a/b/c", 0, 0, 14, 200, "y=c", 0 },
 	{ "GET", "/a/z/c", 0, 0, 13, 200, "x=z", 0 },
 	{ "GET", "/a/b/c/d", 0, 0, -1, 404, 0, 0 },
-	{ "GET", "/files/r%C3%A9sum%C3%A9.pdf", 0, 0, 15, 200, "name=r\xc3\xa9sum\xc3\xa9.pdf", 0 },
+	{ "GET", "/files/r%C3%A9sum%C3%A9.pdf", 0, 0, 15, 200,
+	    "name=r\xc3\xa9sum\xc3\xa9.pdf", 0 },
 	{ "GET", "/items/%E2%82%AC", 0, 0, 3, 200, "id=\xe2\x82\xac", 0 },
 	{ "GET", "//items", 0, 0, -1, 404, 0, 0 },
 	{ "GET", "/api/items", "/api", "/items", 1, 200, "", 0 },
-	{ "GET", "/api/items/a%2Fb", "/api", "/items/a/b", 3, 200, "id=a/b", 0 },
+	{ "GET", "/api/items/a%2Fb", "/api", "/items/a/b", 3, 200, "id=a/b",
+	    0 },
 	{ "GET", "/items", "/items", 0, 1, 200, "", 0 },
 	{ "GET", "/api/items/5", "/api/", "/items/5", 3, 200, "id=5", 0 },
 	{ "GET", "/api/items", "/apix", "/items", -1, 404, 0, 0 },
@@ -131,7 +140,8 @@ static rsp_router *router;
 static void setup(void)
 {
 	char err[256];
-	router = rsp_router_new(table, sizeof(table) / sizeof(table[0]), err, sizeof(err));
+	router = rsp_router_new(table, sizeof(table) / sizeof(table[0]), err,
+	    sizeof(err));
 	ck_assert_msg(router != NULL, "%s", err);
 }
 
@@ -140,8 +150,8 @@ static void teardown(void)
 	rsp_router_free(router);
 }
 
-static struct tu *request(const char *method, const char *uri, const char *script,
-    const char *path_info)
+static struct tu *request(const char *method, const char *uri,
+    const char *script, const char *path_info)
 {
 	char *env[5] = { 0 };
 	int n = 0;
@@ -165,8 +175,8 @@ static void check_case(rsp_router *rt, const struct rcase *c)
 	seen.route = -1;
 	seen.params[0] = '\0';
 	ck_ok(rsp_router_dispatch(t->req, t->res, rt));
-	ck_assert_msg(seen.route == c->route, "%s %s: route %d, expected %d", c->method,
-	    c->uri ? c->uri : c->path_info, seen.route, c->route);
+	ck_assert_msg(seen.route == c->route, "%s %s: route %d, expected %d",
+	    c->method, c->uri ? c->uri : c->path_info, seen.route, c->route);
 	ck_assert_int_eq(rsp_status(t->res, NULL), c->status);
 	if (c->route >= 0)
 		ck_assert_str_eq(seen.params, c->params);
@@ -174,10 +184,12 @@ static void check_case(rsp_router *rt, const struct rcase *c)
 	if (c->allow == NULL)
 		ck_assert_ptr_null(allow);
 	else
-		ck_assert_msg(allow && strcmp(allow, c->allow) == 0, "%s %s: Allow %s",
-		    c->method, c->uri, allow ? allow : "(none)");
+		ck_assert_msg(allow && strcmp(allow, c->allow) == 0,
+		    "%s %s: Allow %s", c->method, c->uri,
+		    allow ? allow : "(none)");
 	if (c->route < 0 && c->status >= 400)
-		ck_assert_str_eq(rsp_headers_get(t->res->headers, "Content-Type"),
+		ck_assert_str_eq(rsp_headers_get(t->res->headers,
+		                     "Content-Type"),
 		    "application/json");
 	/* the parameters live only while the handler runs */
 	ck_assert_ptr_null(rsp_route_param(t->req, "id"));
@@ -260,8 +272,8 @@ static const struct rcase icases[] = {
 START_TEST(index_table)
 {
 	char err[256];
-	rsp_router *rt = rsp_router_new(itable, sizeof(itable) / sizeof(itable[0]),
-	    err, sizeof(err));
+	rsp_router *rt = rsp_router_new(itable,
+	    sizeof(itable) / sizeof(itable[0]), err, sizeof(err));
 	ck_assert_msg(rt != NULL, "%s", err);
 	check_case(rt, &icases[_i]);
 	rsp_router_free(rt);
@@ -326,7 +338,8 @@ START_TEST(method_not_allowed_bytes)
 	struct tu *t = request("DELETE", "/", NULL, NULL);
 	ck_ok(rsp_router_dispatch(t->req, t->res, router));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\n"
+	ck_out(t,
+	    "Status: 405 Method Not Allowed\r\nContent-Type: application/json\r\n"
 	    "Content-Length: 57\r\nAllow: GET, HEAD, OPTIONS\r\n\r\n"
 	    "{\"error\": {\"code\": 405, \"message\": \"method not allowed\"}}");
 	tu_free(t);
@@ -338,7 +351,8 @@ START_TEST(options_bytes)
 	struct tu *t = request("OPTIONS", "/items", NULL, NULL);
 	ck_ok(rsp_router_dispatch(t->req, t->res, router));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 204 No Content\r\nAllow: GET, HEAD, POST, OPTIONS\r\n\r\n");
+	ck_out(t,
+	    "Status: 204 No Content\r\nAllow: GET, HEAD, POST, OPTIONS\r\n\r\n");
 	tu_free(t);
 }
 END_TEST
@@ -350,15 +364,17 @@ START_TEST(many_routes)
 	struct rsp_route *rs = calloc(N, sizeof(*rs));
 	char **pats = calloc(N, sizeof(*pats));
 	for (int i = 0; i < N; i++) {
-		pats[i] = i % 2 ? tu_strdupf("/r%d/{id}", i) : tu_strdupf("/r%d/x/*", i);
-		rs[i] = (struct rsp_route){ i % 3 ? "GET" : "POST", pats[i], handler,
-		    (void *)(intptr_t)i };
+		pats[i] = i % 2 ? tu_strdupf("/r%d/{id}", i)
+		                : tu_strdupf("/r%d/x/*", i);
+		rs[i] = (struct rsp_route){ i % 3 ? "GET" : "POST", pats[i],
+			handler, (void *)(intptr_t)i };
 	}
 	char err[128];
 	rsp_router *rt = rsp_router_new(rs, N, err, sizeof(err));
 	ck_assert_msg(rt != NULL, "%s", err);
 	for (int i = 0; i < N; i++) {
-		char *uri = i % 2 ? tu_strdupf("/r%d/v%d", i, i) : tu_strdupf("/r%d/x/v/%d", i, i);
+		char *uri = i % 2 ? tu_strdupf("/r%d/v%d", i, i)
+		                  : tu_strdupf("/r%d/x/v/%d", i, i);
 		struct tu *t = request(i % 3 ? "GET" : "POST", uri, NULL, NULL);
 		seen.route = -1;
 		ck_ok(rsp_router_dispatch(t->req, t->res, rt));
@@ -379,33 +395,52 @@ static const struct bad {
 	size_t n;
 	const char *err;
 } bads[] = {
-	{ { R("GET", "items", 0) }, 1, "route 0 (GET items): a pattern starts with '/'" },
+	{ { R("GET", "items", 0) }, 1,
+	    "route 0 (GET items): a pattern starts with '/'" },
 	{ { R("GET", "", 0) }, 1, "route 0 (GET ): a pattern starts with '/'" },
-	{ { R("GET", "/items/{id", 0) }, 1, "route 0 (GET /items/{id): a '{name}' segment is malformed" },
-	{ { R("GET", "/items/{}", 0) }, 1, "route 0 (GET /items/{}): a '{name}' segment is malformed" },
-	{ { R("GET", "/items/{1d}", 0) }, 1, "route 0 (GET /items/{1d}): a parameter name is [A-Za-z_][A-Za-z0-9_]*" },
-	{ { R("GET", "/a/{x}/{x}", 0) }, 1, "route 0 (GET /a/{x}/{x}): a parameter name is used twice" },
-	{ { R("GET", "/a/*/b", 0) }, 1, "route 0 (GET /a/*/b): '*' is allowed only as the last segment" },
-	{ { R("GET", "/a/b*", 0) }, 1, "route 0 (GET /a/b*): '{', '}' and '*' must make a whole segment" },
-	{ { R("GET", "/a/{x}y", 0) }, 1, "route 0 (GET /a/{x}y): a '{name}' segment is malformed" },
-	{ { R("GET", "/a/%20", 0) }, 1, "route 0 (GET /a/%20): a literal holds a byte outside RFC 3986 pchar (or '%')" },
-	{ { R("GET", "/a b", 0) }, 1, "route 0 (GET /a b): a literal holds a byte outside RFC 3986 pchar (or '%')" },
-	{ { R("GET", "/a/./b", 0) }, 1, "route 0 (GET /a/./b): '.' and '..' segments never match" },
-	{ { R("GET", "/a/..", 0) }, 1, "route 0 (GET /a/..): '.' and '..' segments never match" },
-	{ { R("GE T", "/a", 0) }, 1, "route 0 (GE T /a): the method is not an HTTP token" },
+	{ { R("GET", "/items/{id", 0) }, 1,
+	    "route 0 (GET /items/{id): a '{name}' segment is malformed" },
+	{ { R("GET", "/items/{}", 0) }, 1,
+	    "route 0 (GET /items/{}): a '{name}' segment is malformed" },
+	{ { R("GET", "/items/{1d}", 0) }, 1,
+	    "route 0 (GET /items/{1d}): a parameter name is [A-Za-z_][A-Za-z0-9_]*" },
+	{ { R("GET", "/a/{x}/{x}", 0) }, 1,
+	    "route 0 (GET /a/{x}/{x}): a parameter name is used twice" },
+	{ { R("GET", "/a/*/b", 0) }, 1,
+	    "route 0 (GET /a/*/b): '*' is allowed only as the last segment" },
+	{ { R("GET", "/a/b*", 0) }, 1,
+	    "route 0 (GET /a/b*): '{', '}' and '*' must make a whole segment" },
+	{ { R("GET", "/a/{x}y", 0) }, 1,
+	    "route 0 (GET /a/{x}y): a '{name}' segment is malformed" },
+	{ { R("GET", "/a/%20", 0) }, 1,
+	    "route 0 (GET /a/%20): a literal holds a byte outside RFC 3986 pchar (or '%')" },
+	{ { R("GET", "/a b", 0) }, 1,
+	    "route 0 (GET /a b): a literal holds a byte outside RFC 3986 pchar (or '%')" },
+	{ { R("GET", "/a/./b", 0) }, 1,
+	    "route 0 (GET /a/./b): '.' and '..' segments never match" },
+	{ { R("GET", "/a/..", 0) }, 1,
+	    "route 0 (GET /a/..): '.' and '..' segments never match" },
+	{ { R("GE T", "/a", 0) }, 1,
+	    "route 0 (GE T /a): the method is not an HTTP token" },
 	{ { { "GET", "/a", NULL, NULL } }, 1, "route 0 (GET /a): no handler" },
-	{ { { "GET", NULL, handler, NULL } }, 1, "route 0 (GET (null)): no pattern" },
-	{ { R("GET", "/a", 0), R("GET", "/a", 1) }, 2, "route 1 (GET /a): ambiguous with route 0" },
-	{ { R("GET", "/a/{x}", 0), R("GET", "/a/{y}", 1) }, 2, "route 1 (GET /a/{y}): ambiguous with route 0" },
-	{ { R(NULL, "/a", 0), R("*", "/a", 1) }, 2, "route 1 (* /a): ambiguous with route 0" },
-	{ { R("GET", "/s/*", 0), R("GET", "/s/*", 1) }, 2, "route 1 (GET /s/*): ambiguous with route 0" },
+	{ { { "GET", NULL, handler, NULL } }, 1,
+	    "route 0 (GET (null)): no pattern" },
+	{ { R("GET", "/a", 0), R("GET", "/a", 1) }, 2,
+	    "route 1 (GET /a): ambiguous with route 0" },
+	{ { R("GET", "/a/{x}", 0), R("GET", "/a/{y}", 1) }, 2,
+	    "route 1 (GET /a/{y}): ambiguous with route 0" },
+	{ { R(NULL, "/a", 0), R("*", "/a", 1) }, 2,
+	    "route 1 (* /a): ambiguous with route 0" },
+	{ { R("GET", "/s/*", 0), R("GET", "/s/*", 1) }, 2,
+	    "route 1 (GET /s/*): ambiguous with route 0" },
 	{ { R("GET", "/", 0) }, 0, "the routing table is empty" },
 };
 
 START_TEST(refused_tables)
 {
 	char err[256];
-	ck_assert_ptr_null(rsp_router_new(bads[_i].r, bads[_i].n, err, sizeof(err)));
+	ck_assert_ptr_null(rsp_router_new(bads[_i].r, bads[_i].n, err,
+	    sizeof(err)));
 	ck_assert_str_eq(err, bads[_i].err);
 	/* no buffer for the message: still refused */
 	ck_assert_ptr_null(rsp_router_new(bads[_i].r, bads[_i].n, NULL, 0));
@@ -449,19 +484,23 @@ int main(void)
 	Suite *s = suite_create("route");
 	TCase *tc = tcase_create("dispatch");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_loop_test(tc, route_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
+	tcase_add_loop_test(tc, route_table, 0,
+	    (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, long_paths);
 	tcase_add_test(tc, method_not_allowed_bytes);
 	tcase_add_test(tc, options_bytes);
 	tcase_add_test(tc, null_arguments);
-	tcase_add_loop_test(tc, index_table, 0, (int)(sizeof(icases) / sizeof(icases[0])));
+	tcase_add_loop_test(tc, index_table, 0,
+	    (int)(sizeof(icases) / sizeof(icases[0])));
 	tcase_add_test(tc, long_literal);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("compile");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, many_routes);
-	tcase_add_loop_test(tc, refused_tables, 0, (int)(sizeof(bads) / sizeof(bads[0])));
-	tcase_add_loop_test(tc, accepted_tables, 0, (int)(sizeof(fine) / sizeof(fine[0])));
+	tcase_add_loop_test(tc, refused_tables, 0,
+	    (int)(sizeof(bads) / sizeof(bads[0])));
+	tcase_add_loop_test(tc, accepted_tables, 0,
+	    (int)(sizeof(fine) / sizeof(fine[0])));
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -14,10 +14,10 @@
 struct csink {
 	struct rsp_buffer got;
 	int writes, flushes;
-	int fail_from;              /* fail from this write on (1-based); 0 never */
-	const char *truncate_path;  /* truncate this file ... */
-	off_t truncate_to;          /* ... to this size ... */
-	size_t trigger_after;       /* ... once more than this many bytes arrived */
+	int fail_from; /* fail from this write on (1-based); 0 never */
+	const char *truncate_path; /* truncate this file ... */
+	off_t truncate_to;         /* ... to this size ... */
+	size_t trigger_after; /* ... once more than this many bytes arrived */
 	bool truncated;
 };
 
@@ -59,13 +59,14 @@ static rsp_sink csink(struct csink *c)
 
 /* ---- running a scenario in a child, so a signal death is seen -------- */
 
-#define CHILD_CHECK(cond, ...) do {                                      \
-	if (!(cond)) {                                                   \
-		dprintf(msgfd, "line %d: ", __LINE__);                   \
-		dprintf(msgfd, __VA_ARGS__);                             \
-		_exit(1);                                                \
-	}                                                                \
-} while (0)
+#define CHILD_CHECK(cond, ...)                                 \
+	do {                                                   \
+		if (!(cond)) {                                 \
+			dprintf(msgfd, "line %d: ", __LINE__); \
+			dprintf(msgfd, __VA_ARGS__);           \
+			_exit(1);                              \
+		}                                              \
+	} while (0)
 
 static void run_in_child(void (*fn)(int msgfd, int arg), int arg)
 {
@@ -90,25 +91,35 @@ static void run_in_child(void (*fn)(int msgfd, int arg), int arg)
 	close(p[0]);
 	int status;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(!WIFSIGNALED(status), "scenario %d: killed by signal %d "
-	    "(%s)", arg, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	ck_assert_msg(!WIFSIGNALED(status),
+	    "scenario %d: killed by signal %d "
+	    "(%s)",
+	    arg, WTERMSIG(status), strsignal(WTERMSIG(status)));
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "scenario %d: %s", arg, msg);
 }
 
 /* ---- closed pipe: RSP_EIO, no SIGPIPE death, sticky failure ------------- */
 
-enum { K_CONTENT, K_TEXT, K_RAW, K_FILE, K_FINISH_STRING, K_FINISH_FILE,
-    K_SMALL_RAW_FLUSH, K_COUNT };
+enum {
+	K_CONTENT,
+	K_TEXT,
+	K_RAW,
+	K_FILE,
+	K_FINISH_STRING,
+	K_FINISH_FILE,
+	K_SMALL_RAW_FLUSH,
+	K_COUNT
+};
 static const char *const kind_names[] = { "write_content", "write", "write_raw",
-    "write_content_file", "rsp_finish(string)", "rsp_finish(file)",
-    "write_raw+flush" };
+	"write_content_file", "rsp_finish(string)", "rsp_finish(file)",
+	"write_raw+flush" };
 
 /* The write end of a connection whose reader has gone: a pipe, a UNIX
  * socket, or a loopback TCP connection that the peer reset. */
 enum { T_PIPE, T_UNIX, T_TCP_RESET, T_COUNT };
 static const char *const transport_names[] = { "pipe", "unix socket",
-    "tcp reset" };
+	"tcp reset" };
 
 static int gone_peer(int transport, int msgfd)
 {
@@ -133,9 +144,11 @@ static int gone_peer(int transport, int msgfd)
 	socklen_t al = sizeof a;
 	CHILD_CHECK(bind(l, (struct sockaddr *)&a, sizeof a) == 0, "bind");
 	CHILD_CHECK(listen(l, 1) == 0, "listen");
-	CHILD_CHECK(getsockname(l, (struct sockaddr *)&a, &al) == 0, "getsockname");
+	CHILD_CHECK(getsockname(l, (struct sockaddr *)&a, &al) == 0,
+	    "getsockname");
 	int c = socket(AF_INET, SOCK_STREAM, 0);
-	CHILD_CHECK(connect(c, (struct sockaddr *)&a, sizeof a) == 0, "connect");
+	CHILD_CHECK(connect(c, (struct sockaddr *)&a, sizeof a) == 0,
+	    "connect");
 	int srv = accept(l, NULL, NULL);
 	CHILD_CHECK(srv >= 0, "accept");
 	close(l);
@@ -182,7 +195,8 @@ static void epipe_scenario(int msgfd, int arg)
 	case K_FILE:
 		fd = tu_temp_file(BIG, NULL);
 		rc = rsp_writer_write_content_file(w, fd);
-		CHILD_CHECK(tu_fd_is_closed(fd), "%s: descriptor left open", what);
+		CHILD_CHECK(tu_fd_is_closed(fd), "%s: descriptor left open",
+		    what);
 		break;
 	case K_FINISH_STRING:
 		rsp_set_content(res, text, BIG);
@@ -200,8 +214,10 @@ static void epipe_scenario(int msgfd, int arg)
 		rc = rsp_writer_flush(w);
 		break;
 	}
-	CHILD_CHECK(rc == RSP_EIO, "%s (SIGPIPE %s): returned %s, expected "
-	    "RSP_EIO", what, ignore ? "ignored" : "default", rsp_strerror(rc));
+	CHILD_CHECK(rc == RSP_EIO,
+	    "%s (SIGPIPE %s): returned %s, expected "
+	    "RSP_EIO",
+	    what, ignore ? "ignored" : "default", rsp_strerror(rc));
 
 	/* every later write fails at once (after rsp_finish, RSP_ESTATE may
 	 * come first: the response has ended) */
@@ -263,8 +279,10 @@ START_TEST(test_sticky_eio)
 	ck_rc(rsp_writer_write_raw(w, big, BIG), RSP_EIO);
 	ck_rc(rsp_writer_flush(w), RSP_EIO);
 	ck_rc(rsp_finish(res), RSP_EIO);
-	ck_assert_msg(c.writes == calls, "sink written %d more times after "
-	    "it failed", c.writes - calls);
+	ck_assert_msg(c.writes == calls,
+	    "sink written %d more times after "
+	    "it failed",
+	    c.writes - calls);
 	free(big);
 	rsp_response_free(res);
 	free(c.got.data);
@@ -280,8 +298,9 @@ static void shrink_case(off_t to, size_t body_expected)
 	unsigned char *data = tu_pattern_bytes(BIG);
 	const char *head = "Status: 200 OK\r\nContent-Length: 200000\r\n\r\n";
 	size_t hl = strlen(head);
-	struct csink c = { .truncate_path = path, .truncate_to = to,
-	    .trigger_after = hl };
+	struct csink c = {
+		.truncate_path = path, .truncate_to = to, .trigger_after = hl
+	};
 	rsp_response *res = rsp_response_new(NULL, csink(&c));
 	ck_ok(rsp_set_content_file(res, fd));
 	struct tu_stderr cap;
@@ -311,7 +330,10 @@ START_TEST(test_shrinking_file)
 }
 END_TEST
 
-struct shrink_iter { const char *path; size_t n, total; };
+struct shrink_iter {
+	const char *path;
+	size_t n, total;
+};
 
 static int shrink_each(void *arg, const void *data, size_t len)
 {
@@ -356,7 +378,7 @@ START_TEST(test_one_sink_write)
 	ck_assert_int_eq(c.writes, 1);
 	ck_assert_int_ge(c.flushes, 1);
 	const char *exp = "Status: 200 OK\r\nContent-Type: text/plain\r\n"
-	    "Content-Length: 5\r\n\r\nhello";
+	                  "Content-Length: 5\r\n\r\nhello";
 	ck_bytes(c.got.data, c.got.len, exp, strlen(exp));
 	rsp_response_free(res);
 	free(c.got.data);
@@ -370,7 +392,8 @@ START_TEST(test_one_sink_write)
 	ck_ok(rsp_writer_write_content(res->writer, body, sizeof body));
 	ck_ok(rsp_finish(res));
 	ck_assert_int_eq(c.writes, 1);
-	const char *head = "Status: 200 OK\r\nX-A: 1\r\nContent-Length: 4000\r\n\r\n";
+	const char *head =
+	    "Status: 200 OK\r\nX-A: 1\r\nContent-Length: 4000\r\n\r\n";
 	ck_assert_uint_eq(c.got.len, strlen(head) + sizeof body);
 	ck_assert(memcmp(c.got.data, head, strlen(head)) == 0);
 	rsp_response_free(res);
@@ -388,7 +411,8 @@ START_TEST(test_one_sink_write)
 	ck_ok(rsp_finish(res));
 	ck_assert_int_eq(c.writes, 1);
 	char *exp2 = tu_strdupf("Status: 200 OK\r\nX-Big: %s\r\n"
-	    "Content-Length: 4\r\n\r\nbody", value);
+	                        "Content-Length: 4\r\n\r\nbody",
+	    value);
 	ck_bytes(c.got.data, c.got.len, exp2, strlen(exp2));
 	free(exp2);
 	free(value);
@@ -427,7 +451,8 @@ START_TEST(test_buffer_appends)
 	ck_ok(rsp_writer_write_raw(res->writer, "|two", -1));
 	ck_ok(rsp_finish(res));
 	rsp_response_free(res);
-	const char *exp = "PRE:Status: 200 OK\r\nContent-Length: 3\r\n\r\none|two";
+	const char *exp =
+	    "PRE:Status: 200 OK\r\nContent-Length: 3\r\n\r\none|two";
 	ck_bytes(buf.data, buf.len, exp, strlen(exp));
 	rsp_buffer_free(&buf);
 	ck_assert_ptr_null(buf.data);
@@ -439,7 +464,10 @@ END_TEST
 
 /* ---- rsp_sink_fd to a file and to a pipe --------------------------------- */
 
-struct reader { int fd; struct rsp_buffer got; };
+struct reader {
+	int fd;
+	struct rsp_buffer got;
+};
 
 static void *reader_main(void *arg)
 {

@@ -3,7 +3,8 @@
  * redirect). */
 #include "testutil.h"
 
-#define SSE_HEAD "Status: 200 OK\r\nContent-Type: text/event-stream\r\n" \
+#define SSE_HEAD                                                \
+	"Status: 200 OK\r\nContent-Type: text/event-stream\r\n" \
 	"Cache-Control: no-store\r\nX-Accel-Buffering: no\r\n\r\n"
 
 static const struct ev {
@@ -25,7 +26,8 @@ static const struct ev {
 	{ NULL, NULL, "\n\r", -1, "data: \ndata: \ndata: \n\n" },
 	{ NULL, NULL, "a\0b", 3, "data: a\0b\n\n" },
 	{ "", "", "x", -1, "id: \nevent: \ndata: x\n\n" },
-	{ "\xc3\xa9", NULL, "\xe2\x82\xac", -1, "id: \xc3\xa9\ndata: \xe2\x82\xac\n\n" },
+	{ "\xc3\xa9", NULL, "\xe2\x82\xac", -1,
+	    "id: \xc3\xa9\ndata: \xe2\x82\xac\n\n" },
 };
 
 START_TEST(event_framing)
@@ -67,7 +69,8 @@ START_TEST(stream_whole)
 	ck_rc(rsp_sse_event(NULL, NULL, NULL, "x", -1), RSP_EINVAL);
 	ck_ok(rsp_finish(t->res));
 	ck_rc(rsp_sse_event(t->res, "2", NULL, "x", -1), RSP_ESTATE);
-	ck_out(t, SSE_HEAD "retry: 2500\n\n:heartbeat\n:\nid: 1\ndata: tick 1\n\n");
+	ck_out(t,
+	    SSE_HEAD "retry: 2500\n\n:heartbeat\n:\nid: 1\ndata: tick 1\n\n");
 	tu_free(t);
 }
 END_TEST
@@ -79,7 +82,8 @@ START_TEST(status_and_head)
 	ck_ok(rsp_sse_start(t->res));
 	ck_ok(rsp_sse_event(t->res, "1", NULL, "x", -1));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 201 Created\r\nContent-Type: text/event-stream\r\n"
+	ck_out(t,
+	    "Status: 201 Created\r\nContent-Type: text/event-stream\r\n"
 	    "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\n\r\n");
 	tu_free(t);
 	t = tu_new(RSP_CGI);
@@ -94,7 +98,10 @@ START_TEST(status_and_head)
 END_TEST
 
 /* A sink that fails after `ok` writes, as a vanished client does. */
-struct flaky { int ok; struct rsp_buffer buf; };
+struct flaky {
+	int ok;
+	struct rsp_buffer buf;
+};
 static int flaky_write(void *ctx, const void *data, size_t len)
 {
 	struct flaky *f = ctx;
@@ -137,7 +144,11 @@ END_TEST
 
 /* ---- redirects ------------------------------------------------------------- */
 
-static const struct redir { int code; const char *loc; int rc; } redirs[] = {
+static const struct redir {
+	int code;
+	const char *loc;
+	int rc;
+} redirs[] = {
 	{ 301, "https://example.org/a?b=c#d", RSP_OK },
 	{ 302, "/relative/path", RSP_OK },
 	{ 303, "other?x=%41", RSP_OK },
@@ -168,9 +179,11 @@ START_TEST(redirect_codes)
 	ck_rc(rsp_redirect(t->res, d->code, d->loc), d->rc);
 	ck_ok(rsp_finish(t->res));
 	if (d->rc == RSP_OK) {
-		char *exp = tu_strdupf("Status: %d %s\r\nX-Keep: 1\r\nLocation: %s\r\n"
+		char *exp = tu_strdupf(
+		    "Status: %d %s\r\nX-Keep: 1\r\nLocation: %s\r\n"
 		    "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n\r\n"
-		    "Redirecting to %s\n", d->code, rsp_status_reason(d->code), d->loc,
+		    "Redirecting to %s\n",
+		    d->code, rsp_status_reason(d->code), d->loc,
 		    strlen(d->loc) + 16, d->loc);
 		ck_out_s(t, exp);
 		free(exp);
@@ -186,7 +199,8 @@ START_TEST(redirect_head)
 	struct tu *t = tu_method("HEAD", RSP_CGI);
 	ck_ok(rsp_redirect(t->res, 308, "/new"));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "Status: 308 Permanent Redirect\r\nLocation: /new\r\n"
+	ck_out(t,
+	    "Status: 308 Permanent Redirect\r\nLocation: /new\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 20\r\n\r\n");
 	tu_free(t);
 	ck_rc(rsp_redirect(NULL, 302, "/"), RSP_EINVAL);
@@ -220,14 +234,16 @@ int main(void)
 	signal(SIGPIPE, SIG_DFL);
 	Suite *s = suite_create("sse");
 	TCase *tc = tcase_create("sse");
-	tcase_add_loop_test(tc, event_framing, 0, (int)(sizeof(evs) / sizeof(evs[0])));
+	tcase_add_loop_test(tc, event_framing, 0,
+	    (int)(sizeof(evs) / sizeof(evs[0])));
 	tcase_add_test(tc, stream_whole);
 	tcase_add_test(tc, status_and_head);
 	tcase_add_test(tc, client_gone);
 	tcase_add_test(tc, client_gone_pipe);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("redirect");
-	tcase_add_loop_test(tc, redirect_codes, 0, (int)(sizeof(redirs) / sizeof(redirs[0])));
+	tcase_add_loop_test(tc, redirect_codes, 0,
+	    (int)(sizeof(redirs) / sizeof(redirs[0])));
 	tcase_add_test(tc, redirect_head);
 	tcase_add_test(tc, local_redirect);
 	suite_add_tcase(s, tc);

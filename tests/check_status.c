@@ -2,45 +2,77 @@
  * status codes/reason phrases through rsp_set_status and the writer, in every flavour. */
 #include "testutil.h"
 
-struct reason_row { int code; const char *reason; };
+struct reason_row {
+	int code;
+	const char *reason;
+};
 
 /* The reason phrases of wptserve, the model of the response API. */
 static const struct reason_row reference_table[] = {
-	{ 100, "Continue" }, { 101, "Switching Protocols" },
-	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
-	{ 203, "Non-Authoritative Information" }, { 204, "No Content" },
-	{ 205, "Reset Content" }, { 206, "Partial Content" },
-	{ 300, "Multiple Choices" }, { 301, "Moved Permanently" },
-	{ 302, "Found" }, { 303, "See Other" }, { 304, "Not Modified" },
-	{ 305, "Use Proxy" }, { 307, "Temporary Redirect" },
-	{ 400, "Bad Request" }, { 401, "Unauthorized" },
-	{ 402, "Payment Required" }, { 403, "Forbidden" },
-	{ 404, "Not Found" }, { 405, "Method Not Allowed" },
-	{ 406, "Not Acceptable" }, { 407, "Proxy Authentication Required" },
-	{ 408, "Request Timeout" }, { 409, "Conflict" }, { 410, "Gone" },
-	{ 411, "Length Required" }, { 412, "Precondition Failed" },
-	{ 413, "Request Entity Too Large" }, { 414, "Request-URI Too Long" },
+	{ 100, "Continue" },
+	{ 101, "Switching Protocols" },
+	{ 200, "OK" },
+	{ 201, "Created" },
+	{ 202, "Accepted" },
+	{ 203, "Non-Authoritative Information" },
+	{ 204, "No Content" },
+	{ 205, "Reset Content" },
+	{ 206, "Partial Content" },
+	{ 300, "Multiple Choices" },
+	{ 301, "Moved Permanently" },
+	{ 302, "Found" },
+	{ 303, "See Other" },
+	{ 304, "Not Modified" },
+	{ 305, "Use Proxy" },
+	{ 307, "Temporary Redirect" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 402, "Payment Required" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 406, "Not Acceptable" },
+	{ 407, "Proxy Authentication Required" },
+	{ 408, "Request Timeout" },
+	{ 409, "Conflict" },
+	{ 410, "Gone" },
+	{ 411, "Length Required" },
+	{ 412, "Precondition Failed" },
+	{ 413, "Request Entity Too Large" },
+	{ 414, "Request-URI Too Long" },
 	{ 415, "Unsupported Media Type" },
 	{ 416, "Requested Range Not Satisfiable" },
-	{ 417, "Expectation Failed" }, { 500, "Internal Server Error" },
-	{ 501, "Not Implemented" }, { 502, "Bad Gateway" },
-	{ 503, "Service Unavailable" }, { 504, "Gateway Timeout" },
+	{ 417, "Expectation Failed" },
+	{ 500, "Internal Server Error" },
+	{ 501, "Not Implemented" },
+	{ 502, "Bad Gateway" },
+	{ 503, "Service Unavailable" },
+	{ 504, "Gateway Timeout" },
 	{ 505, "HTTP Version Not Supported" },
 };
 
 /* IANA's registry for codes the reference lacks (DESIGN.md 11). */
 static const struct reason_row iana_table[] = {
-	{ 102, "Processing" }, { 103, "Early Hints" },
-	{ 207, "Multi-Status" }, { 208, "Already Reported" },
-	{ 226, "IM Used" }, { 308, "Permanent Redirect" },
-	{ 421, "Misdirected Request" }, { 422, "Unprocessable Content" },
-	{ 423, "Locked" }, { 424, "Failed Dependency" }, { 425, "Too Early" },
-	{ 426, "Upgrade Required" }, { 428, "Precondition Required" },
+	{ 102, "Processing" },
+	{ 103, "Early Hints" },
+	{ 207, "Multi-Status" },
+	{ 208, "Already Reported" },
+	{ 226, "IM Used" },
+	{ 308, "Permanent Redirect" },
+	{ 421, "Misdirected Request" },
+	{ 422, "Unprocessable Content" },
+	{ 423, "Locked" },
+	{ 424, "Failed Dependency" },
+	{ 425, "Too Early" },
+	{ 426, "Upgrade Required" },
+	{ 428, "Precondition Required" },
 	{ 429, "Too Many Requests" },
 	{ 431, "Request Header Fields Too Large" },
 	{ 451, "Unavailable For Legal Reasons" },
-	{ 506, "Variant Also Negotiates" }, { 507, "Insufficient Storage" },
-	{ 508, "Loop Detected" }, { 511, "Network Authentication Required" },
+	{ 506, "Variant Also Negotiates" },
+	{ 507, "Insufficient Storage" },
+	{ 508, "Loop Detected" },
+	{ 511, "Network Authentication Required" },
 };
 
 START_TEST(test_reason_reference_table)
@@ -71,8 +103,8 @@ END_TEST
 
 START_TEST(test_reason_empty)
 {
-	static const int codes[] = { 306, 418, 299, 499, 599, 600, 999,
-	    0, -1, 1000, 99 };
+	static const int codes[] = { 306, 418, 299, 499, 599, 600, 999, 0, -1,
+		1000, 99 };
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
 		const char *r = rsp_status_reason(codes[i]);
 		ck_assert_msg(r != NULL && r[0] == 0,
@@ -88,7 +120,8 @@ END_TEST
 START_TEST(test_strerror)
 {
 	static const int codes[] = { RSP_OK, RSP_EINVAL, RSP_ESTATE, RSP_EIO,
-	    RSP_ENOMEM, RSP_ELIMIT, RSP_EBADREQ, RSP_ECHARSET, RSP_ECALLBACK };
+		RSP_ENOMEM, RSP_ELIMIT, RSP_EBADREQ, RSP_ECHARSET,
+		RSP_ECALLBACK };
 	size_t n = sizeof codes / sizeof codes[0];
 	ck_assert_int_eq(RSP_OK, 0);
 	ck_assert_int_eq(RSP_EINVAL, -1);
@@ -101,7 +134,8 @@ START_TEST(test_strerror)
 	ck_assert_int_eq(RSP_ECALLBACK, -8);
 	for (size_t i = 0; i < n; i++) {
 		const char *a = rsp_strerror(codes[i]);
-		ck_assert_msg(a != NULL && a[0] != 0, "rsp_strerror(%d)", codes[i]);
+		ck_assert_msg(a != NULL && a[0] != 0, "rsp_strerror(%d)",
+		    codes[i]);
 		for (size_t j = 0; j < i; j++)
 			ck_assert_msg(strcmp(a, rsp_strerror(codes[j])) != 0,
 			    "rsp_strerror(%d) == rsp_strerror(%d)", codes[i],
@@ -165,8 +199,11 @@ END_TEST
 START_TEST(test_status_lines_flavours)
 {
 	enum rsp_flavour f = (enum rsp_flavour)_i;
-	static const struct { int code; const char *msg; const char *line; }
-	    cases[] = {
+	static const struct {
+		int code;
+		const char *msg;
+		const char *line;
+	} cases[] = {
 		{ 404, NULL, "404 Not Found" },
 		{ 308, NULL, "308 Permanent Redirect" },
 		{ 418, NULL, "418 " },
@@ -174,7 +211,8 @@ START_TEST(test_status_lines_flavours)
 		{ 999, NULL, "999 " },
 		{ 200, "", "200 " },
 		{ 202, "Some Status", "202 Some Status" },
-		{ 500, "tab\there and caf\xc3\xa9", "500 tab\there and caf\xc3\xa9" },
+		{ 500, "tab\there and caf\xc3\xa9",
+		    "500 tab\there and caf\xc3\xa9" },
 		{ 413, NULL, "413 Request Entity Too Large" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -184,7 +222,8 @@ START_TEST(test_status_lines_flavours)
 		char *exp;
 		if (f == RSP_NPH)
 			exp = tu_strdupf("HTTP/1.1 %s\r\n" NPH_REQ
-			    "Connection: close\r\n\r\n", cases[i].line);
+			                 "Connection: close\r\n\r\n",
+			    cases[i].line);
 		else
 			exp = tu_strdupf("Status: %s\r\n\r\n", cases[i].line);
 		ck_out_s(t, exp);
@@ -222,17 +261,21 @@ END_TEST
 /* Codes outside 200..999 (1xx included) are refused, nothing changes. */
 START_TEST(test_status_refused_codes)
 {
-	static const int codes[] = { 0, 99, 100, 101, 103, 199, 1000, -1,
-	    -200, 1099, 2147483647, -2147483647 - 1 };
+	static const int codes[] = { 0, 99, 100, 101, 103, 199, 1000, -1, -200,
+		1099, 2147483647, -2147483647 - 1 };
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
 		struct tu *t = tu_new(RSP_CGI);
 		ck_ok(rsp_set_status(t->res, 201, NULL));
-		ck_refused(t, rsp_set_status(t->res, codes[i], NULL), RSP_EINVAL);
-		ck_refused(t, rsp_set_status(t->res, codes[i], "OK"), RSP_EINVAL);
-		ck_refused(t, rsp_writer_write_status(t->res->writer, codes[i],
-		    NULL), RSP_EINVAL);
-		ck_refused(t, rsp_writer_write_status(t->res->writer, codes[i],
-		    "OK"), RSP_EINVAL);
+		ck_refused(t, rsp_set_status(t->res, codes[i], NULL),
+		    RSP_EINVAL);
+		ck_refused(t, rsp_set_status(t->res, codes[i], "OK"),
+		    RSP_EINVAL);
+		ck_refused(t,
+		    rsp_writer_write_status(t->res->writer, codes[i], NULL),
+		    RSP_EINVAL);
+		ck_refused(t,
+		    rsp_writer_write_status(t->res->writer, codes[i], "OK"),
+		    RSP_EINVAL);
 		/* the response is still usable and kept its status */
 		ck_ok(rsp_finish(t->res));
 		ck_out(t, "Status: 201 Created\r\n\r\n");
@@ -245,16 +288,25 @@ END_TEST
 START_TEST(test_status_refused_messages)
 {
 	static const char *const msgs[] = {
-		"OK\r\nX-Injected: 1", "OK\nX-Injected: 1", "OK\rX", "OK\r\n",
-		"\r\n", "Not\001Found", "A\x7f", "A\x1b[31m", "\n",
+		"OK\r\nX-Injected: 1",
+		"OK\nX-Injected: 1",
+		"OK\rX",
+		"OK\r\n",
+		"\r\n",
+		"Not\001Found",
+		"A\x7f",
+		"A\x1b[31m",
+		"\n",
 	};
 	for (size_t f = 0; f < 3; f++)
 		for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++) {
 			struct tu *t = tu_new((enum rsp_flavour)f);
 			ck_refused(t, rsp_set_status(t->res, 200, msgs[i]),
 			    RSP_EINVAL);
-			ck_refused(t, rsp_writer_write_status(t->res->writer,
-			    200, msgs[i]), RSP_EINVAL);
+			ck_refused(t,
+			    rsp_writer_write_status(t->res->writer, 200,
+			        msgs[i]),
+			    RSP_EINVAL);
 			tu_free(t);
 		}
 }
@@ -268,29 +320,35 @@ START_TEST(test_status_message_bytes)
 		bool ok = b == 0x09 || (b >= 0x20 && b <= 0x7e) || b >= 0x80;
 		struct tu *t = tu_new(RSP_CGI);
 		if (ok) {
-			ck_assert_msg(rsp_set_status(t->res, 200, msg) == RSP_OK,
+			ck_assert_msg(rsp_set_status(t->res, 200, msg) ==
+			        RSP_OK,
 			    "byte 0x%02x refused by rsp_set_status", b);
 			ck_ok(rsp_finish(t->res));
 			char exp[32];
-			snprintf(exp, sizeof exp, "Status: 200 %s\r\n\r\n", msg);
+			snprintf(exp, sizeof exp, "Status: 200 %s\r\n\r\n",
+			    msg);
 			ck_out_s(t, exp);
 		} else {
-			ck_refused(t, rsp_set_status(t->res, 200, msg), RSP_EINVAL);
+			ck_refused(t, rsp_set_status(t->res, 200, msg),
+			    RSP_EINVAL);
 		}
 		tu_free(t);
 
 		t = tu_new(RSP_CGI);
 		if (ok) {
-			ck_assert_msg(rsp_writer_write_status(t->res->writer, 200,
-			    msg) == RSP_OK, "byte 0x%02x refused by "
-			    "rsp_writer_write_status", b);
+			ck_assert_msg(rsp_writer_write_status(t->res->writer,
+			                  200, msg) == RSP_OK,
+			    "byte 0x%02x refused by "
+			    "rsp_writer_write_status",
+			    b);
 			ck_ok(rsp_writer_flush(t->res->writer));
 			char exp[32];
 			snprintf(exp, sizeof exp, "Status: 200 %s\r\n", msg);
 			ck_out_s(t, exp);
 		} else {
-			ck_refused(t, rsp_writer_write_status(t->res->writer, 200,
-			    msg), RSP_EINVAL);
+			ck_refused(t,
+			    rsp_writer_write_status(t->res->writer, 200, msg),
+			    RSP_EINVAL);
 		}
 		tu_free(t);
 	}
@@ -300,21 +358,25 @@ END_TEST
 /* NPH uses SERVER_PROTOCOL's version: HTTP/1.0 stays 1.0, others 1.1. */
 START_TEST(test_status_nph_protocol)
 {
-	static const struct { const char *proto; const char *line; } cases[] = {
+	static const struct {
+		const char *proto;
+		const char *line;
+	} cases[] = {
 		{ "SERVER_PROTOCOL=HTTP/1.0", "HTTP/1.0 200 OK\r\n" },
 		{ "SERVER_PROTOCOL=HTTP/1.1", "HTTP/1.1 200 OK\r\n" },
 		{ "SERVER_PROTOCOL=INCLUDED", "HTTP/1.1 200 OK\r\n" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char *env[] = { (char *)"REQUEST_METHOD=GET",
-		    (char *)cases[i].proto, (char *)"SCRIPT_NAME=/cgi-bin/nph-x",
-		    NULL };
+			(char *)cases[i].proto,
+			(char *)"SCRIPT_NAME=/cgi-bin/nph-x", NULL };
 		struct tu *t = tu_make(env);
 		ck_assert_int_eq(rsp_flavour(t->res), RSP_NPH);
 		ck_ok(rsp_set_content(t->res, "hi", -1));
 		ck_ok(rsp_finish(t->res));
-		char *exp = tu_strdupf("%s" NPH_REQ "Content-Length: 2\r\n\r\nhi",
-		    cases[i].line);
+		char *exp =
+		    tu_strdupf("%s" NPH_REQ "Content-Length: 2\r\n\r\nhi",
+		        cases[i].line);
 		ck_out_s(t, exp);
 		free(exp);
 		tu_free(t);
@@ -354,7 +416,8 @@ int main(void)
 	tcase_add_test(tc, test_status_default);
 	tcase_add_test(tc, test_status_set_and_read);
 	tcase_add_test(tc, test_status_message_copied);
-	tcase_add_loop_test(tc, test_status_lines_flavours, RSP_CGI, RSP_H2 + 1);
+	tcase_add_loop_test(tc, test_status_lines_flavours, RSP_CGI,
+	    RSP_H2 + 1);
 	tcase_add_test(tc, test_status_accepted_codes);
 	tcase_add_test(tc, test_status_refused_codes);
 	tcase_add_test(tc, test_status_refused_messages);

@@ -106,7 +106,7 @@ START_TEST(test_nul_is_malformed)
 	PERR("a=%00", RSP_EBADREQ);
 	PERR("a=b%00c", RSP_EBADREQ);
 	PERR("ok=1&a%00=b", RSP_EBADREQ);
-	PERR("a=1\0&b=2", RSP_EBADREQ);   /* a raw NUL byte */
+	PERR("a=1\0&b=2", RSP_EBADREQ); /* a raw NUL byte */
 	PERR("\0", RSP_EBADREQ);
 	/* %0 followed by a non-hex digit is literal, not NUL */
 	PE("a=%0g", "\"a\"=\"%0g\"\n");
@@ -115,7 +115,8 @@ END_TEST
 
 START_TEST(test_pair_limit)
 {
-	parse_expect("a&b&c", 5, 3, RSP_OK, "\"a\"=\"\"\n\"b\"=\"\"\n\"c\"=\"\"\n");
+	parse_expect("a&b&c", 5, 3, RSP_OK,
+	    "\"a\"=\"\"\n\"b\"=\"\"\n\"c\"=\"\"\n");
 	parse_expect("a&b&c&d", 7, 3, RSP_ELIMIT, NULL);
 	/* empty sequences do not count */
 	parse_expect("a&&&b&&&c&&&", 12, 3, RSP_OK,
@@ -123,7 +124,8 @@ START_TEST(test_pair_limit)
 	/* the limit wins over a NUL that comes after it */
 	/* malformed wins over the limit */
 	parse_expect("a&b&c&d%00", 10, 3, RSP_EBADREQ, NULL);
-	ck_assert_int_eq(rsp__urlencoded_judge("a&b&c&d%00", 10, 3), RSP_EBADREQ);
+	ck_assert_int_eq(rsp__urlencoded_judge("a&b&c&d%00", 10, 3),
+	    RSP_EBADREQ);
 }
 END_TEST
 
@@ -131,8 +133,23 @@ END_TEST
 START_TEST(test_page_boundary)
 {
 	static const char *const inputs[] = {
-		"%", "%4", "a=%", "a=%4", "a=%41", "a=", "a", "&", "a&", "=",
-		"+", "a=+", "%zz", "a=b&c=%", "%%", "a=1&b=2&c=%2", "%2B%2",
+		"%",
+		"%4",
+		"a=%",
+		"a=%4",
+		"a=%41",
+		"a=",
+		"a",
+		"&",
+		"a&",
+		"=",
+		"+",
+		"a=+",
+		"%zz",
+		"a=b&c=%",
+		"%%",
+		"a=1&b=2&c=%2",
+		"%2B%2",
 	};
 	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
 		size_t len = strlen(inputs[i]);
@@ -203,11 +220,14 @@ START_TEST(test_query_next)
 	size_t pos = 0;
 	const char *n, *v;
 	ck_assert(rsp_request_query_next(r, &pos, &n, &v));
-	ck_str(n, "x"); ck_str(v, "1");
+	ck_str(n, "x");
+	ck_str(v, "1");
 	ck_assert(rsp_request_query_next(r, &pos, &n, &v));
-	ck_str(n, "y"); ck_str(v, "");
+	ck_str(n, "y");
+	ck_str(v, "");
 	ck_assert(rsp_request_query_next(r, &pos, &n, &v));
-	ck_str(n, "x"); ck_str(v, "A");
+	ck_str(n, "x");
+	ck_str(v, "A");
 	ck_assert(!rsp_request_query_next(r, &pos, &n, &v));
 	ck_assert(!rsp_request_query_next(r, &pos, &n, &v));
 	rsp_request_free(r);
@@ -229,8 +249,11 @@ END_TEST
 START_TEST(test_query_bad_percent_is_literal)
 {
 	static const char *const cases[][2] = {
-		{ "a=%zz", "%zz" }, { "a=%", "%" }, { "a=%4", "%4" },
-		{ "a=+", " " }, { "a=%%41", "%A" },
+		{ "a=%zz", "%zz" },
+		{ "a=%", "%" },
+		{ "a=%4", "%4" },
+		{ "a=+", " " },
+		{ "a=%%41", "%A" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		rsp_request *r = req_query(cases[i][0]);
@@ -246,7 +269,8 @@ END_TEST
 
 START_TEST(test_query_nul_malformed)
 {
-	static const char *const cases[] = { "%00", "a=%00", "a=1&b=x%00y", "%00=1" };
+	static const char *const cases[] = { "%00", "a=%00", "a=1&b=x%00y",
+		"%00=1" };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		rsp_request *r = req_query(cases[i]);
 		size_t pos = 0;
@@ -291,7 +315,8 @@ START_TEST(test_query_param_limit_exact)
 	struct rsp_buffer b = { 0 };
 	for (int i = 0; i < 1000; i++) {
 		char item[16];
-		int l = snprintf(item, sizeof item, "%sk%d=%d", i ? "&" : "", i, i);
+		int l =
+		    snprintf(item, sizeof item, "%sk%d=%d", i ? "&" : "", i, i);
 		rsp__buf_append(&b, item, (size_t)l);
 	}
 	rsp__buf_append(&b, "", 1);
@@ -415,8 +440,10 @@ START_TEST(test_form_content_type_variants)
 	}
 	/* not a form type: the body is only raw bytes */
 	static const char *const other[] = {
-		"application/x-www-form-urlencodedx", "text/plain",
-		"application/json", "application/x-www-form",
+		"application/x-www-form-urlencodedx",
+		"text/plain",
+		"application/json",
+		"application/x-www-form",
 	};
 	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
 		rsp_request *r = req_form(other[i], "3", "a=1", 3);
@@ -429,8 +456,8 @@ END_TEST
 
 START_TEST(test_form_reads_only_content_length)
 {
-	rsp_request *r = req_form("application/x-www-form-urlencoded", "3",
-	    "a=1&b=2", 7);
+	rsp_request *r =
+	    req_form("application/x-www-form-urlencoded", "3", "a=1&b=2", 7);
 	ck_str(rsp_request_form(r, "a"), "1");
 	ck_str(rsp_request_form(r, "b"), NULL);
 	const void *d;
@@ -444,8 +471,8 @@ END_TEST
 START_TEST(test_form_nul_malformed)
 {
 	/* 61 3d 31 00 26 62 3d 32 */
-	rsp_request *r = req_form("application/x-www-form-urlencoded", "7",
-	    "a=1\0&b=2", 8);
+	rsp_request *r =
+	    req_form("application/x-www-form-urlencoded", "7", "a=1\0&b=2", 8);
 	ck_rc(rsp_request_status(r), RSP_EBADREQ);
 	ck_str(rsp_request_form(r, "a"), NULL);
 	ck_str(rsp_request_form(r, "b"), NULL);
@@ -469,7 +496,8 @@ START_TEST(test_form_param_limit)
 	}
 	char cl[16];
 	snprintf(cl, sizeof cl, "%zu", n * 2);
-	rsp_request *r = req_form("application/x-www-form-urlencoded", cl, b, n * 2);
+	rsp_request *r =
+	    req_form("application/x-www-form-urlencoded", cl, b, n * 2);
 	ck_rc(rsp_request_status(r), RSP_ELIMIT);
 	ck_str(rsp_request_form(r, "a"), NULL);
 	rsp_request_free(r);
@@ -479,8 +507,8 @@ END_TEST
 
 START_TEST(test_form_short_body)
 {
-	rsp_request *r = req_form("application/x-www-form-urlencoded", "100",
-	    "a=1&b=2", 7);
+	rsp_request *r =
+	    req_form("application/x-www-form-urlencoded", "100", "a=1&b=2", 7);
 	ck_str(rsp_request_form(r, "a"), NULL);
 	ck_rc(rsp_request_status(r), RSP_EBADREQ);
 	const void *d = (const void *)1;
@@ -494,7 +522,8 @@ END_TEST
 
 START_TEST(test_form_empty_and_absent)
 {
-	rsp_request *r = req_form("application/x-www-form-urlencoded", "0", "", 0);
+	rsp_request *r =
+	    req_form("application/x-www-form-urlencoded", "0", "", 0);
 	size_t pos = 0;
 	ck_rc(rsp_request_status(r), RSP_OK);
 	ck_assert(!rsp_request_form_next(r, &pos, NULL, NULL));
@@ -525,7 +554,8 @@ START_TEST(test_form_spilled)
 	struct rsp_limits lim = { .spill_threshold = 4096 };
 	char *c2 = tu_strdupf("CONTENT_LENGTH=%s", cl);
 	char *env[] = { (char *)"REQUEST_METHOD=POST",
-	    (char *)"CONTENT_TYPE=application/x-www-form-urlencoded", c2, NULL };
+		(char *)"CONTENT_TYPE=application/x-www-form-urlencoded", c2,
+		NULL };
 	rsp_request *r = rsp_request_from_memory_with(env, b.data, b.len, &lim);
 	ck_rc(rsp_request_status(r), RSP_OK);
 	ck_str(rsp_request_form(r, "first"), "1");

@@ -18,13 +18,16 @@ START_TEST(test_seed_writer_example)
 	ck_ok(rsp_writer_write(w, "example content", -1));
 	ck_ok(rsp_finish(t->res));
 	if (f == RSP_CGI)
-		ck_out(t, "Status: 200 OK\r\nContent-Type: text/plain\r\n"
+		ck_out(t,
+		    "Status: 200 OK\r\nContent-Type: text/plain\r\n"
 		    "Content-Length: 20\r\n\r\nSome example content");
 	else if (f == RSP_NPH)
-		ck_out(t, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+		ck_out(t,
+		    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
 		    "Content-Length: 20\r\n\r\nSome example content");
 	else
-		ck_out(t, "Status: 200 OK\r\ncontent-type: text/plain\r\n"
+		ck_out(t,
+		    "Status: 200 OK\r\ncontent-type: text/plain\r\n"
 		    "content-length: 20\r\n\r\nSome example content");
 	ck_assert(!t->res->close_connection);
 	tu_free(t);
@@ -42,7 +45,8 @@ START_TEST(test_write_content_fresh)
 	if (f == RSP_CGI)
 		ck_out(t, "Status: 200 OK\r\nContent-Length: 4\r\n\r\nTEST");
 	else if (f == RSP_NPH)
-		ck_out(t, "HTTP/1.1 200 OK\r\n" NPH_REQ
+		ck_out(t,
+		    "HTTP/1.1 200 OK\r\n" NPH_REQ
 		    "Content-Length: 4\r\n\r\nTEST");
 	else
 		ck_out(t, "Status: 200 OK\r\ncontent-length: 4\r\n\r\nTEST");
@@ -148,14 +152,17 @@ START_TEST(test_write_status_headers_flavours)
 	ck_ok(rsp_writer_write_raw(w, "body", 4));
 	ck_ok(rsp_finish(t->res));
 	if (f == RSP_CGI)
-		ck_out(t, "Status: 202 Some Status\r\ntest-header: test-value\r\n"
+		ck_out(t,
+		    "Status: 202 Some Status\r\ntest-header: test-value\r\n"
 		    "X-Dup: 1\r\nX-Dup: 2\r\n\r\nbody");
 	else if (f == RSP_NPH)
-		ck_out(t, "HTTP/1.1 202 Some Status\r\ntest-header: test-value\r\n"
+		ck_out(t,
+		    "HTTP/1.1 202 Some Status\r\ntest-header: test-value\r\n"
 		    "X-Dup: 1\r\nX-Dup: 2\r\n" NPH_REQ "Connection: close\r\n"
 		    "\r\nbody");
 	else
-		ck_out(t, "Status: 202 Some Status\r\ntest-header: test-value\r\n"
+		ck_out(t,
+		    "Status: 202 Some Status\r\ntest-header: test-value\r\n"
 		    "x-dup: 1\r\nx-dup: 2\r\n\r\nbody");
 	ck_assert(t->res->close_connection);
 	tu_free(t);
@@ -186,10 +193,12 @@ START_TEST(test_nph_user_required_headers)
 	struct tu *t = tu_new(RSP_NPH);
 	rsp_writer *w = t->res->writer;
 	ck_ok(rsp_writer_write_header(w, "Server", "mine"));
-	ck_ok(rsp_writer_write_header(w, "date", "Sun, 06 Nov 1994 08:49:37 GMT"));
+	ck_ok(rsp_writer_write_header(w, "date",
+	    "Sun, 06 Nov 1994 08:49:37 GMT"));
 	ck_ok(rsp_writer_end_headers(w));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "HTTP/1.1 200 OK\r\nServer: mine\r\n"
+	ck_out(t,
+	    "HTTP/1.1 200 OK\r\nServer: mine\r\n"
 	    "date: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: close\r\n\r\n");
 	tu_free(t);
 
@@ -198,7 +207,8 @@ START_TEST(test_nph_user_required_headers)
 	ck_ok(rsp_writer_write_header(w, "SERVER", "mine"));
 	ck_ok(rsp_writer_end_headers(w));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "HTTP/1.1 200 OK\r\nSERVER: mine\r\n" NPH_DATE
+	ck_out(t,
+	    "HTTP/1.1 200 OK\r\nSERVER: mine\r\n" NPH_DATE
 	    "Connection: close\r\n\r\n");
 	tu_free(t);
 
@@ -373,7 +383,8 @@ START_TEST(test_encoding_names)
 {
 	struct tu *t = tu_new(RSP_CGI);
 	ck_assert_str_eq(rsp_encoding(t->res), "utf-8");
-	ck_refused(t, rsp_set_encoding(t->res, "no-such-charset"), RSP_ECHARSET);
+	ck_refused(t, rsp_set_encoding(t->res, "no-such-charset"),
+	    RSP_ECHARSET);
 	ck_refused(t, rsp_set_encoding(t->res, ""), RSP_ECHARSET);
 	ck_assert_str_eq(rsp_encoding(t->res), "utf-8");
 	ck_ok(rsp_set_encoding(t->res, "ISO-8859-1"));
@@ -412,7 +423,7 @@ END_TEST
 START_TEST(test_write_invalid_utf8)
 {
 	static const char *const bad[] = { "\xff", "caf\xc3", "\xed\xa0\x80",
-	    "\xc0\xaf", "\xf4\x90\x80\x80", "a\xe2\x82" };
+		"\xc0\xaf", "\xf4\x90\x80\x80", "a\xe2\x82" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct tu *t = tu_new(RSP_CGI);
 		ck_refused(t, rsp_writer_write(t->res->writer, bad[i], -1),
@@ -443,7 +454,10 @@ START_TEST(test_encode)
 	ck_bytes(out.data, out.len, "caf\xc3\xa9\xe9x", 7);
 	ck_ok(rsp_set_encoding(t->res, "UTF-16LE"));
 	ck_ok(rsp_writer_encode(w, "A\xe2\x82\xac", -1, &out));
-	ck_bytes(out.data, out.len, "caf\xc3\xa9\xe9x" "A\0\xac\x20", 11);
+	ck_bytes(out.data, out.len,
+	    "caf\xc3\xa9\xe9x"
+	    "A\0\xac\x20",
+	    11);
 	rsp_buffer_free(&out);
 	/* encode sends nothing */
 	ck_ok(rsp_writer_flush(w));
@@ -506,8 +520,10 @@ START_TEST(test_raw_status_untouched)
 
 	/* raw bytes that do not start with a status line */
 	static const char *const other[] = {
-		"Status: 200 OK\r\n\r\nx", "HTTPS/1.1 200 OK\r\n\r\n",
-		"http/1.1 200 OK\r\n\r\n", "xHTTP/1.1 200 OK\r\n",
+		"Status: 200 OK\r\n\r\nx",
+		"HTTPS/1.1 200 OK\r\n\r\n",
+		"http/1.1 200 OK\r\n\r\n",
+		"xHTTP/1.1 200 OK\r\n",
 		"<html>HTTP/1.1 200 OK</html>",
 	};
 	for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
@@ -571,7 +587,8 @@ START_TEST(test_write_content_file_declared)
 	ck_ok(rsp_writer_write_content_file(t->res->writer, fd));
 	ck_ok(rsp_finish(t->res));
 	char exp[64];
-	size_t hl = (size_t)sprintf(exp, "Status: 200 OK\r\nContent-Length: 10\r\n\r\n");
+	size_t hl = (size_t)sprintf(exp,
+	    "Status: 200 OK\r\nContent-Length: 10\r\n\r\n");
 	memcpy(exp + hl, data, 10);
 	ck_out_n(t, exp, hl + 10);
 	free(data);
@@ -597,9 +614,9 @@ START_TEST(test_buffering_order)
 	for (int i = 0; i < 3000; i++) {
 		char chunk[32];
 		int n = snprintf(chunk, sizeof chunk, "<%d>", i);
-		int rc = (i % 3 == 0) ? rsp_writer_write_content(w, chunk, n) :
-		    (i % 3 == 1) ? rsp_writer_write(w, chunk, n) :
-		    rsp_writer_write_raw(w, chunk, n);
+		int rc = (i % 3 == 0) ? rsp_writer_write_content(w, chunk, n)
+		    : (i % 3 == 1)    ? rsp_writer_write(w, chunk, n)
+		                      : rsp_writer_write_raw(w, chunk, n);
 		ck_assert_int_eq(rc, RSP_OK);
 		memcpy(exp.data + exp.len, chunk, (size_t)n);
 		exp.len += (size_t)n;
@@ -653,22 +670,27 @@ START_TEST(test_head_writer_drops_body)
 		ck_ok(rsp_writer_write(w, "", 0));
 		ck_ok(rsp_finish(t->res));
 		if (f == RSP_NPH)
-			ck_out(t, "HTTP/1.1 200 OK\r\n" NPH_REQ
+			ck_out(t,
+			    "HTTP/1.1 200 OK\r\n" NPH_REQ
 			    "Content-Length: 5\r\n\r\n");
 		else if (f == RSP_CGI)
-			ck_out(t, "Status: 200 OK\r\nContent-Length: 5\r\n\r\n");
+			ck_out(t,
+			    "Status: 200 OK\r\nContent-Length: 5\r\n\r\n");
 		else
-			ck_out(t, "Status: 200 OK\r\ncontent-length: 5\r\n\r\n");
+			ck_out(t,
+			    "Status: 200 OK\r\ncontent-length: 5\r\n\r\n");
 		tu_free(t);
 	}
 	/* a file, through the writer, on HEAD */
 	struct tu *t = tu_method("HEAD", RSP_NPH);
 	int fd = tu_temp_file(70000, NULL);
-	ck_ok(rsp_writer_write_header(t->res->writer, "Content-Length", "70000"));
+	ck_ok(rsp_writer_write_header(t->res->writer, "Content-Length",
+	    "70000"));
 	ck_ok(rsp_writer_write_content_file(t->res->writer, fd));
 	ck_assert(tu_fd_is_closed(fd));
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n" NPH_REQ "\r\n");
+	ck_out(t,
+	    "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n" NPH_REQ "\r\n");
 	tu_free(t);
 	/* unless asked for; raw stays raw */
 	t = tu_method("HEAD", RSP_CGI);
@@ -678,7 +700,8 @@ START_TEST(test_head_writer_drops_body)
 	ck_out(t, "Status: 200 OK\r\nContent-Length: 5\r\n\r\nhello");
 	tu_free(t);
 	t = tu_method("HEAD", RSP_CGI);
-	ck_ok(rsp_writer_write_raw(t->res->writer, "Status: 200 OK\r\n\r\nraw", -1));
+	ck_ok(rsp_writer_write_raw(t->res->writer, "Status: 200 OK\r\n\r\nraw",
+	    -1));
 	ck_ok(rsp_finish(t->res));
 	ck_out(t, "Status: 200 OK\r\n\r\nraw");
 	tu_free(t);
@@ -692,8 +715,8 @@ START_TEST(test_raw_closes_head)
 	rsp_writer *w = t->res->writer;
 	ck_ok(rsp_writer_write_status(w, 200, NULL));
 	ck_ok(rsp_writer_write_raw(w, "RAW\r\n\r\nbody", -1));
-	ck_refused_why(t, rsp_writer_write_header(w, "X-After", "1"), RSP_ESTATE,
-	    "write_raw already wrote the head of the response");
+	ck_refused_why(t, rsp_writer_write_header(w, "X-After", "1"),
+	    RSP_ESTATE, "write_raw already wrote the head of the response");
 	ck_refused(t, rsp_writer_write_status(w, 404, NULL), RSP_ESTATE);
 	ck_refused(t, rsp_writer_end_headers(w), RSP_ESTATE);
 	ck_refused(t, rsp_write_status_headers(t->res), RSP_ESTATE);
@@ -728,7 +751,8 @@ START_TEST(test_raw_status_split)
 	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
 		struct tu *t = tu_new(RSP_CGI);
 		for (int k = 0; k < 3 && cuts[i][k]; k++)
-			ck_ok(rsp_writer_write_raw(t->res->writer, cuts[i][k], -1));
+			ck_ok(rsp_writer_write_raw(t->res->writer, cuts[i][k],
+			    -1));
 		ck_ok(rsp_finish(t->res));
 		ck_out(t, "Status: 202 Giraffe\r\n\r\nx");
 		tu_free(t);
@@ -767,10 +791,12 @@ START_TEST(test_bodiless_content_length)
 
 	t = tu_new(RSP_NPH);
 	ck_ok(rsp_writer_write_status(t->res->writer, 204, NULL));
-	ck_refused_why(t, rsp_writer_write_header(t->res->writer,
-	    "Content-Length", "5"), RSP_EINVAL, "Content-Length 5 on a 204 response");
+	ck_refused_why(t,
+	    rsp_writer_write_header(t->res->writer, "Content-Length", "5"),
+	    RSP_EINVAL, "Content-Length 5 on a 204 response");
 	ck_ok(rsp_finish(t->res));
-	ck_out(t, "HTTP/1.1 204 No Content\r\n" NPH_REQ "Connection: close\r\n\r\n");
+	ck_out(t,
+	    "HTTP/1.1 204 No Content\r\n" NPH_REQ "Connection: close\r\n\r\n");
 	tu_free(t);
 
 	/* 205: the content is dropped and Content-Length: 0 announced */
@@ -780,17 +806,21 @@ START_TEST(test_bodiless_content_length)
 		ck_ok(rsp_set_content(t->res, "hello", 5));
 		ck_ok(rsp_finish(t->res));
 		if (f == RSP_CGI)
-			ck_out(t, "Status: 205 Reset Content\r\nContent-Length: 0\r\n\r\n");
+			ck_out(t,
+			    "Status: 205 Reset Content\r\nContent-Length: 0\r\n\r\n");
 		else
-			ck_out(t, "HTTP/1.1 205 Reset Content\r\n" NPH_REQ
+			ck_out(t,
+			    "HTTP/1.1 205 Reset Content\r\n" NPH_REQ
 			    "Content-Length: 0\r\n\r\n");
 		tu_free(t);
 	}
 	t = tu_new(RSP_CGI);
 	ck_ok(rsp_writer_write_status(t->res->writer, 205, NULL));
-	ck_refused(t, rsp_writer_write_content(t->res->writer, "x", 1), RSP_ESTATE);
-	ck_refused_why(t, rsp_writer_write_header(t->res->writer,
-	    "Content-Length", "3"), RSP_EINVAL,
+	ck_refused(t, rsp_writer_write_content(t->res->writer, "x", 1),
+	    RSP_ESTATE);
+	ck_refused_why(t,
+	    rsp_writer_write_header(t->res->writer, "Content-Length", "3"),
+	    RSP_EINVAL,
 	    "Content-Length 3 on a 205 response (only 0 is allowed)");
 	ck_ok(rsp_writer_write_header(t->res->writer, "Content-Length", "0"));
 	ck_ok(rsp_finish(t->res));
@@ -827,8 +857,10 @@ START_TEST(test_short_sendfile_sticky)
 	ck_rc(rsp_finish(res), RSP_EIO);
 	rsp_response_free(res);
 	off_t end = lseek(out, 0, SEEK_END);
-	ck_assert_int_eq(end, (off_t)strlen("Status: 200 OK\r\n"
-	    "Content-Length: 100000\r\n\r\n") + 50000);
+	ck_assert_int_eq(end,
+	    (off_t)strlen("Status: 200 OK\r\n"
+	                  "Content-Length: 100000\r\n\r\n") +
+	        50000);
 	close(out);
 }
 END_TEST

@@ -22,8 +22,7 @@ static uint64_t rnd(void)
 
 static struct rsp_buffer expr;
 
-static void ex(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+static void ex(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void ex(const char *fmt, ...)
 {
 	char tmp[128];
@@ -37,9 +36,10 @@ static void ex(const char *fmt, ...)
 /* A valid UTF-8 string with the awkward characters JSON must escape. */
 static size_t rnd_string(char *s)
 {
-	static const char *const bits[] = { "a", "Z", " ", "\"", "\\", "/", "\n",
-	    "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x7f", "\xc3\xa9",
-	    "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xe2\x80\xa8", "\xef\xbf\xbf", "<" };
+	static const char *const bits[] = { "a", "Z", " ", "\"", "\\", "/",
+		"\n", "\r", "\t", "\b", "\f", "\x01", "\x1f", "\x7f",
+		"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xe2\x80\xa8",
+		"\xef\xbf\xbf", "<" };
 	size_t n = 0, k = rnd() % 12;
 	for (size_t i = 0; i < k; i++) {
 		const char *b = bits[rnd() % (sizeof(bits) / sizeof(bits[0]))];
@@ -84,8 +84,9 @@ static int value(rsp_jsonw *j, int depth, int *floats)
 		return rsp_jsonw_string(j, s, (ssize_t)n);
 	case 3:
 		ex(rnd() % 2 ? "True" : "False");
-		return rsp_jsonw_bool(j, expr.data[expr.len - 1] == 'e' &&
-		    expr.data[expr.len - 2] == 'u');
+		return rsp_jsonw_bool(j,
+		    expr.data[expr.len - 1] == 'e' &&
+		        expr.data[expr.len - 2] == 'u');
 	case 4:
 		ex("None");
 		return rsp_jsonw_null(j);
@@ -130,8 +131,10 @@ int main(int argc, char **argv)
 		rsp_jsonw *j = rsp_jsonw_new_buffer(&doc);
 		int floats = 0;
 		expr.len = 0;
-		if (j == NULL || value(j, 0, &floats) != 0 || rsp_jsonw_end(j) != 0) {
-			fprintf(stderr, "jsonw_corpus: document %d refused: %s\n", i,
+		if (j == NULL || value(j, 0, &floats) != 0 ||
+		    rsp_jsonw_end(j) != 0) {
+			fprintf(stderr,
+			    "jsonw_corpus: document %d refused: %s\n", i,
 			    rsp_jsonw_reason(j));
 			return 1;
 		}

@@ -64,8 +64,10 @@ char *pairs_dump(const struct rsp__pairs *l)
 		free(n);
 		free(v);
 		free(line);
-		ck_assert_msg(l->v[i].name[l->v[i].nlen] == '\0', "name not terminated");
-		ck_assert_msg(l->v[i].value[l->v[i].vlen] == '\0', "value not terminated");
+		ck_assert_msg(l->v[i].name[l->v[i].nlen] == '\0',
+		    "name not terminated");
+		ck_assert_msg(l->v[i].value[l->v[i].vlen] == '\0',
+		    "value not terminated");
 	}
 	rsp__buf_append(&b, "", 1);
 	return b.data;

@@ -16,7 +16,7 @@ struct tr {
 	const unsigned char *data;
 	size_t len, pos, chunk;
 	size_t calls;
-	size_t fail_at;   /* > 0: this call and later ones return -1 */
+	size_t fail_at; /* > 0: this call and later ones return -1 */
 };
 
 int tr_read(void *ctx, void *buf, size_t len);
@@ -38,17 +38,18 @@ void guard_free(struct guard *g);
 /* "name=value\n" for every pair, with bytes escaped. */
 char *pairs_dump(const struct rsp__pairs *l);
 
-#define ck_str(act, exp) do {                                            \
-	const char *a_ = (act), *e_ = (exp);                             \
-	if (e_ == NULL)                                                  \
-		ck_assert_msg(a_ == NULL, "%s: expected NULL, got \"%s\"",  \
-		    #act, a_);                                           \
-	else {                                                           \
-		ck_assert_msg(a_ != NULL, "%s: expected \"%s\", got NULL",  \
-		    #act, e_);                                           \
-		ck_bytes(a_, strlen(a_), e_, strlen(e_));                \
-	}                                                                \
-} while (0)
+#define ck_str(act, exp)                                                \
+	do {                                                            \
+		const char *a_ = (act), *e_ = (exp);                    \
+		if (e_ == NULL)                                         \
+			ck_assert_msg(a_ == NULL,                       \
+			    "%s: expected NULL, got \"%s\"", #act, a_); \
+		else {                                                  \
+			ck_assert_msg(a_ != NULL,                       \
+			    "%s: expected \"%s\", got NULL", #act, e_); \
+			ck_bytes(a_, strlen(a_), e_, strlen(e_));       \
+		}                                                       \
+	} while (0)
 
 /* Is p inside a mapping of a deleted file (a spilled body)? */
 bool in_deleted_file_mapping(const void *p);

@@ -7,11 +7,10 @@
 char tu_ctx[600];
 char tu_why[300];
 
-static const char *const tu_wkday[7] = {
-	"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-static const char *const tu_month[12] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+static const char *const tu_wkday[7] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+	"Fri", "Sat" };
+static const char *const tu_month[12] = { "Jan", "Feb", "Mar", "Apr", "May",
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
 char *tu_strdupf(const char *fmt, ...)
 {
@@ -39,11 +38,26 @@ char *tu_escape(const void *data, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = p[i];
 		switch (c) {
-		case '\r': s[o++] = '\\'; s[o++] = 'r'; break;
-		case '\n': s[o++] = '\\'; s[o++] = 'n'; break;
-		case '\t': s[o++] = '\\'; s[o++] = 't'; break;
-		case '\\': s[o++] = '\\'; s[o++] = '\\'; break;
-		case '"':  s[o++] = '\\'; s[o++] = '"'; break;
+		case '\r':
+			s[o++] = '\\';
+			s[o++] = 'r';
+			break;
+		case '\n':
+			s[o++] = '\\';
+			s[o++] = 'n';
+			break;
+		case '\t':
+			s[o++] = '\\';
+			s[o++] = 't';
+			break;
+		case '\\':
+			s[o++] = '\\';
+			s[o++] = '\\';
+			break;
+		case '"':
+			s[o++] = '\\';
+			s[o++] = '"';
+			break;
 		default:
 			if (c >= 0x20 && c < 0x7f)
 				s[o++] = (char)c;
@@ -56,8 +70,7 @@ char *tu_escape(const void *data, size_t len)
 	return s;
 }
 
-char *tu_diff(const void *act, size_t alen, const void *exp,
-    size_t elen)
+char *tu_diff(const void *act, size_t alen, const void *exp, size_t elen)
 {
 	const unsigned char *a = act, *e = exp;
 	if (alen == elen && (alen == 0 || memcmp(a, e, alen) == 0))
@@ -70,8 +83,10 @@ char *tu_diff(const void *act, size_t alen, const void *exp,
 		from = i > 200 ? i - 200 : 0;
 		wa = alen - from < 400 ? alen - from : 400;
 		we = elen - from < 400 ? elen - from : 400;
-		if (from > alen) wa = 0;
-		if (from > elen) we = 0;
+		if (from > alen)
+			wa = 0;
+		if (from > elen)
+			we = 0;
 	} else {
 		wa = alen;
 		we = elen;
@@ -79,8 +94,8 @@ char *tu_diff(const void *act, size_t alen, const void *exp,
 	char *ea = tu_escape(a + (from <= alen ? from : alen), wa);
 	char *ee = tu_escape(e + (from <= elen ? from : elen), we);
 	char *m = tu_strdupf("bytes differ at offset %zu (expected %zu bytes, "
-	    "got %zu)%s\n  expected: %s\n  actual:   %s", i, elen, alen,
-	    from ? " [window shown]" : "", ee, ea);
+	                     "got %zu)%s\n  expected: %s\n  actual:   %s",
+	    i, elen, alen, from ? " [window shown]" : "", ee, ea);
 	free(ea);
 	free(ee);
 	return m;
@@ -97,16 +112,22 @@ bool tu_parse_imf(const char *s, size_t len, time_t *out)
 	static const char shape[] = "Aaa, 00 Aaa 0000 00:00:00 GMT";
 	for (int i = 0; i < 29; i++) {
 		char c = buf[i], k = shape[i];
-		if (k == 'A' && !(c >= 'A' && c <= 'Z')) return false;
-		if (k == 'a' && !(c >= 'a' && c <= 'z')) return false;
-		if (k == '0' && !(c >= '0' && c <= '9')) return false;
-		if (k != 'A' && k != 'a' && k != '0' && c != k) return false;
+		if (k == 'A' && !(c >= 'A' && c <= 'Z'))
+			return false;
+		if (k == 'a' && !(c >= 'a' && c <= 'z'))
+			return false;
+		if (k == '0' && !(c >= '0' && c <= '9'))
+			return false;
+		if (k != 'A' && k != 'a' && k != '0' && c != k)
+			return false;
 	}
 	int wd = -1, mon = -1;
 	for (int i = 0; i < 7; i++)
-		if (memcmp(buf, tu_wkday[i], 3) == 0) wd = i;
+		if (memcmp(buf, tu_wkday[i], 3) == 0)
+			wd = i;
 	for (int i = 0; i < 12; i++)
-		if (memcmp(buf + 8, tu_month[i], 3) == 0) mon = i;
+		if (memcmp(buf + 8, tu_month[i], 3) == 0)
+			mon = i;
 	if (wd < 0 || mon < 0)
 		return false;
 	struct tm tm;
@@ -146,7 +167,7 @@ static char *tu_mask_dates(const char *data, size_t len, size_t *outlen)
 		time_t t;
 		if (in_block && linelen == 6 + 29 &&
 		    (memcmp(data + i, "Date: ", 6) == 0 ||
-		     memcmp(data + i, "date: ", 6) == 0) &&
+		        memcmp(data + i, "date: ", 6) == 0) &&
 		    tu_parse_imf(data + i + 6, 29, &t) &&
 		    llabs((long long)(t - time(NULL))) <= 5) {
 			memcpy(out + o, data + i, 6);
@@ -226,8 +247,8 @@ const char *tu_flavour_name(enum rsp_flavour f)
 char *tu_out_diff(struct tu *t, const void *exp, size_t elen)
 {
 	size_t ml;
-	char *masked = tu_mask_dates(t->buf.data ? t->buf.data : "", t->buf.len,
-	    &ml);
+	char *masked =
+	    tu_mask_dates(t->buf.data ? t->buf.data : "", t->buf.len, &ml);
 	char *m = tu_diff(masked, ml, exp, elen);
 	free(masked);
 	return m;
@@ -299,8 +320,7 @@ char *tu_snap_diff(const struct tu_snap *a, const struct tu_snap *b)
 		free(y);
 		return m;
 	}
-	if (a->status != b->status ||
-	    (a->msg == NULL) != (b->msg == NULL) ||
+	if (a->status != b->status || (a->msg == NULL) != (b->msg == NULL) ||
 	    (a->msg && strcmp(a->msg, b->msg) != 0))
 		return tu_strdupf("status changed: %d %s -> %d %s", a->status,
 		    a->msg ? a->msg : "(null)", b->status,

@@ -28,8 +28,8 @@
 
 /* What the NPH flavour adds after the user's headers (DESIGN.md 3). */
 #define NPH_SERVER "Server: respond/" RSP_VERSION "\r\n"
-#define NPH_DATE   "Date: <DATE>\r\n"
-#define NPH_REQ    NPH_SERVER NPH_DATE
+#define NPH_DATE "Date: <DATE>\r\n"
+#define NPH_REQ NPH_SERVER NPH_DATE
 
 /* ---------------------------------------------------------------- */
 /* Small string helpers                                              */
@@ -50,10 +50,11 @@ char *tu_escape(const void *data, size_t len);
  */
 char *tu_diff(const void *act, size_t alen, const void *exp, size_t elen);
 
-#define ck_bytes(act, alen, exp, elen) do {                              \
-	char *m_ = tu_diff((act), (alen), (exp), (elen));                \
-	ck_assert_msg(m_ == NULL, "%s", m_ ? m_ : "");                   \
-} while (0)
+#define ck_bytes(act, alen, exp, elen)                            \
+	do {                                                      \
+		char *m_ = tu_diff((act), (alen), (exp), (elen)); \
+		ck_assert_msg(m_ == NULL, "%s", m_ ? m_ : "");    \
+	} while (0)
 
 /* ---------------------------------------------------------------- */
 /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"                     */
@@ -90,19 +91,22 @@ const char *tu_flavour_name(enum rsp_flavour f);
  * is, so the comparison fails and shows it). */
 char *tu_out_diff(struct tu *t, const void *exp, size_t elen);
 
-#define ck_out_n(t, exp, elen) do {                                      \
-	char *m_ = tu_out_diff((t), (exp), (elen));                      \
-	ck_assert_msg(m_ == NULL, "%s", m_ ? m_ : "");                   \
-} while (0)
+#define ck_out_n(t, exp, elen)                                 \
+	do {                                                   \
+		char *m_ = tu_out_diff((t), (exp), (elen));    \
+		ck_assert_msg(m_ == NULL, "%s", m_ ? m_ : ""); \
+	} while (0)
 /* exp must be a string literal (may hold NUL bytes) */
 #define ck_out(t, lit) ck_out_n((t), (lit), sizeof(lit) - 1)
 #define ck_out_s(t, str) ck_out_n((t), (str), strlen(str))
 
-#define ck_rc(expr, code) do {                                           \
-	int rc_ = (expr);                                                \
-	ck_assert_msg(rc_ == (code), "%s returned %d (%s), expected %d (%s)", \
-	    #expr, rc_, rsp_strerror(rc_), (int)(code), rsp_strerror(code)); \
-} while (0)
+#define ck_rc(expr, code)                                                \
+	do {                                                             \
+		int rc_ = (expr);                                        \
+		ck_assert_msg(rc_ == (code),                             \
+		    "%s returned %d (%s), expected %d (%s)", #expr, rc_, \
+		    rsp_strerror(rc_), (int)(code), rsp_strerror(code)); \
+	} while (0)
 #define ck_ok(expr) ck_rc((expr), RSP_OK)
 
 /* ---------------------------------------------------------------- */
@@ -112,7 +116,8 @@ char *tu_out_diff(struct tu *t, const void *exp, size_t elen);
 char *tu_headers_dump(const rsp_headers *h);
 
 struct tu_snap {
-	char *out; size_t outlen;
+	char *out;
+	size_t outlen;
 	char *headers;
 	size_t count;
 	int status;
@@ -143,27 +148,31 @@ extern char tu_why[300];
 
 /* expr must return `code`, and output, headers, status, flavour, encoding
  * and close_connection must be exactly as before. */
-#define ck_refused(t, expr, code) do {                                   \
-	struct tu_snap s0_, s1_;                                         \
-	tu_snap_take((t), &s0_);                                         \
-	int rc_ = (expr);                                                \
-	snprintf(tu_why, sizeof tu_why, "%s", rsp_response_errmsg((t)->res)); \
-	tu_snap_take((t), &s1_);                                         \
-	ck_assert_msg(rc_ == (code), "%s%s returned %d (%s), expected %d (%s)", \
-	    tu_ctx, #expr, rc_, rsp_strerror(rc_), (int)(code),            \
-	    rsp_strerror(code));                                             \
-	char *d_ = tu_snap_diff(&s0_, &s1_);                             \
-	ck_assert_msg(d_ == NULL, "%s%s: %s", tu_ctx, #expr, d_ ? d_ : ""); \
-	tu_snap_free(&s0_);                                              \
-	tu_snap_free(&s1_);                                              \
-	tu_count_refused();                                              \
-} while (0)
+#define ck_refused(t, expr, code)                                             \
+	do {                                                                  \
+		struct tu_snap s0_, s1_;                                      \
+		tu_snap_take((t), &s0_);                                      \
+		int rc_ = (expr);                                             \
+		snprintf(tu_why, sizeof tu_why, "%s",                         \
+		    rsp_response_errmsg((t)->res));                           \
+		tu_snap_take((t), &s1_);                                      \
+		ck_assert_msg(rc_ == (code),                                  \
+		    "%s%s returned %d (%s), expected %d (%s)", tu_ctx, #expr, \
+		    rc_, rsp_strerror(rc_), (int)(code), rsp_strerror(code)); \
+		char *d_ = tu_snap_diff(&s0_, &s1_);                          \
+		ck_assert_msg(d_ == NULL, "%s%s: %s", tu_ctx, #expr,          \
+		    d_ ? d_ : "");                                            \
+		tu_snap_free(&s0_);                                           \
+		tu_snap_free(&s1_);                                           \
+		tu_count_refused();                                           \
+	} while (0)
 
 /* ck_refused, and rsp_response_errmsg gives exactly `why`. */
-#define ck_refused_why(t, expr, code, why) do {                          \
-	ck_refused((t), (expr), (code));                                 \
-	ck_assert_str_eq(tu_why, (why));                                 \
-} while (0)
+#define ck_refused_why(t, expr, code, why)       \
+	do {                                     \
+		ck_refused((t), (expr), (code)); \
+		ck_assert_str_eq(tu_why, (why)); \
+	} while (0)
 
 /* ---------------------------------------------------------------- */
 /* Files, stderr capture                                             */
@@ -179,7 +188,10 @@ bool tu_fd_is_closed(int fd);
 
 /* Redirect stderr to a temporary file; tu_stderr_end returns what was
  * written (malloc'd, NUL-terminated) and restores stderr. */
-struct tu_stderr { int saved; int fd; };
+struct tu_stderr {
+	int saved;
+	int fd;
+};
 
 void tu_stderr_begin(struct tu_stderr *c);
 char *tu_stderr_end(struct tu_stderr *c);

@@ -32,7 +32,8 @@ static void pause_ms(long ms)
 /* n chunks of size bytes, ms apart; each write's result on stderr. */
 static int stream(rsp_request *req, rsp_response *res)
 {
-	long n = num(req, "n", 1), ms = num(req, "ms", 0), size = num(req, "size", 16);
+	long n = num(req, "n", 1), ms = num(req, "ms", 0),
+	     size = num(req, "size", 16);
 	char *chunk = malloc((size_t)size);
 	if (chunk == NULL)
 		return RSP_ENOMEM;
@@ -45,7 +46,8 @@ static int stream(rsp_request *req, rsp_response *res)
 		rc = rsp_writer_write_content(res->writer, chunk, size);
 		if (rc == RSP_OK)
 			rc = rsp_writer_flush(res->writer);
-		fprintf(stderr, "probe: write %ld: %s\n", i, rc == RSP_OK ? "ok" : rsp_strerror(rc));
+		fprintf(stderr, "probe: write %ld: %s\n", i,
+		    rc == RSP_OK ? "ok" : rsp_strerror(rc));
 	}
 	free(chunk);
 	return rc;
@@ -59,7 +61,9 @@ static int flood(rsp_request *req, rsp_response *res)
 	memset(line, 'e', sizeof(line));
 	line[sizeof(line) - 1] = '\n';
 	for (long done = 0; done < bytes;) {
-		size_t n = bytes - done < (long)sizeof(line) ? (size_t)(bytes - done) : sizeof(line);
+		size_t n = bytes - done < (long)sizeof(line)
+		    ? (size_t)(bytes - done)
+		    : sizeof(line);
 		ssize_t w = write(2, line, n);
 		if (w <= 0)
 			break;
@@ -75,7 +79,8 @@ static int child(rsp_request *req, rsp_response *res)
 	pid_t pid;
 	char out[4096];
 	posix_spawn_file_actions_t fa;
-	char *argv[] = { "/bin/sh", "-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status", NULL };
+	char *argv[] = { "/bin/sh", "-c",
+		"grep -E '^Sig(Blk|Ign)' /proc/self/status", NULL };
 	(void)req;
 	if (pipe(p) != 0)
 		return RSP_EIO;
@@ -87,7 +92,8 @@ static int child(rsp_request *req, rsp_response *res)
 	close(p[1]);
 	size_t len = 0;
 	ssize_t n;
-	while (rc == 0 && len < sizeof(out) && (n = read(p[0], out + len, sizeof(out) - len)) > 0)
+	while (rc == 0 && len < sizeof(out) &&
+	    (n = read(p[0], out + len, sizeof(out) - len)) > 0)
 		len += (size_t)n;
 	close(p[0]);
 	if (rc == 0)
