@@ -60,7 +60,11 @@ void rsp__logf(const struct rsp__logger *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
-void rsp__vlogf(const struct rsp__logger *l, const char *fmt, va_list ap);
+void rsp__vlogf(const struct rsp__logger *l, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 0)))
+#endif
+    ;
 
 /* Why the last refused call was refused (NULL: nothing was): a static
  * string, or one with numbers formatted into buf.  Only the refusal path
