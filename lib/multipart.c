@@ -74,8 +74,9 @@ bool rsp__media_type_is(const char *ct, size_t len, const char *type)
  * starting at *pp.  Returns 1 with the name (in the input) and the value
  * (an arena copy, unescaped), 0 at the end, or a negative rsp_err.
  */
-static int next_param(struct rsp__arena *a, const char **pp, const char *end,
-    const char **name, size_t *nlen, const char **val, size_t *vlen)
+/* Skips OWS and empty parameters up to the next one's name: 1 when there
+ * is one, 0 at the end, RSP_EBADREQ when no ';' separates it. */
+static int skip_to_param(const char **pp, const char *end)
 {
 	const char *p = *pp;
 
@@ -95,9 +96,71 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 			break;
 		/* an empty parameter */
 	}
-	if (p == end) {
-		*pp = p;
-		return 0;
+	*pp = p;
+	return p == end ? 0 : 1;
+}
+
+/* A quoted-string value from *pp (at its opening quote), unescaped into
+ * the arena: measured first, then copied. */
+static int quoted_value(struct rsp__arena *a, const char **pp, const char *end,
+    const char **val, size_t *vlen)
+{
+	const char *p = *pp + 1, *q = p;
+	size_t n = 0;
+	for (; q < end && *q != '"'; q++, n++) {
+		unsigned char c = (unsigned char)*q;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return RSP_EBADREQ;
+		if (c == '\\' && q + 1 < end && (q[1] == '"' || q[1] == '\\'))
+			q++;
+	}
+	if (q == end)
+		return RSP_EBADREQ;
+	char *out = rsp__arena_alloc(a, n + 1);
+	if (out == NULL)
+		return RSP_ENOMEM;
+	*val = out;
+	*vlen = n;
+	for (; p < q; p++) {
+		if (*p == '\\' && p + 1 < q && (p[1] == '"' || p[1] == '\\'))
+			p++;
+		*out++ = *p;
+	}
+	*out = '\0';
+	*pp = q + 1;
+	return 1;
+}
+
+/* A token value from *pp, copied into the arena. */
+static int token_value(struct rsp__arena *a, const char **pp, const char *end,
+    const char **val, size_t *vlen)
+{
+	const char *p = *pp, *vb = p;
+	while (p < end && is_tchar((unsigned char)*p))
+		p++;
+	if (p == vb)
+		return RSP_EBADREQ;
+	if ((*val = rsp__arena_strndup(a, vb, (size_t)(p - vb))) == NULL)
+		return RSP_ENOMEM;
+	*vlen = (size_t)(p - vb);
+	*pp = p;
+	return 1;
+}
+
+/*
+ * The next parameter of `*( OWS ";" OWS [ token "=" ( token / quoted-string ) ] ) OWS`
+ * starting at *pp.  Returns 1 with the name (in the input) and the value
+ * (an arena copy, unescaped), 0 at the end, or a negative rsp_err.
+ */
+static int next_param(struct rsp__arena *a, const char **pp, const char *end,
+    const char **name, size_t *nlen, const char **val, size_t *vlen)
+{
+	const char *p = *pp;
+	int rc = skip_to_param(&p, end);
+	if (rc <= 0) {
+		if (rc == 0)
+			*pp = p;
+		return rc;
 	}
 
 	const char *nb = p;
@@ -109,47 +172,13 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 	*nlen = (size_t)(p - nb);
 	p++;
 
-	if (p < end && *p == '"') {
-		const char *q = ++p;
-		size_t n = 0;
-		char *out;
-		/* measure, then copy */
-		for (; q < end && *q != '"'; q++, n++) {
-			unsigned char c = (unsigned char)*q;
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return RSP_EBADREQ;
-			if (c == '\\' && q + 1 < end &&
-			    (q[1] == '"' || q[1] == '\\'))
-				q++;
-		}
-		if (q == end)
-			return RSP_EBADREQ;
-		out = rsp__arena_alloc(a, n + 1);
-		if (out == NULL)
-			return RSP_ENOMEM;
-		*val = out;
-		*vlen = n;
-		for (; p < q; p++) {
-			if (*p == '\\' && p + 1 < q &&
-			    (p[1] == '"' || p[1] == '\\'))
-				p++;
-			*out++ = *p;
-		}
-		*out = '\0';
-		p = q + 1;
-	} else {
-		const char *vb = p;
-		while (p < end && is_tchar((unsigned char)*p))
-			p++;
-		if (p == vb)
-			return RSP_EBADREQ;
-		if ((*val = rsp__arena_strndup(a, vb, (size_t)(p - vb))) ==
-		    NULL)
-			return RSP_ENOMEM;
-		*vlen = (size_t)(p - vb);
-	}
-	*pp = p;
-	return 1;
+	if (p < end && *p == '"')
+		rc = quoted_value(a, &p, end, val, vlen);
+	else
+		rc = token_value(a, &p, end, val, vlen);
+	if (rc == 1)
+		*pp = p;
+	return rc;
 }
 
 /* Skip leading OWS and the type token(s) of a header value. */
