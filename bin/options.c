@@ -348,19 +348,72 @@ static void opt_flavour(struct opts *o, const char *arg)
 	usage_error("--flavour '%s' is not cgi, nph or h2", arg);
 }
 
+/* -X: the method, which must be a token to reach the CGI as it is. */
+static void opt_request(struct opts *o, const char *arg)
+{
+	if (!is_token(arg, strlen(arg)))
+		usage_error("-X '%s': a method must be an HTTP token", arg);
+	o->method = arg;
+}
+
+/* -e: one environment variable, set (NAME=VALUE) or passed on (NAME). */
+static void opt_env(struct opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (arg[0] == '\0' || eq == arg)
+		usage_error("-e '%s' is not NAME=VALUE or NAME", arg);
+	o->envs = xrealloc(o->envs, (o->nenvs + 1) * sizeof *o->envs);
+	o->envs[o->nenvs++] = xstrdup(arg);
+}
+
+/* --timeout: seconds, kept in milliseconds. */
+static void opt_timeout(struct opts *o, const char *arg)
+{
+	o->timeout_ms = parse_timeout(arg);
+	if (o->timeout_ms < 0)
+		usage_error("--timeout '%s' is not a number of seconds", arg);
+}
+
+/* One option without a value: a switch, or --help and --version, which
+ * answer and exit. */
+static void apply_flag(struct opts *o, int id)
+{
+	switch (id) {
+	case O_HEAD:
+		o->method = "HEAD";
+		o->include = 1;
+		break;
+	case O_NPH:
+		o->flavour = RSP_CHECK_NPH;
+		break;
+	case O_HTTP2:
+		o->http2 = 1;
+		break;
+	case O_CHECK_ONLY:
+		o->check_only = 1;
+		break;
+	case O_INCLUDE:
+		o->include = 1;
+		break;
+	case O_HELP:
+		print_help();
+		exit(EXIT_GOOD);
+	case O_VERSION:
+		if (printf("%s %s\n", PROG, RESPOND_RUN_VERSION) < 0 ||
+		    fflush(stdout) != 0)
+			exit(EXIT_FAILED);
+		exit(EXIT_GOOD);
+	default:
+		break;
+	}
+}
+
 /* One option with its value (NULL for a flag). */
 static void apply_opt(struct opts *o, int id, const char *arg)
 {
 	switch (id) {
 	case O_REQUEST:
-		if (!is_token(arg, strlen(arg)))
-			usage_error("-X '%s': a method must be an HTTP token",
-			    arg);
-		o->method = arg;
-		break;
-	case O_HEAD:
-		o->method = "HEAD";
-		o->include = 1;
+		opt_request(o, arg);
 		break;
 	case O_HEADER:
 		opt_header(o, arg, "-H");
@@ -374,47 +427,20 @@ static void apply_opt(struct opts *o, int id, const char *arg)
 	case O_FORM:
 		opt_form(o, arg);
 		break;
-	case O_ENV: {
-		const char *eq = strchr(arg, '=');
-		if (arg[0] == '\0' || eq == arg)
-			usage_error("-e '%s' is not NAME=VALUE or NAME", arg);
-		o->envs = xrealloc(o->envs, (o->nenvs + 1) * sizeof *o->envs);
-		o->envs[o->nenvs++] = xstrdup(arg);
-		break;
-	}
-	case O_NPH:
-		o->flavour = RSP_CHECK_NPH;
-		break;
-	case O_HTTP2:
-		o->http2 = 1;
+	case O_ENV:
+		opt_env(o, arg);
 		break;
 	case O_TIMEOUT:
-		o->timeout_ms = parse_timeout(arg);
-		if (o->timeout_ms < 0)
-			usage_error("--timeout '%s' is not a number of seconds",
-			    arg);
+		opt_timeout(o, arg);
 		break;
 	case O_FLAVOUR:
 		opt_flavour(o, arg);
 		break;
-	case O_CHECK_ONLY:
-		o->check_only = 1;
-		break;
-	case O_INCLUDE:
-		o->include = 1;
-		break;
 	case O_OUTPUT:
 		o->output = arg;
 		break;
-	case O_HELP:
-		print_help();
-		exit(EXIT_GOOD);
-	case O_VERSION:
-		if (printf("%s %s\n", PROG, RESPOND_RUN_VERSION) < 0 ||
-		    fflush(stdout) != 0)
-			exit(EXIT_FAILED);
-		exit(EXIT_GOOD);
 	default:
+		apply_flag(o, id);
 		break;
 	}
 }

@@ -24,12 +24,10 @@ struct url {
 	char *query; /* raw, NULL when there is no '?' */
 };
 
-static void parse_url(const char *in, struct url *u)
+/* The scheme (http or https, default http) of URL s; returns what follows
+ * "://", or s when there is no scheme. */
+static const char *url_scheme(const char *s, const char *in, struct url *u)
 {
-	char *owned = NULL;
-	const char *s = in;
-	if (s[0] == '/')
-		s = owned = xasprintf("http://localhost%s", in);
 	const char *sep = strstr(s, "://");
 	const char *scheme_end = sep;
 	for (const char *p = s; sep && p < sep; p++)
@@ -37,45 +35,35 @@ static void parse_url(const char *in, struct url *u)
 		        (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' ||
 		        *p == '.'))
 			sep = NULL; /* "://" later in the URL */
-	const char *rest;
-	if (sep) {
-		size_t n = (size_t)(scheme_end - s);
-		if (ieq(s, n, "http"))
-			u->https = 0;
-		else if (ieq(s, n, "https"))
-			u->https = 1;
-		else
-			usage_error(
-			    "URL '%s': only http and https are supported", in);
-		rest = sep + 3;
-	} else {
-		u->https = 0;
-		rest = s;
-	}
-	for (const unsigned char *p = (const unsigned char *)rest; *p; p++)
-		if (*p <= 0x20 || *p == 0x7f)
-			usage_error(
-			    "URL '%s' contains a space or control character",
-			    in);
-	size_t alen = strcspn(rest, "/?#");
-	const char *auth = rest, *auth_end = rest + alen;
-	if (memchr(auth, '@', alen))
-		usage_error("URL '%s': user information is not supported (use "
-		            "-H 'Authorization: ...')",
-		    in);
+	u->https = 0;
+	if (!sep)
+		return s;
+	size_t n = (size_t)(scheme_end - s);
+	if (ieq(s, n, "https"))
+		u->https = 1;
+	else if (!ieq(s, n, "http"))
+		usage_error("URL '%s': only http and https are supported", in);
+	return sep + 3;
+}
+
+/* The host of the authority [auth, auth + alen) into u->host, checked;
+ * returns its end (the port's ':' or the authority's end). */
+static const char *url_host(const char *auth, size_t alen, const char *in,
+    struct url *u)
+{
 	const char *host_end;
 	if (auth[0] == '[') {
 		const char *rb = memchr(auth, ']', alen);
 		if (!rb) {
 			usage_error("URL '%s': unterminated '[' in the host",
 			    in);
-			return; /* (for analysers that see no _Noreturn) */
+			return auth; /* (for analysers that see no _Noreturn) */
 		}
 		host_end = rb + 1;
 	} else {
 		host_end = memchr(auth, ':', alen);
 		if (!host_end)
-			host_end = auth_end;
+			host_end = auth + alen;
 	}
 	if (host_end == auth)
 		usage_error("URL '%s' has no host", in);
@@ -86,27 +74,39 @@ static void parse_url(const char *in, struct url *u)
 			usage_error("URL '%s': bad character '%c' in the host",
 			    in, *p);
 	u->host = xstrndup(auth, (size_t)(host_end - auth));
+	return host_end;
+}
+
+/* The port in [host_end, auth_end) (":" digits, may be empty), or the
+ * scheme's default. */
+static void url_port(const char *host_end, const char *auth_end, const char *in,
+    struct url *u)
+{
 	u->port = u->https ? 443 : 80;
 	u->port_default = 1;
-	if (host_end < auth_end) {
-		if (*host_end != ':')
-			usage_error("URL '%s': bad character after the host",
-			    in);
-		const char *p = host_end + 1;
-		if (p < auth_end) {
-			unsigned long port = 0;
-			for (; p < auth_end; p++) {
-				if (*p < '0' || *p > '9' || port > 65535)
-					usage_error("URL '%s': bad port", in);
-				port = port * 10 + (unsigned long)(*p - '0');
-			}
-			if (port == 0 || port > 65535)
-				usage_error("URL '%s': bad port", in);
-			u->port = (unsigned)port;
-			u->port_default = u->port == (u->https ? 443u : 80u);
-		}
+	if (host_end == auth_end)
+		return;
+	if (*host_end != ':')
+		usage_error("URL '%s': bad character after the host", in);
+	const char *p = host_end + 1;
+	if (p == auth_end)
+		return;
+	unsigned long port = 0;
+	for (; p < auth_end; p++) {
+		if (*p < '0' || *p > '9' || port > 65535)
+			usage_error("URL '%s': bad port", in);
+		port = port * 10 + (unsigned long)(*p - '0');
 	}
-	const char *p = auth_end;
+	if (port == 0 || port > 65535)
+		usage_error("URL '%s': bad port", in);
+	u->port = (unsigned)port;
+	u->port_default = u->port == (u->https ? 443u : 80u);
+}
+
+/* The path (default "/") and the query after the authority, raw; the
+ * fragment is dropped. */
+static void url_path_query(const char *p, struct url *u)
+{
 	size_t plen = strcspn(p, "?#");
 	u->path = plen ? xstrndup(p, plen) : xstrdup("/");
 	p += plen;
@@ -116,6 +116,28 @@ static void parse_url(const char *in, struct url *u)
 	} else {
 		u->query = NULL;
 	}
+}
+
+static void parse_url(const char *in, struct url *u)
+{
+	char *owned = NULL;
+	const char *s = in;
+	if (s[0] == '/')
+		s = owned = xasprintf("http://localhost%s", in);
+	const char *rest = url_scheme(s, in, u);
+	for (const unsigned char *p = (const unsigned char *)rest; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			usage_error(
+			    "URL '%s' contains a space or control character",
+			    in);
+	size_t alen = strcspn(rest, "/?#");
+	if (memchr(rest, '@', alen))
+		usage_error("URL '%s': user information is not supported (use "
+		            "-H 'Authorization: ...')",
+		    in);
+	const char *host_end = url_host(rest, alen, in, u);
+	url_port(host_end, rest + alen, in, u);
+	url_path_query(rest + alen, u);
 	free(owned);
 }
 

@@ -472,65 +472,180 @@ static bool bare_lf_ok(struct rsp_check *c, unsigned long long at)
 	return false;
 }
 
+/* Where a chunk-size line ends: data follows, or the trailer if size 0. */
+static int after_size_line(const struct rsp_check *c)
+{
+	return c->csize ? CS_DATA : CS_TRAILER0;
+}
+
+/* The first byte of a chunk size: it must be a hex digit. */
+static const char *cs_size0(struct rsp_check *c, char ch, unsigned long long at)
+{
+	unsigned v = 0;
+	(void)at;
+	const char *bad = NULL;
+	if (!hexval(ch, &v))
+		bad = "a chunk size that is not hexadecimal";
+	c->csize = v;
+	c->cstate = CS_SIZE;
+	return bad;
+}
+
+/* Further size digits, or what may end the size: extension, BWS, EOL. */
+static const char *cs_size(struct rsp_check *c, char ch, unsigned long long at)
+{
+	unsigned v = 0;
+	const char *bad = NULL;
+	if (hexval(ch, &v)) {
+		if (c->csize >> 56)
+			bad = "a chunk size over 2^60";
+		c->csize = c->csize * 16 + v;
+	} else if (ch == ';') {
+		c->cstate = CS_EXT;
+	} else if (rsp__is_ws(ch)) {
+		c->cstate = CS_EXT_BWS;
+	} else if (ch == '\r') {
+		c->cstate = CS_SIZE_LF;
+	} else if (ch == '\n') {
+		if (bare_lf_ok(c, at))
+			c->cstate = after_size_line(c);
+	} else {
+		bad = "a byte after a chunk size that is not a chunk "
+		      "extension";
+	}
+	return bad;
+}
+
+/* Whitespace after the size is allowed only before an extension. */
+static const char *cs_ext_bws(struct rsp_check *c, char ch,
+    unsigned long long at)
+{
+	(void)at;
+	if (ch == ';')
+		c->cstate = CS_EXT;
+	else if (!rsp__is_ws(ch))
+		return "whitespace after a chunk size without a chunk "
+		       "extension";
+	return NULL;
+}
+
+/* A chunk extension is skipped up to its line end, controls refused. */
+static const char *cs_ext(struct rsp_check *c, char ch, unsigned long long at)
+{
+	if (ch == '\r') {
+		c->cstate = CS_SIZE_LF;
+	} else if (ch == '\n') {
+		if (bare_lf_ok(c, at))
+			c->cstate = after_size_line(c);
+	} else if (is_ctl((unsigned char)ch)) {
+		return "a control byte in a chunk extension";
+	}
+	return NULL;
+}
+
+/* The LF of the CRLF that ends a chunk-size line. */
+static const char *cs_size_lf(struct rsp_check *c, char ch,
+    unsigned long long at)
+{
+	(void)at;
+	c->cstate = after_size_line(c);
+	return ch != '\n' ? "a CR without LF after a chunk size" : NULL;
+}
+
+/* The line end owed right after chunk data. */
+static const char *cs_data_cr(struct rsp_check *c, char ch,
+    unsigned long long at)
+{
+	if (ch == '\r')
+		c->cstate = CS_DATA_LF;
+	else if (ch == '\n' && bare_lf_ok(c, at))
+		c->cstate = CS_SIZE0;
+	else if (ch != '\n')
+		return "chunk data longer than its size (no CRLF after it)";
+	return NULL;
+}
+
+/* The LF of the CRLF after chunk data. */
+static const char *cs_data_lf(struct rsp_check *c, char ch,
+    unsigned long long at)
+{
+	(void)at;
+	c->cstate = CS_SIZE0;
+	return ch != '\n' ? "a CR without LF after chunk data" : NULL;
+}
+
+/* A trailer line's first byte: the empty line ends the message. */
+static const char *cs_trailer0(struct rsp_check *c, char ch,
+    unsigned long long at)
+{
+	if (ch == '\r')
+		c->cstate = CS_END_LF;
+	else if (ch == '\n' && bare_lf_ok(c, at))
+		c->cstate = CS_DONE;
+	else if (rsp__ctype[(unsigned char)ch] & RSP__TCHAR)
+		c->cstate = CS_TRAILER_NAME;
+	else if (ch != '\n')
+		return "a trailer line that is not name: value";
+	return NULL;
+}
+
+/* A trailer field name: token bytes up to the colon. */
+static const char *cs_trailer_name(struct rsp_check *c, char ch,
+    unsigned long long at)
+{
+	(void)at;
+	if (ch == ':')
+		c->cstate = CS_TRAILER_VALUE;
+	else if (!(rsp__ctype[(unsigned char)ch] & RSP__TCHAR))
+		return "a trailer field name that is not a token";
+	return NULL;
+}
+
+/* A trailer field value up to its line end, controls refused. */
+static const char *cs_trailer_value(struct rsp_check *c, char ch,
+    unsigned long long at)
+{
+	if (ch == '\r')
+		c->cstate = CS_TRAILER_LF;
+	else if (ch == '\n' && bare_lf_ok(c, at))
+		c->cstate = CS_TRAILER0;
+	else if (ch != '\n' && is_ctl((unsigned char)ch))
+		return "a control byte in a trailer field";
+	return NULL;
+}
+
+/* The LF after a CR in the trailer section: a field's or the last line's. */
+static const char *cs_trailer_lf(struct rsp_check *c, char ch,
+    unsigned long long at)
+{
+	(void)at;
+	c->cstate = c->cstate == CS_END_LF ? CS_DONE : CS_TRAILER0;
+	return ch != '\n' ? "a CR without LF in the trailer section" : NULL;
+}
+
+/* Each byte-wise state's handler (CS_DATA takes runs, in chunk_step);
+ * a handler returns what is wrong with the byte, or NULL. */
+static const char *(*const cs_byte[])(struct rsp_check *, char,
+    unsigned long long) = {
+	[CS_SIZE0] = cs_size0,
+	[CS_SIZE] = cs_size,
+	[CS_EXT_BWS] = cs_ext_bws,
+	[CS_EXT] = cs_ext,
+	[CS_SIZE_LF] = cs_size_lf,
+	[CS_DATA_CR] = cs_data_cr,
+	[CS_DATA_LF] = cs_data_lf,
+	[CS_TRAILER0] = cs_trailer0,
+	[CS_TRAILER_NAME] = cs_trailer_name,
+	[CS_TRAILER_VALUE] = cs_trailer_value,
+	[CS_TRAILER_LF] = cs_trailer_lf,
+	[CS_END_LF] = cs_trailer_lf,
+};
+
 /* One step of the decoder over d[*i]; data runs are taken whole. */
 static void chunk_step(struct rsp_check *c, const char *d, size_t n, size_t *i,
     unsigned long long at)
 {
-	char ch = d[*i];
-	const char *bad = NULL;
-	unsigned v = 0;
-
-	/* On a defect the state becomes CS_ERROR after the switch, whatever
-	 * the case set. */
-	switch (c->cstate) {
-	case CS_SIZE0:
-		if (!hexval(ch, &v))
-			bad = "a chunk size that is not hexadecimal";
-		c->csize = v;
-		c->cstate = CS_SIZE;
-		break;
-	case CS_SIZE:
-		if (hexval(ch, &v)) {
-			if (c->csize >> 56)
-				bad = "a chunk size over 2^60";
-			c->csize = c->csize * 16 + v;
-		} else if (ch == ';') {
-			c->cstate = CS_EXT;
-		} else if (rsp__is_ws(ch)) {
-			c->cstate = CS_EXT_BWS;
-		} else if (ch == '\r') {
-			c->cstate = CS_SIZE_LF;
-		} else if (ch == '\n') {
-			if (bare_lf_ok(c, at))
-				c->cstate = c->csize ? CS_DATA : CS_TRAILER0;
-		} else {
-			bad = "a byte after a chunk size that is not a chunk "
-			      "extension";
-		}
-		break;
-	case CS_EXT_BWS:
-		if (ch == ';')
-			c->cstate = CS_EXT;
-		else if (!rsp__is_ws(ch))
-			bad = "whitespace after a chunk size without a chunk "
-			      "extension";
-		break;
-	case CS_EXT:
-		if (ch == '\r') {
-			c->cstate = CS_SIZE_LF;
-		} else if (ch == '\n') {
-			if (bare_lf_ok(c, at))
-				c->cstate = c->csize ? CS_DATA : CS_TRAILER0;
-		} else if (is_ctl((unsigned char)ch)) {
-			bad = "a control byte in a chunk extension";
-		}
-		break;
-	case CS_SIZE_LF:
-		if (ch != '\n')
-			bad = "a CR without LF after a chunk size";
-		c->cstate = c->csize ? CS_DATA : CS_TRAILER0;
-		break;
-	case CS_DATA: {
+	if (c->cstate == CS_DATA) {
 		size_t take = n - *i;
 		if (take > c->csize)
 			take = (size_t)c->csize;
@@ -538,55 +653,13 @@ static void chunk_step(struct rsp_check *c, const char *d, size_t n, size_t *i,
 		*i += take - 1;
 		if (c->csize == 0)
 			c->cstate = CS_DATA_CR;
-		break;
+		return;
 	}
-	case CS_DATA_CR:
-		if (ch == '\r')
-			c->cstate = CS_DATA_LF;
-		else if (ch == '\n' && bare_lf_ok(c, at))
-			c->cstate = CS_SIZE0;
-		else if (ch != '\n')
-			bad = "chunk data longer than its size (no CRLF after "
-			      "it)";
-		break;
-	case CS_DATA_LF:
-		if (ch != '\n')
-			bad = "a CR without LF after chunk data";
-		c->cstate = CS_SIZE0;
-		break;
-	case CS_TRAILER0:
-		if (ch == '\r')
-			c->cstate = CS_END_LF;
-		else if (ch == '\n' && bare_lf_ok(c, at))
-			c->cstate = CS_DONE;
-		else if (rsp__ctype[(unsigned char)ch] & RSP__TCHAR)
-			c->cstate = CS_TRAILER_NAME;
-		else if (ch != '\n')
-			bad = "a trailer line that is not name: value";
-		break;
-	case CS_TRAILER_NAME:
-		if (ch == ':')
-			c->cstate = CS_TRAILER_VALUE;
-		else if (!(rsp__ctype[(unsigned char)ch] & RSP__TCHAR))
-			bad = "a trailer field name that is not a token";
-		break;
-	case CS_TRAILER_VALUE:
-		if (ch == '\r')
-			c->cstate = CS_TRAILER_LF;
-		else if (ch == '\n' && bare_lf_ok(c, at))
-			c->cstate = CS_TRAILER0;
-		else if (ch != '\n' && is_ctl((unsigned char)ch))
-			bad = "a control byte in a trailer field";
-		break;
-	case CS_TRAILER_LF:
-	case CS_END_LF:
-		if (ch != '\n')
-			bad = "a CR without LF in the trailer section";
-		c->cstate = c->cstate == CS_END_LF ? CS_DONE : CS_TRAILER0;
-		break;
-	default:
-		break;
-	}
+	if ((unsigned)c->cstate >= sizeof(cs_byte) / sizeof(cs_byte[0]) ||
+	    cs_byte[c->cstate] == NULL)
+		return;
+	/* On a defect the state becomes CS_ERROR, whatever the handler set. */
+	const char *bad = cs_byte[c->cstate](c, d[*i], at);
 	if (bad != NULL)
 		chunk_bad(c, bad, at);
 }

@@ -74,8 +74,9 @@ bool rsp__media_type_is(const char *ct, size_t len, const char *type)
  * starting at *pp.  Returns 1 with the name (in the input) and the value
  * (an arena copy, unescaped), 0 at the end, or a negative rsp_err.
  */
-static int next_param(struct rsp__arena *a, const char **pp, const char *end,
-    const char **name, size_t *nlen, const char **val, size_t *vlen)
+/* Skips OWS and empty parameters up to the next one's name: 1 when there
+ * is one, 0 at the end, RSP_EBADREQ when no ';' separates it. */
+static int skip_to_param(const char **pp, const char *end)
 {
 	const char *p = *pp;
 
@@ -95,9 +96,71 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 			break;
 		/* an empty parameter */
 	}
-	if (p == end) {
-		*pp = p;
-		return 0;
+	*pp = p;
+	return p == end ? 0 : 1;
+}
+
+/* A quoted-string value from *pp (at its opening quote), unescaped into
+ * the arena: measured first, then copied. */
+static int quoted_value(struct rsp__arena *a, const char **pp, const char *end,
+    const char **val, size_t *vlen)
+{
+	const char *p = *pp + 1, *q = p;
+	size_t n = 0;
+	for (; q < end && *q != '"'; q++, n++) {
+		unsigned char c = (unsigned char)*q;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return RSP_EBADREQ;
+		if (c == '\\' && q + 1 < end && (q[1] == '"' || q[1] == '\\'))
+			q++;
+	}
+	if (q == end)
+		return RSP_EBADREQ;
+	char *out = rsp__arena_alloc(a, n + 1);
+	if (out == NULL)
+		return RSP_ENOMEM;
+	*val = out;
+	*vlen = n;
+	for (; p < q; p++) {
+		if (*p == '\\' && p + 1 < q && (p[1] == '"' || p[1] == '\\'))
+			p++;
+		*out++ = *p;
+	}
+	*out = '\0';
+	*pp = q + 1;
+	return 1;
+}
+
+/* A token value from *pp, copied into the arena. */
+static int token_value(struct rsp__arena *a, const char **pp, const char *end,
+    const char **val, size_t *vlen)
+{
+	const char *p = *pp, *vb = p;
+	while (p < end && is_tchar((unsigned char)*p))
+		p++;
+	if (p == vb)
+		return RSP_EBADREQ;
+	if ((*val = rsp__arena_strndup(a, vb, (size_t)(p - vb))) == NULL)
+		return RSP_ENOMEM;
+	*vlen = (size_t)(p - vb);
+	*pp = p;
+	return 1;
+}
+
+/*
+ * The next parameter of `*( OWS ";" OWS [ token "=" ( token / quoted-string ) ] ) OWS`
+ * starting at *pp.  Returns 1 with the name (in the input) and the value
+ * (an arena copy, unescaped), 0 at the end, or a negative rsp_err.
+ */
+static int next_param(struct rsp__arena *a, const char **pp, const char *end,
+    const char **name, size_t *nlen, const char **val, size_t *vlen)
+{
+	const char *p = *pp;
+	int rc = skip_to_param(&p, end);
+	if (rc <= 0) {
+		if (rc == 0)
+			*pp = p;
+		return rc;
 	}
 
 	const char *nb = p;
@@ -109,47 +172,13 @@ static int next_param(struct rsp__arena *a, const char **pp, const char *end,
 	*nlen = (size_t)(p - nb);
 	p++;
 
-	if (p < end && *p == '"') {
-		const char *q = ++p;
-		size_t n = 0;
-		char *out;
-		/* measure, then copy */
-		for (; q < end && *q != '"'; q++, n++) {
-			unsigned char c = (unsigned char)*q;
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return RSP_EBADREQ;
-			if (c == '\\' && q + 1 < end &&
-			    (q[1] == '"' || q[1] == '\\'))
-				q++;
-		}
-		if (q == end)
-			return RSP_EBADREQ;
-		out = rsp__arena_alloc(a, n + 1);
-		if (out == NULL)
-			return RSP_ENOMEM;
-		*val = out;
-		*vlen = n;
-		for (; p < q; p++) {
-			if (*p == '\\' && p + 1 < q &&
-			    (p[1] == '"' || p[1] == '\\'))
-				p++;
-			*out++ = *p;
-		}
-		*out = '\0';
-		p = q + 1;
-	} else {
-		const char *vb = p;
-		while (p < end && is_tchar((unsigned char)*p))
-			p++;
-		if (p == vb)
-			return RSP_EBADREQ;
-		if ((*val = rsp__arena_strndup(a, vb, (size_t)(p - vb))) ==
-		    NULL)
-			return RSP_ENOMEM;
-		*vlen = (size_t)(p - vb);
-	}
-	*pp = p;
-	return 1;
+	if (p < end && *p == '"')
+		rc = quoted_value(a, &p, end, val, vlen);
+	else
+		rc = token_value(a, &p, end, val, vlen);
+	if (rc == 1)
+		*pp = p;
+	return rc;
 }
 
 /* Skip leading OWS and the type token(s) of a header value. */
@@ -311,11 +340,111 @@ static const unsigned char *find_delim(const unsigned char *p,
 	return NULL;
 }
 
+/* The delimiter searched for: CRLF "--" boundary, in the arena. */
+static unsigned char *make_delim(struct rsp__arena *a, const char *boundary,
+    size_t blen)
+{
+	unsigned char *delim = rsp__arena_alloc(a, blen + 4);
+	if (delim == NULL)
+		return NULL;
+	static const unsigned char crlf_dashes[4] = { '\r', '\n', '-', '-' };
+	memcpy(delim, crlf_dashes, 4);
+	memcpy(delim + 4, boundary, blen);
+	return delim;
+}
+
+/* The first delimiter, which may start the body without its CRLF; false
+ * when there is none. */
+static bool first_delim(const unsigned char *body, size_t len,
+    const unsigned char *delim, size_t dlen, const unsigned char **next,
+    bool *close)
+{
+	const unsigned char *end = body + len;
+	*next = NULL;
+	if (len >= dlen - 2 && memcmp(body, delim + 2, dlen - 2) == 0) {
+		/* Pretend a CRLF precedes it: search the same bytes in place. */
+		const unsigned char *t = body + dlen - 2;
+		if (end - t >= 2 && t[0] == '-' && t[1] == '-') {
+			*close = true;
+			*next = t + 2;
+		} else {
+			while (t < end && rsp__is_ws(*t))
+				t++;
+			if (end - t >= 2 && t[0] == '\r' && t[1] == '\n')
+				*next = t + 2;
+		}
+	}
+	return *next != NULL ||
+	    find_delim(body, end, delim, dlen, next, close) != NULL;
+}
+
+/* A part's header block from p, at most max_part_header bytes with its
+ * empty line: [p, *hend) are its lines, *data the first byte after it. */
+static int header_block(const unsigned char *p, const unsigned char *end,
+    const struct rsp_limits *lim, const unsigned char **hend,
+    const unsigned char **data)
+{
+	size_t rest = (size_t)(end - p);
+	size_t win = rest < lim->max_part_header ? rest : lim->max_part_header;
+	if (win >= 2 && p[0] == '\r' && p[1] == '\n') {
+		*hend = p;
+		*data = p + 2;
+		return RSP_OK;
+	}
+	const unsigned char *m = memmem(p, win, "\r\n\r\n", 4);
+	if (m == NULL)
+		return rest > lim->max_part_header ? RSP_ELIMIT : RSP_EBADREQ;
+	*hend = m + 2;
+	*data = m + 4;
+	return RSP_OK;
+}
+
+/* Room for part n in the arena array *v (doubling; the old one is left). */
+static int grow_parts(struct rsp__arena *a, struct rsp__mpart **v, size_t n,
+    size_t *cap)
+{
+	if (n < *cap)
+		return RSP_OK;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	struct rsp__mpart *nv = rsp__arena_alloc(a, ncap * sizeof(*nv));
+	if (nv == NULL)
+		return RSP_ENOMEM;
+	if (n > 0)
+		memcpy(nv, *v, n * sizeof(*nv));
+	*v = nv;
+	*cap = ncap;
+	return RSP_OK;
+}
+
+/* A part from its headers and data: an upload points into the body, a
+ * field's value is copied and NUL-terminated. */
+static int fill_part(struct rsp__arena *a, struct rsp__mpart *part,
+    const struct part_hdrs *h, const unsigned char *data, size_t dl)
+{
+	part->up.name = h->name;
+	part->up.filename = h->filename;
+	part->up.content_type = h->ctype ? h->ctype : "text/plain";
+	part->up.len = dl;
+	if (h->filename != NULL) {
+		part->up.data = data;
+		part->value = NULL;
+		return RSP_OK;
+	}
+	if (memchr(data, '\0', dl) != NULL)
+		return RSP_EBADREQ;
+	char *val = rsp__arena_strndup(a, (const char *)data, dl);
+	if (val == NULL)
+		return RSP_ENOMEM;
+	part->up.data = val;
+	part->value = val;
+	return RSP_OK;
+}
+
 int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
     size_t len, const char *boundary, size_t blen, const struct rsp_limits *lim,
     struct rsp__multipart *out)
 {
-	const unsigned char *end = body + len, *p, *next = NULL;
+	const unsigned char *end = body + len, *next;
 	bool close = false;
 	size_t n = 0, cap = 0;
 	struct rsp__mpart *v = NULL;
@@ -324,97 +453,32 @@ int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
 	out->n = 0;
 	if (blen == 0 || blen > SIZE_MAX - 4)
 		return RSP_EBADREQ;
-
-	unsigned char *delim = rsp__arena_alloc(a, blen + 4);
+	unsigned char *delim = make_delim(a, boundary, blen);
 	if (delim == NULL)
 		return RSP_ENOMEM;
-	memcpy(delim, "\r\n--", 4);
-	memcpy(delim + 4, boundary, blen);
 	size_t dlen = blen + 4;
-
-	/* The first delimiter may start the body without its CRLF. */
-	if (len >= dlen - 2 && memcmp(body, delim + 2, dlen - 2) == 0) {
-		/* Pretend a CRLF precedes it: search the same bytes in place. */
-		const unsigned char *t = body + dlen - 2;
-		if (end - t >= 2 && t[0] == '-' && t[1] == '-') {
-			close = true;
-			next = t + 2;
-		} else {
-			while (t < end && rsp__is_ws(*t))
-				t++;
-			if (end - t >= 2 && t[0] == '\r' && t[1] == '\n')
-				next = t + 2;
-		}
-	}
-	if (next == NULL &&
-	    find_delim(body, end, delim, dlen, &next, &close) == NULL)
+	if (!first_delim(body, len, delim, dlen, &next, &close))
 		return RSP_EBADREQ;
 
 	while (!close) {
-		p = next;
+		const unsigned char *p = next, *hend, *data;
 		if (n == lim->max_parts)
 			return RSP_ELIMIT;
-
-		/* The header block, at most max_part_header bytes with its
-		 * empty line. */
-		const unsigned char *hend, *data;
-		size_t rest = (size_t)(end - p);
-		size_t win =
-		    rest < lim->max_part_header ? rest : lim->max_part_header;
-		if (win >= 2 && p[0] == '\r' && p[1] == '\n') {
-			hend = p;
-			data = p + 2;
-		} else {
-			const unsigned char *m = memmem(p, win, "\r\n\r\n", 4);
-			if (m == NULL)
-				return rest > lim->max_part_header
-				    ? RSP_ELIMIT
-				    : RSP_EBADREQ;
-			hend = m + 2;
-			data = m + 4;
-		}
-
-		struct part_hdrs h = { 0 };
-		int rc =
-		    parse_headers(a, (const char *)p, (const char *)hend, &h);
+		int rc = header_block(p, end, lim, &hend, &data);
 		if (rc != RSP_OK)
 			return rc;
-
+		struct part_hdrs h = { 0 };
+		rc = parse_headers(a, (const char *)p, (const char *)hend, &h);
+		if (rc != RSP_OK)
+			return rc;
 		const unsigned char *dend =
 		    find_delim(data, end, delim, dlen, &next, &close);
 		if (dend == NULL)
 			return RSP_EBADREQ;
-
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct rsp__mpart *nv =
-			    rsp__arena_alloc(a, ncap * sizeof(*nv));
-			if (nv == NULL)
-				return RSP_ENOMEM;
-			if (n > 0)
-				memcpy(nv, v, n * sizeof(*nv));
-			v = nv;
-			cap = ncap;
-		}
-		struct rsp__mpart *part = &v[n];
-		size_t dl = (size_t)(dend - data);
-		part->up.name = h.name;
-		part->up.filename = h.filename;
-		part->up.content_type = h.ctype ? h.ctype : "text/plain";
-		part->up.len = dl;
-		if (h.filename != NULL) {
-			part->up.data = data;
-			part->value = NULL;
-		} else {
-			if (memchr(data, '\0', dl) != NULL)
-				return RSP_EBADREQ;
-			char *val =
-			    rsp__arena_strndup(a, (const char *)data, dl);
-			if (val == NULL)
-				return RSP_ENOMEM;
-			part->up.data = val;
-			part->value = val;
-		}
+		if ((rc = grow_parts(a, &v, n, &cap)) != RSP_OK ||
+		    (rc = fill_part(a, &v[n], &h, data,
+		         (size_t)(dend - data))) != RSP_OK)
+			return rc;
 		n++;
 	}
 	out->v = v;

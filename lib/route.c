@@ -384,6 +384,79 @@ static int index_counts(rsp_router *rt)
 	return RSP_OK;
 }
 
+/* Why route r cannot be routed (its pattern parsed into tmp), or NULL. */
+static const char *check_route(const struct rsp_route *r, struct seg *tmp,
+    size_t *nsegs)
+{
+	if (r->pattern == NULL)
+		return "no pattern";
+	if (r->handler == NULL)
+		return "no handler";
+	if (r->method != NULL && strcmp(r->method, "*") != 0 &&
+	    !rsp__is_token(r->method, strlen(r->method)))
+		return "the method is not an HTTP token";
+	return parse_pattern(r->pattern, tmp, nsegs);
+}
+
+/* Route r (table index i) as c, its segments copied into the shared array
+ * at *total_segs; *total_text grows by the text own_text will copy. */
+static void fill_route(rsp_router *rt, struct croute *c,
+    const struct rsp_route *r, size_t i, const struct seg *tmp,
+    size_t *total_segs, size_t *total_text)
+{
+	c->src = r;
+	c->order = i;
+	c->method = r->method && strcmp(r->method, "*") != 0 ? r->method : NULL;
+	c->mkey = c->method ? method_key(c->method, &c->mlen) : 0;
+	c->get = c->method && strcmp(c->method, "GET") == 0;
+	c->star = tmp[c->nsegs - 1].kind == SEG_STAR;
+	c->segs = rt->segs + *total_segs;
+	memcpy(c->segs, tmp, c->nsegs * sizeof(tmp[0]));
+	*total_segs += c->nsegs;
+	for (size_t k = 0; k < c->nsegs; k++)
+		*total_text += c->segs[k].len + 1;
+}
+
+/* Every route into rt->v in table order; false (err filled) at the first
+ * that cannot be routed. */
+static bool compile_routes(rsp_router *rt, const struct rsp_route *routes,
+    size_t n, char *err, size_t errlen, size_t *total_text)
+{
+	struct seg tmp[MAX_SEGS];
+	size_t total_segs = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct rsp_route *r = &routes[i];
+		struct croute *c = &rt->v[i];
+		const char *why = check_route(r, tmp, &c->nsegs);
+		if (why != NULL) {
+			fail(err, errlen, i, r, why);
+			return false;
+		}
+		fill_route(rt, c, r, i, tmp, &total_segs, total_text);
+	}
+	return true;
+}
+
+/* Same shape and same method (neighbours once sorted): which would win
+ * depends on table order, so the table is refused (err filled). */
+static bool ambiguous(const rsp_router *rt, char *err, size_t errlen)
+{
+	for (size_t i = 1; i < rt->n; i++) {
+		const struct croute *a = &rt->v[i - 1], *b = &rt->v[i];
+		if (seg_cmp(a, b) == 0 &&
+		    ((a->method == NULL && b->method == NULL) ||
+		        (a->method && b->method &&
+		            strcmp(a->method, b->method) == 0))) {
+			char why[64];
+			snprintf(why, sizeof(why), "ambiguous with route %zu",
+			    a->order);
+			fail(err, errlen, b->order, b->src, why);
+			return true;
+		}
+	}
+	return false;
+}
+
 rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n, char *err,
     size_t errlen)
 {
@@ -395,58 +468,19 @@ rsp_router *rsp_router_new(const struct rsp_route *routes, size_t n, char *err,
 		return NULL;
 	}
 	rsp_router *rt = calloc(1, sizeof(*rt));
-	struct seg tmp[MAX_SEGS];
-	size_t total_segs = 0, total_text = 0;
+	size_t total_text = 0;
 	if (rt == NULL || (rt->v = calloc(n, sizeof(*rt->v))) == NULL ||
 	    (rt->segs = calloc(n * MAX_SEGS, sizeof(*rt->segs))) == NULL)
 		goto nomem;
-	for (size_t i = 0; i < n; i++) {
-		const struct rsp_route *r = &routes[i];
-		struct croute *c = &rt->v[i];
-		const char *why = NULL;
-		if (r->pattern == NULL)
-			why = "no pattern";
-		else if (r->handler == NULL)
-			why = "no handler";
-		else if (r->method != NULL && strcmp(r->method, "*") != 0 &&
-		    !rsp__is_token(r->method, strlen(r->method)))
-			why = "the method is not an HTTP token";
-		else
-			why = parse_pattern(r->pattern, tmp, &c->nsegs);
-		if (why != NULL) {
-			fail(err, errlen, i, r, why);
-			rsp_router_free(rt);
-			return NULL;
-		}
-		c->src = r;
-		c->order = i;
-		c->method =
-		    r->method && strcmp(r->method, "*") != 0 ? r->method : NULL;
-		c->mkey = c->method ? method_key(c->method, &c->mlen) : 0;
-		c->get = c->method && strcmp(c->method, "GET") == 0;
-		c->star = tmp[c->nsegs - 1].kind == SEG_STAR;
-		c->segs = rt->segs + total_segs;
-		memcpy(c->segs, tmp, c->nsegs * sizeof(tmp[0]));
-		total_segs += c->nsegs;
-		for (size_t k = 0; k < c->nsegs; k++)
-			total_text += c->segs[k].len + 1;
+	if (!compile_routes(rt, routes, n, err, errlen, &total_text)) {
+		rsp_router_free(rt);
+		return NULL;
 	}
 	rt->n = n;
 	qsort(rt->v, n, sizeof(*rt->v), route_cmp);
-	/* Same shape and same method: which would win depends on table order. */
-	for (size_t i = 1; i < n; i++) {
-		const struct croute *a = &rt->v[i - 1], *b = &rt->v[i];
-		if (seg_cmp(a, b) == 0 &&
-		    ((a->method == NULL && b->method == NULL) ||
-		        (a->method && b->method &&
-		            strcmp(a->method, b->method) == 0))) {
-			char why[64];
-			snprintf(why, sizeof(why), "ambiguous with route %zu",
-			    a->order);
-			fail(err, errlen, b->order, b->src, why);
-			rsp_router_free(rt);
-			return NULL;
-		}
+	if (ambiguous(rt, err, errlen)) {
+		rsp_router_free(rt);
+		return NULL;
 	}
 	if (own_text(rt, total_text) != RSP_OK ||
 	    index_literals(rt) != RSP_OK || index_counts(rt) != RSP_OK)
