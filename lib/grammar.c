@@ -123,10 +123,17 @@ size_t rsp__escape_log(char *out, size_t cap, const void *data, size_t len)
 	return o;
 }
 
+/* By hand rather than strrchr and strncmp: every CGI start asks, and each
+ * libc function a process calls for the first time costs a symbol binding
+ * that is dearer than this loop. */
 bool rsp__nph_name(const char *path)
 {
 	if (path == NULL)
 		return false;
-	const char *base = strrchr(path, '/');
-	return strncmp(base != NULL ? base + 1 : path, "nph-", 4) == 0;
+	const char *base = path;
+	for (const char *p = path; *p != '\0'; p++)
+		if (*p == '/')
+			base = p + 1;
+	return base[0] == 'n' && base[1] == 'p' && base[2] == 'h' &&
+	    base[3] == '-';
 }
