@@ -319,8 +319,9 @@ int rsp__serve_fcgi(const struct rsp__app *app, const char *spec,
 
 /* A listening socket for RSP_FCGI_SOCKET's value, or -1 with err set. */
 int rsp__listen_open(const char *spec, char *err, size_t errlen);
-/* A socket handed over (systemd's fd 3, or fd 0), or -1. */
-int rsp__listen_inherited(void);
+/* A socket handed over (systemd's fd 3 when LISTEN_FDS is "1" and
+ * LISTEN_PID ours, the values given; or fd 0), or -1. */
+int rsp__listen_inherited(const char *listen_fds, const char *listen_pid);
 bool rsp__listen_is_inet(int fd);
 struct rsp__allow;
 int rsp__allow_parse(const char *list, struct rsp__allow **out, char *err,
@@ -592,6 +593,9 @@ int rsp__multipart_parse(struct rsp__arena *a, const unsigned char *body,
  * The runner resolves once and passes the result, so per-request
  * construction does not consult the environment. */
 void rsp__limits_resolve(struct rsp_limits *out, const struct rsp_limits *in);
+/* The same with RSP_MAX_BODY's value given (NULL: unset). */
+void rsp__limits_resolve_with(struct rsp_limits *out,
+    const struct rsp_limits *in, const char *env_max_body);
 
 /* Body reader: bytes read (> 0), 0 at end of input, negative on error.
  * FCGX_GetStr fits (it is called with at most 1 GiB at a time). */

@@ -261,14 +261,12 @@ static bool is_listening_socket(int fd)
 	    v != 0;
 }
 
-int rsp__listen_inherited(void)
+int rsp__listen_inherited(const char *fds, const char *pid)
 {
-	/* systemd socket activation: LISTEN_FDS sockets from fd 3, for us.
-	 * LISTEN_PID is looked up only then: every CGI start passes here. */
-	const char *fds = getenv("LISTEN_FDS"), *pid;
-	if (fds != NULL && strcmp(fds, "1") == 0 &&
-	    (pid = getenv("LISTEN_PID")) != NULL && all_digits(pid) &&
-	    strtol(pid, NULL, 10) == (long)getpid() && is_listening_socket(3))
+	/* systemd socket activation: LISTEN_FDS sockets from fd 3, for us. */
+	if (fds != NULL && strcmp(fds, "1") == 0 && pid != NULL &&
+	    all_digits(pid) && strtol(pid, NULL, 10) == (long)getpid() &&
+	    is_listening_socket(3))
 		return 3;
 	/* spawn-fcgi and the FastCGI convention: fd 0.  CGI stdin is a pipe, a
 	 * file or /dev/null, which one fstat tells apart. */

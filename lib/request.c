@@ -192,12 +192,13 @@ static size_t parse_size(const char *s)
 	return v << shift;
 }
 
-void rsp__limits_resolve(struct rsp_limits *out, const struct rsp_limits *in)
+void rsp__limits_resolve_with(struct rsp_limits *out,
+    const struct rsp_limits *in, const char *env_max_body)
 {
 	static const struct rsp_limits zero;
 	*out = in != NULL ? *in : zero;
 	if (out->max_body == 0)
-		out->max_body = parse_size(getenv("RSP_MAX_BODY"));
+		out->max_body = parse_size(env_max_body);
 	if (out->max_body == 0)
 		out->max_body = DEF_MAX_BODY;
 	if (out->max_query == 0)
@@ -214,6 +215,12 @@ void rsp__limits_resolve(struct rsp_limits *out, const struct rsp_limits *in)
 		out->max_cookie = DEF_MAX_COOKIE;
 	if (out->spill_threshold == 0)
 		out->spill_threshold = DEF_SPILL;
+}
+
+void rsp__limits_resolve(struct rsp_limits *out, const struct rsp_limits *in)
+{
+	bool ask = in == NULL || in->max_body == 0;
+	rsp__limits_resolve_with(out, in, ask ? getenv("RSP_MAX_BODY") : NULL);
 }
 
 /* ---------------------------------------------------------------- */
@@ -412,7 +419,9 @@ void rsp_request_free(rsp_request *req)
 		return;
 	rsp__req_body_release(req);
 	rsp__arena_free(&req->arena);
-	pthread_mutex_destroy(&req->lock);
+	/* No pthread_mutex_destroy: the lock is a default mutex set with
+	 * PTHREAD_MUTEX_INITIALIZER and unlocked here, which holds nothing to
+	 * release, and a CGI run would pay a symbol binding for the call. */
 	free(req);
 }
 

@@ -123,8 +123,46 @@ static int run_fcgi(struct rsp__app *app, const char *spec, int inherited)
 
 /* ---- entry points ------------------------------------------------------------------ */
 
+/* The variables that choose the mode, in one pass over the environment
+ * (the first of each, as getenv finds it): a CGI start then costs one short
+ * walk instead of a getenv per name. */
+struct start_env {
+	const char *sock, *max_body, *listen_fds, *listen_pid;
+};
+
+/* s's value if s is "name=value", else NULL. */
+static const char *value_of(const char *s, const char *name)
+{
+	while (*name != '\0')
+		if (*s++ != *name++)
+			return NULL;
+	return *s == '=' ? s + 1 : NULL;
+}
+
+static void first(const char **slot, const char *v)
+{
+	if (*slot == NULL)
+		*slot = v;
+}
+
+static void read_start_env(struct start_env *se)
+{
+	memset(se, 0, sizeof(*se));
+	for (char **e = environ; e != NULL && *e != NULL; e++) {
+		const char *s = *e;
+		if (s[0] == 'R' && s[1] == 'S' && s[2] == 'P' && s[3] == '_') {
+			first(&se->sock, value_of(s + 4, "FCGI_SOCKET"));
+			first(&se->max_body, value_of(s + 4, "MAX_BODY"));
+		} else if (s[0] == 'L' && s[1] == 'I') {
+			first(&se->listen_fds, value_of(s, "LISTEN_FDS"));
+			first(&se->listen_pid, value_of(s, "LISTEN_PID"));
+		}
+	}
+}
+
 int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts)
 {
+	struct start_env se;
 	struct rsp__app app;
 	struct rsp_limits lim = { 0 };
 
@@ -136,12 +174,12 @@ int rsp_run_with(rsp_handler handler, void *arg, const struct rsp_options *opts)
 	if (opts != NULL)
 		app.opts = *opts;
 	lim.max_body = app.opts.max_body;
-	rsp__limits_resolve(&app.lim, &lim);
+	read_start_env(&se);
+	rsp__limits_resolve_with(&app.lim, &lim, se.max_body);
 
-	const char *sock = getenv("RSP_FCGI_SOCKET");
-	if (sock != NULL && *sock != '\0')
-		return run_fcgi(&app, sock, -1);
-	int inherited = rsp__listen_inherited();
+	if (se.sock != NULL && *se.sock != '\0')
+		return run_fcgi(&app, se.sock, -1);
+	int inherited = rsp__listen_inherited(se.listen_fds, se.listen_pid);
 	if (inherited >= 0)
 		return run_fcgi(&app, NULL, inherited);
 	return run_cgi(&app);
