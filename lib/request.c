@@ -4,8 +4,9 @@
  * cookies, and the verdict rsp_request_status gives before the handler.
  * The body is body.c's, the form form.c's, the credentials auth.c's.
  *
- * Everything is lazy: constructing a request only records where the
- * variables and the body are.  The query string is parsed on the first query
+ * Everything else is lazy: constructing a request indexes the well-known
+ * variables in one pass over the environment (set_env) and records where the
+ * body is.  The query string is parsed on the first query
  * call, the cookies on the first cookie call, the body is read on the first
  * body/form/upload call (or by rsp_request_status), and each result is kept.
  * All per-request memory is in one arena plus the body (a heap block, or a

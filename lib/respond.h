@@ -450,7 +450,9 @@ int rsp_set_json(rsp_response *res, int status, const char *json, ssize_t len);
  *
  * The getters that take a const request may be called from several
  * threads at once; the calls that take a non-const one need the request to
- * themselves.
+ * themselves.  So does rsp_finish, for this purpose: under FastCGI a finish
+ * while the handler runs makes the request independent of its connection
+ * (copies its variables), which no getter may overlap.
  *
  * rsp_request_status checks, and returns the worst of (RSP_EBADREQ over
  * RSP_ELIMIT over anything else): REQUEST_METHOD a token when set; the
