@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "respond-run.h"
+#include "internal.h"
 
 struct url {
 	int https;
@@ -141,17 +142,6 @@ static void parse_url(const char *in, struct url *u)
 	free(owned);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode a path; a '%' not followed by two hex digits stays. */
 static char *pct_decode(const char *s)
 {
@@ -159,8 +149,9 @@ static char *pct_decode(const char *s)
 	char *out = xrealloc(NULL, n + 1), *o = out;
 	for (size_t i = 0; i < n; i++) {
 		int h, l;
-		if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
-		    (l = hexval(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < n &&
+		    (h = rsp__hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (l = rsp__hexval((unsigned char)s[i + 2])) >= 0) {
 			if (h == 0 && l == 0)
 				usage_error("the URL path contains %%00");
 			*o++ = (char)(h * 16 + l);

@@ -445,17 +445,6 @@ static void header_block(struct rsp_check *c, size_t len, bool ended)
 
 /* ---- the body ------------------------------------------------------------ */
 
-static bool hexval(char ch, unsigned *v)
-{
-	if (ch >= '0' && ch <= '9')
-		*v = (unsigned)(ch - '0');
-	else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
-		*v = (unsigned)((ch | 0x20) - 'a' + 10);
-	else
-		return false;
-	return true;
-}
-
 static void chunk_bad(struct rsp_check *c, const char *what,
     unsigned long long at)
 {
@@ -481,12 +470,14 @@ static int after_size_line(const struct rsp_check *c)
 /* The first byte of a chunk size: it must be a hex digit. */
 static const char *cs_size0(struct rsp_check *c, char ch, unsigned long long at)
 {
-	unsigned v = 0;
+	int v = rsp__hexval((unsigned char)ch);
 	(void)at;
 	const char *bad = NULL;
-	if (!hexval(ch, &v))
+	if (v < 0) {
 		bad = "a chunk size that is not hexadecimal";
-	c->csize = v;
+		v = 0;
+	}
+	c->csize = (unsigned)v;
 	c->cstate = CS_SIZE;
 	return bad;
 }
@@ -494,12 +485,12 @@ static const char *cs_size0(struct rsp_check *c, char ch, unsigned long long at)
 /* Further size digits, or what may end the size: extension, BWS, EOL. */
 static const char *cs_size(struct rsp_check *c, char ch, unsigned long long at)
 {
-	unsigned v = 0;
+	int v = rsp__hexval((unsigned char)ch);
 	const char *bad = NULL;
-	if (hexval(ch, &v)) {
+	if (v >= 0) {
 		if (c->csize >> 56)
 			bad = "a chunk size over 2^60";
-		c->csize = c->csize * 16 + v;
+		c->csize = c->csize * 16 + (unsigned)v;
 	} else if (ch == ';') {
 		c->cstate = CS_EXT;
 	} else if (rsp__is_ws(ch)) {

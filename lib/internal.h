@@ -84,6 +84,14 @@ int rsp__why_setf(struct rsp__why *w, int rc, const char *fmt, ...)
 #endif
     ;
 
+/* The statuses a handler may set or write: final ones of three digits
+ * (1xx are the server's), with the one reason a refusal gives. */
+static inline bool rsp__status_settable(int code)
+{
+	return code >= 200 && code <= 999;
+}
+#define RSP__STATUS_RANGE_WHY "status code outside 200..999"
+
 /* The status of a response nobody set one for, and the one the writer
  * sends when a header or body comes before any status. */
 #define RSP__DEFAULT_STATUS 200
@@ -119,6 +127,16 @@ bool rsp__ieqn(const char *a, size_t alen, const char *b);
 static inline bool rsp__is_ws(int c)
 {
 	return c == ' ' || c == '\t';
+}
+/* A hex digit's value (either case), or -1: for %XX and chunk sizes. */
+static inline int rsp__hexval(int c)
+{
+	if ((unsigned)(c - '0') < 10u)
+		return c - '0';
+	c |= 0x20;
+	if ((unsigned)(c - 'a') < 6u)
+		return c - 'a' + 10;
+	return -1;
 }
 /* Does the last element of path (may be NULL) name an NPH program, that
  * is start with "nph-" (RFC 3875 5)? */

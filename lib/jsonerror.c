@@ -48,9 +48,8 @@ static int set_error(rsp_response *res, int code, const char *message, bool log)
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
-	if (code < 200 || code > 999)
-		return rsp__refuse(r, RSP_EINVAL,
-		    "status code outside 200..999");
+	if (!rsp__status_settable(code))
+		return rsp__refuse(r, RSP_EINVAL, RSP__STATUS_RANGE_WHY);
 	struct rsp_buffer *b = rsp__writer_scratch(res->writer);
 	const char *msg = message ? message : "";
 	size_t mlen = strlen(msg);

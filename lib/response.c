@@ -243,9 +243,8 @@ int rsp_set_status(rsp_response *res, int code, const char *message)
 	if (res == NULL)
 		return RSP_EINVAL;
 	struct rsp__response *r = rsp__res(res);
-	if (code < 200 || code > 999)
-		return rsp__refuse(r, RSP_EINVAL,
-		    "status code outside 200..999");
+	if (!rsp__status_settable(code))
+		return rsp__refuse(r, RSP_EINVAL, RSP__STATUS_RANGE_WHY);
 	const char *copy = NULL;
 	if (message != NULL) {
 		size_t n = strlen(message);

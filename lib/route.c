@@ -506,14 +506,6 @@ struct path {
 	char buf[2 * MAX_PATH + 2 * MAX_SEGS];
 };
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * The path to route: REQUEST_URI's path (raw: "%2F" stays inside its
  * segment); when the server split it (PATH_INFO not empty), less the
@@ -569,8 +561,8 @@ static int split_path(struct path *ps, const char *p, size_t len)
 		while (i < len && p[i] != '/') {
 			int h, l;
 			if (p[i] == '%' && i + 2 < len &&
-			    (h = hexval((unsigned char)p[i + 1])) >= 0 &&
-			    (l = hexval((unsigned char)p[i + 2])) >= 0) {
+			    (h = rsp__hexval((unsigned char)p[i + 1])) >= 0 &&
+			    (l = rsp__hexval((unsigned char)p[i + 2])) >= 0) {
 				char c = (char)(h << 4 | l);
 				if (c == '\0')
 					return 400;

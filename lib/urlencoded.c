@@ -18,16 +18,6 @@
 
 #include <string.h>
 
-static inline int hexval(unsigned char c)
-{
-	if ((unsigned)(c - '0') < 10u)
-		return c - '0';
-	c |= 0x20;
-	if ((unsigned)(c - 'a') < 6u)
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Decode s[0..n) into dst; the decoded length, or -1 on a NUL byte. */
 static ptrdiff_t decode(char *dst, const unsigned char *s, size_t n)
 {
@@ -37,8 +27,9 @@ static ptrdiff_t decode(char *dst, const unsigned char *s, size_t n)
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%' && n - i >= 3) {
-			int hi = hexval(s[i + 1]), lo;
-			if (hi >= 0 && (lo = hexval(s[i + 2])) >= 0) {
+			int hi = rsp__hexval((unsigned char)s[i + 1]), lo;
+			if (hi >= 0 &&
+			    (lo = rsp__hexval((unsigned char)s[i + 2])) >= 0) {
 				c = (unsigned char)(hi << 4 | lo);
 				i += 2;
 			}

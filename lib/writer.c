@@ -289,8 +289,8 @@ int rsp_writer_write_status(rsp_writer *w, int code, const char *message)
 	int rc = head_guard(w);
 	if (rc != RSP_OK)
 		return rc;
-	if (code < 200 || code > 999)
-		return refuse(w, RSP_EINVAL, "status code outside 200..999");
+	if (!rsp__status_settable(code))
+		return refuse(w, RSP_EINVAL, RSP__STATUS_RANGE_WHY);
 	if (message != NULL && !rsp__is_field_value(message, strlen(message)))
 		return refuse(w, RSP_EINVAL,
 		    "reason phrase holds a control byte");
