@@ -7,8 +7,10 @@
 # paths replaced, with the spawn-fcgi command its comment gives; the
 # handlers' user, the sockets' mode and owner, the service's exposure
 # score).  Each skips (77) when its servers are not installed.
+# supervise.test: the shipped supervisor (supervise.sh) under a flood of
+# restart signals, with a stand-in handler; it needs bash only.
 dist_check_SCRIPTS += %D%/run.test %D%/peers.test %D%/files.test \
-	%D%/snippets.test
+	%D%/snippets.test %D%/supervise.test
 # lib.sh holds what the scripts share.
 EXTRA_DIST += %D%/lib.sh %D%/supervise.sh %D%/api.test %D%/hostile.test \
 	%D%/hostile-clients.pl %D%/load.test %D%/load.lua %D%/restart.test \

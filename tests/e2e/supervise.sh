@@ -35,29 +35,61 @@ systemd)
 *) echo "supervise.sh: MODE is fd0 or systemd" >&2; exit 2 ;;
 esac
 
+# Each handler is waited for by a subshell of its own, which traps no
+# signal, and which leaves the handler's exit status in STATE/exit.PID.
+# The supervisor itself never waits for a handler: in a shell that traps
+# signals, bash's wait returns 128+N for a signal N that arrived during
+# it, and (bash 5.2) also for one that arrived just after an earlier wait
+# had returned, before the child has ended.
 start() {
-	if [ "$mode" = fd0 ]; then
-		"${wrapper[@]}" "$handler" 0<&3 3<&- >>"$state/worker.log" 2>&1 &
-	else
-		# LISTEN_PID must be the handler's own PID: the shell that execs it.
-		"${wrapper[@]}" bash -c 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0"' "$handler" \
-			</dev/null >>"$state/worker.log" 2>&1 &
-	fi
-	cur=$!
+	rm -f "$state/next.pid"
+	(
+		if [ "$mode" = fd0 ]; then
+			"${wrapper[@]}" "$handler" 0<&3 3<&- >>"$state/worker.log" 2>&1 &
+		else
+			# LISTEN_PID must be the handler's own PID: the shell that
+			# execs it.
+			"${wrapper[@]}" bash -c 'LISTEN_FDS=1 LISTEN_PID=$$ exec "$0"' \
+				"$handler" </dev/null >>"$state/worker.log" 2>&1 &
+		fi
+		w=$!
+		echo "$w" >"$state/next.pid"
+		wait "$w"
+		echo $? >"$state/exit.$w.tmp"
+		mv "$state/exit.$w.tmp" "$state/exit.$w"
+	) &
+	until [ -s "$state/next.pid" ]; do sleep 0.01; done
+	read -r cur <"$state/next.pid"
+	rm -f "$state/next.pid"
 	echo "$cur" >"$state/worker.pid"
 }
 
+# reap PID: wait for the handler PID to end; its exit status in rc.
+reap() {
+	until [ -f "$state/exit.$1" ]; do sleep 0.01; done
+	read -r rc <"$state/exit.$1"
+	rm -f "$state/exit.$1"
+}
+
+# usec: the time now in microseconds, in us.  No command substitution in
+# this script: bash 5.2 parses one when it expands it, and a trap that runs
+# in the middle of that parse can end the script with a syntax error.
+usec() { us=${EPOCHREALTIME/./}; }
+
 restart() {
-	local old=$cur t0 rc
+	local old=$cur t0 us rc
 	start
 	# The new handler is waiting in accept() long before this ends.
 	sleep 0.3
-	t0=$(date +%s.%N)
+	usec
+	t0=$us
 	kill -TERM "$old"
-	wait "$old"
-	rc=$?
+	reap "$old"
+	usec
 	n=$((n + 1))
-	echo "restart $n: old $old exit $rc after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.3f", b - a }') s, new $cur" >>"$state/restarts.log"
+	printf 'restart %d: old %d exit %d after %d.%03d s, new %d\n' "$n" "$old" \
+		"$rc" $(((us - t0) / 1000000)) $(((us - t0) / 1000 % 1000)) "$cur" \
+		>>"$state/restarts.log"
 }
 
 trap 'pending=1' USR1
@@ -68,8 +100,11 @@ while [ -z "$stop" ]; do
 		pending=
 		restart
 	fi
-	sleep 0.05 &
-	wait $! 2>/dev/null
+	# In the foreground, not "sleep & wait": a trap runs when it ends,
+	# 50 ms at most.
+	sleep 0.05
 done
 kill -TERM "$cur" 2>/dev/null
-wait "$cur"
+rc=0
+reap "$cur"
+exit "$rc"
