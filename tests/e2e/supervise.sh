@@ -53,20 +53,22 @@ start() {
 				"$handler" </dev/null >>"$state/worker.log" 2>&1 &
 		fi
 		w=$!
+		# worker.pid at once: the handler may answer a request before
+		# the supervisor has read next.pid.  (Each file is written in one
+		# write; the supervisor waits for a file with something in it.)
+		echo "$w" >"$state/worker.pid"
 		echo "$w" >"$state/next.pid"
 		wait "$w"
-		echo $? >"$state/exit.$w.tmp"
-		mv "$state/exit.$w.tmp" "$state/exit.$w"
+		echo $? >"$state/exit.$w"
 	) &
 	until [ -s "$state/next.pid" ]; do sleep 0.01; done
 	read -r cur <"$state/next.pid"
 	rm -f "$state/next.pid"
-	echo "$cur" >"$state/worker.pid"
 }
 
 # reap PID: wait for the handler PID to end; its exit status in rc.
 reap() {
-	until [ -f "$state/exit.$1" ]; do sleep 0.01; done
+	until [ -s "$state/exit.$1" ]; do sleep 0.01; done
 	read -r rc <"$state/exit.$1"
 	rm -f "$state/exit.$1"
 }
