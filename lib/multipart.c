@@ -69,11 +69,6 @@ bool rsp__media_type_is(const char *ct, size_t len, const char *type)
 	return p == end || rsp__is_ws(*p) || *p == ';';
 }
 
-/*
- * The next parameter of `*( OWS ";" OWS [ token "=" ( token / quoted-string ) ] ) OWS`
- * starting at *pp.  Returns 1 with the name (in the input) and the value
- * (an arena copy, unescaped), 0 at the end, or a negative rsp_err.
- */
 /* Skips OWS and empty parameters up to the next one's name: 1 when there
  * is one, 0 at the end, RSP_EBADREQ when no ';' separates it. */
 static int skip_to_param(const char **pp, const char *end)
