@@ -53,7 +53,6 @@ int rsp__req_form_load(rsp_request *req)
 	const char *ct = rsp__req_env(req, RSP__V_CTYPE);
 	if (ct == NULL || (rc == RSP_OK && !req->declared))
 		return req->form_err = RSP_OK;
-	req->form_why = req->cl_why;
 	const char *bnd = NULL;
 	size_t blen = 0;
 	enum form_kind kind;
