@@ -27,9 +27,8 @@ static ptrdiff_t decode(char *dst, const unsigned char *s, size_t n)
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%' && n - i >= 3) {
-			int hi = rsp__hexval((unsigned char)s[i + 1]), lo;
-			if (hi >= 0 &&
-			    (lo = rsp__hexval((unsigned char)s[i + 2])) >= 0) {
+			int hi = rsp__hexval(s[i + 1]), lo;
+			if (hi >= 0 && (lo = rsp__hexval(s[i + 2])) >= 0) {
 				c = (unsigned char)(hi << 4 | lo);
 				i += 2;
 			}
