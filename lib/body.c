@@ -39,8 +39,7 @@ int rsp__req_cl_check(rsp_request *req)
 	req->clen = v;
 	if (v > req->lim.max_body) {
 		snprintf(req->cl_msg, sizeof(req->cl_msg),
-		    "CONTENT_LENGTH %llu "
-		    "over max_body (%zu bytes)",
+		    "CONTENT_LENGTH %llu over max_body (%zu bytes)",
 		    (unsigned long long)v, req->lim.max_body);
 		req->cl_why = req->cl_msg;
 		return req->cl_err = RSP_ELIMIT;
@@ -87,13 +86,11 @@ static int body_fail(rsp_request *req, int rc, uint64_t got)
 {
 	if (rc == RSP_EBADREQ)
 		snprintf(req->body_msg, sizeof(req->body_msg),
-		    "body ended after "
-		    "%llu of %llu bytes",
+		    "body ended after %llu of %llu bytes",
 		    (unsigned long long)got, (unsigned long long)req->clen);
 	else
 		snprintf(req->body_msg, sizeof(req->body_msg),
-		    "%s after %llu of "
-		    "%llu body bytes",
+		    "%s after %llu of %llu body bytes",
 		    rc == RSP_EIO ? "read error" : "out of memory",
 		    (unsigned long long)got, (unsigned long long)req->clen);
 	req->body_why = req->body_msg;

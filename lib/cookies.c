@@ -237,8 +237,7 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 	struct rsp__response *r = rsp__res(res);
 	if (!valid_name(name))
 		return rsp__refuse(r, RSP_EINVAL,
-		    "cookie name is not a token, or "
-		    "is an attribute name");
+		    "cookie name is not a token, or is an attribute name");
 	if (value == NULL) {
 		/* Deleting: an empty value that expired yesterday, as the reference. */
 		value = "";
@@ -250,12 +249,10 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 	size_t vlen = strlen(value);
 	if (!valid_value(value, vlen))
 		return rsp__refuse(r, RSP_EINVAL,
-		    "cookie value holds a byte "
-		    "outside RFC 6265 cookie-octet");
+		    "cookie value holds a byte outside RFC 6265 cookie-octet");
 	if (strlen(name) + vlen > COOKIE_PAIR_MAX)
 		return rsp__refuse(r, RSP_EINVAL,
-		    "cookie name and value over "
-		    "4096 bytes");
+		    "cookie name and value over 4096 bytes");
 	const char *path = a.path ? a.path : "/";
 	const char *why = check_attrs(name, path, &a);
 	if (why != NULL)
@@ -264,8 +261,7 @@ int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
 		char date[30];
 		if (rsp__imf_fixdate(a.expires, date) != RSP_OK)
 			return rsp__refuse(r, RSP_EINVAL,
-			    "Expires outside the years "
-			    "1601..9999");
+			    "Expires outside the years 1601..9999");
 	}
 
 	struct rsp_buffer *b = rsp__writer_scratch(res->writer);
@@ -322,8 +318,7 @@ int rsp_unset_cookie(rsp_response *res, const char *name)
 		return RSP_EINVAL;
 	if (name == NULL || !rsp__is_token(name, strlen(name)))
 		return rsp__refuse(rsp__res(res), RSP_EINVAL,
-		    "cookie name is not "
-		    "a token");
+		    "cookie name is not a token");
 	rsp_headers *h = rsp__res(res)->pub.headers;
 	size_t nlen = strlen(name), first = h->n, kept = 0, i, end;
 

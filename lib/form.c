@@ -13,12 +13,11 @@ static const char *form_reason(enum form_kind kind, int rc)
 		return "out of memory parsing the form";
 	if (kind == FORM_URLENCODED)
 		return rc == RSP_ELIMIT
-		    ? "urlencoded form has more than max_params "
-		      "pairs"
+		    ? "urlencoded form has more than max_params pairs"
 		    : "urlencoded form holds a NUL byte (%00)";
-	return rc == RSP_ELIMIT ? "multipart form over max_parts or "
-	                          "max_part_header"
-	                        : "multipart form body is malformed";
+	return rc == RSP_ELIMIT
+	    ? "multipart form over max_parts or max_part_header"
+	    : "multipart form body is malformed";
 }
 
 /* The form's kind by CONTENT_TYPE; a multipart one's boundary too. */
