@@ -52,8 +52,8 @@ struct rsp__conn {
 	bool drained;     /* the ended request's input was all read */
 	bool had_request; /* a BEGIN_REQUEST came on this connection */
 	size_t scan;      /* params[0..scan) are whole pairs */
-	size_t stdin_left,
-	    pad_left; /* the STDIN record being read by the handler */
+	/* The STDIN record being read by the handler. */
+	size_t stdin_left, pad_left;
 	struct rsp_buffer params; /* the PARAMS stream, decoded in place */
 	char **envp;
 	size_t env_cap;
@@ -277,8 +277,8 @@ static int send_streams(struct rsp__conn *c, struct out_stream *s, int ns,
 				iov[k].iov_base = (void *)s[i].p;
 				iov[k++].iov_len = n;
 			} else {
-				s[i].close =
-				    false; /* the empty record: sent once */
+				/* The empty record: sent once. */
+				s[i].close = false;
 			}
 			s[i].p += n;
 			s[i].len -= n;

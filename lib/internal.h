@@ -100,9 +100,8 @@ static inline bool rsp__status_settable(int code)
 
 extern const unsigned char rsp__ctype[256];
 enum {
-	RSP__TCHAR = 1 << 0, /* RFC 9110 token character */
-	RSP__VCHAR =
-	    1 << 1, /* allowed inside a field value: HTAB SP VCHAR obs-text */
+	RSP__TCHAR = 1 << 0,  /* RFC 9110 token character */
+	RSP__VCHAR = 1 << 1,  /* field-value byte: HTAB SP VCHAR obs-text */
 	RSP__COOKIE = 1 << 2, /* RFC 6265 cookie-octet */
 	RSP__AVCHAR = 1 << 3, /* cookie attribute value: 0x20-0x7E except ';' */
 	RSP__LDH = 1 << 4     /* letter, digit, hyphen */
@@ -301,8 +300,8 @@ void rsp__conn_linger_start(struct rsp__conn *c);   /* shutdown(SHUT_WR) */
 int rsp__conn_linger_read(struct rsp__conn *c);     /* 0: closed by the peer */
 bool rsp__conn_overflow(const struct rsp__conn *c); /* PARAMS over the limit */
 bool rsp__conn_aborted(const struct rsp__conn *c);
-const char *rsp__conn_why(const struct rsp__conn
-        *c); /* why it broke, or NULL */
+/* Why the connection broke, or NULL. */
+const char *rsp__conn_why(const struct rsp__conn *c);
 char **rsp__conn_envp(const struct rsp__conn *c);
 int rsp__conn_read(void *conn, void *buf, size_t len); /* an rsp__read_fn */
 rsp_sink rsp__conn_sink(struct rsp__conn *c);
@@ -503,7 +502,7 @@ void rsp__response_reset(rsp_response *res, rsp_request *req, rsp_sink sink);
 void rsp__response_set_log(rsp_response *res, rsp__log_fn fn, void *ctx);
 void rsp__response_set_finish(rsp_response *res, rsp__finish_fn fn, void *ctx);
 
-/* ---- error.c: the JSON error ----------------------------------------- */
+/* ---- jsonerror.c: the JSON error ------------------------------------- */
 
 /* rsp_set_error without its log line (the runner logs its own). */
 int rsp__set_error_quiet(rsp_response *res, int code, const char *message);

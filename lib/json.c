@@ -20,6 +20,24 @@ static void put_u(char *p, unsigned v)
 	p[5] = hexdig[v & 0xF];
 }
 
+/* The letter of json.dumps's two-character escape for c, or 0 (then c
+ * is written as its UTF-16 code units in hex). */
+static char short_escape(unsigned char c)
+{
+	/* clang-format off */
+	switch (c) {
+	case '"':  return '"';
+	case '\\': return '\\';
+	case '\n': return 'n';
+	case '\r': return 'r';
+	case '\t': return 't';
+	case '\b': return 'b';
+	case '\f': return 'f';
+	default:   return 0;
+	}
+	/* clang-format on */
+}
+
 int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len)
 {
 	size_t start = out->len;
@@ -41,42 +59,13 @@ int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len)
 		size_t n = 2;
 		unsigned char c = s[i];
 		esc[0] = '\\';
-		switch (c) {
-		case '"':
-			esc[1] = '"';
+		if ((esc[1] = short_escape(c)) != 0) {
 			i++;
-			break;
-		case '\\':
-			esc[1] = '\\';
-			i++;
-			break;
-		case '\n':
-			esc[1] = 'n';
-			i++;
-			break;
-		case '\r':
-			esc[1] = 'r';
-			i++;
-			break;
-		case '\t':
-			esc[1] = 't';
-			i++;
-			break;
-		case '\b':
-			esc[1] = 'b';
-			i++;
-			break;
-		case '\f':
-			esc[1] = 'f';
-			i++;
-			break;
-		default: {
-			size_t adv;
+		} else {
+			size_t adv = 1;
 			int32_t cp = c < 0x80
 			    ? c
 			    : rsp__utf8_decode(s + i, len - i, &adv);
-			if (c < 0x80)
-				adv = 1;
 			if (cp < 0)
 				cp = 0xFFFD;
 			i += adv;
@@ -89,7 +78,6 @@ int rsp__json_escape(struct rsp_buffer *out, const unsigned char *s, size_t len)
 				put_u(esc, (unsigned)cp);
 				n = 6;
 			}
-		}
 		}
 		if (rsp__buf_append(out, esc, n) != RSP_OK)
 			goto nomem;

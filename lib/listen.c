@@ -237,9 +237,9 @@ int rsp__listen_open(const char *spec, char *err, size_t errlen)
 		memcpy(host, spec, (size_t)(colon - spec));
 		host[colon - spec] = '\0';
 		port_s = colon + 1;
+		/* ":port" stays on this machine. */
 		if (host[0] == '\0')
-			strcpy(host,
-			    "127.0.0.1"); /* ":port" stays on this machine */
+			strcpy(host, "127.0.0.1");
 	}
 	int port = parse_port(port_s);
 	if (port < 0)

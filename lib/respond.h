@@ -160,16 +160,16 @@ void rsp_buffer_free(struct rsp_buffer *buf);
 
 struct FCGX_Stream;
 typedef struct rsp_sink {
-	int (*write)(void *ctx, const void *data,
-	    size_t len);         /* RSP_OK or RSP_EIO */
+	/* RSP_OK or RSP_EIO */
+	int (*write)(void *ctx, const void *data, size_t len);
 	int (*flush)(void *ctx); /* may be NULL */
 	void *ctx;
 } rsp_sink;
 
 rsp_sink rsp_sink_fd(int fd); /* CGI stdout: rsp_sink_fd(1) */
 rsp_sink rsp_sink_fcgx(struct FCGX_Stream *out);
-rsp_sink rsp_sink_buffer(struct rsp_buffer
-        *buf); /* in memory: tests, embedding */
+/* In memory: tests, embedding. */
+rsp_sink rsp_sink_buffer(struct rsp_buffer *buf);
 
 /* ---------------------------------------------------------------- */
 /* The response                                                      */
@@ -189,8 +189,8 @@ struct rsp_response {
 rsp_response *rsp_response_new(rsp_request *req, rsp_sink sink);
 void rsp_response_free(rsp_response *res);
 
-int rsp_set_flavour(rsp_response *res,
-    enum rsp_flavour f); /* before any output */
+/* Before any output. */
+int rsp_set_flavour(rsp_response *res, enum rsp_flavour f);
 enum rsp_flavour rsp_flavour(const rsp_response *res);
 
 int rsp_set_status(rsp_response *res, int code, const char *message);
@@ -327,8 +327,9 @@ struct rsp_cookie {
 	time_t expires; /* absolute time */
 };
 
+/* attrs NULL: the defaults. */
 int rsp_set_cookie(rsp_response *res, const char *name, const char *value,
-    const struct rsp_cookie *attrs); /* attrs NULL: defaults */
+    const struct rsp_cookie *attrs);
 int rsp_unset_cookie(rsp_response *res, const char *name);
 int rsp_delete_cookie(rsp_response *res, const char *name, const char *path,
     const char *domain);
@@ -407,8 +408,8 @@ int rsp_jsonw_int(rsp_jsonw *j, int64_t v);
 int rsp_jsonw_double(rsp_jsonw *j, double v); /* NaN, Inf: RSP_EINVAL */
 int rsp_jsonw_bool(rsp_jsonw *j, bool v);
 int rsp_jsonw_null(rsp_jsonw *j);
-int rsp_jsonw_raw(rsp_jsonw *j, const char *json,
-    ssize_t len); /* not checked */
+/* json is not checked. */
+int rsp_jsonw_raw(rsp_jsonw *j, const char *json, ssize_t len);
 int rsp_jsonw_end(rsp_jsonw *j);
 const char *rsp_jsonw_reason(const rsp_jsonw *j);
 

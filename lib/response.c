@@ -298,23 +298,27 @@ const char *rsp_encoding(const rsp_response *res)
 
 /* ---- content ----------------------------------------------------------- */
 
-void rsp__content_clear(struct rsp__response *r)
+/* Let go of the old content (its descriptor, its parts' callbacks) and
+ * take a new kind; the caller calls content_changed once the rest is set. */
+static void content_replace(struct rsp__response *r,
+    enum rsp__content_kind kind, const void *data, size_t len)
 {
 	drop_file(r);
-	r->kind = RSP__C_PARTS;
-	r->content = NULL;
-	r->content_len = 0;
+	r->kind = kind;
+	r->content = data;
+	r->content_len = len;
 	drop_parts(r);
+}
+
+void rsp__content_clear(struct rsp__response *r)
+{
+	content_replace(r, RSP__C_PARTS, NULL, 0);
 	content_changed(r);
 }
 
 void rsp__content_take(struct rsp__response *r, const void *data, size_t len)
 {
-	drop_file(r);
-	r->kind = RSP__C_STRING;
-	r->content = data;
-	r->content_len = len;
-	drop_parts(r);
+	content_replace(r, RSP__C_STRING, data, len);
 	content_changed(r);
 }
 
@@ -429,12 +433,8 @@ int rsp_set_content_file(rsp_response *res, int fd)
 	struct rsp__response *r = rsp__res(res);
 	if (fd == r->fd)
 		return RSP_OK;
-	drop_file(r);
-	r->kind = RSP__C_FILE;
+	content_replace(r, RSP__C_FILE, NULL, 0);
 	r->fd = fd;
-	drop_parts(r);
-	r->content = NULL;
-	r->content_len = 0;
 	r->fd_sized = S_ISREG(sb.st_mode);
 	if (r->fd_sized) {
 		off_t at = lseek(fd, 0, SEEK_CUR);

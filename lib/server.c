@@ -25,9 +25,9 @@
 #include <unistd.h>
 
 #define ERR_KEEP (64 * 1024) /* stderr forwarded per request */
-#define ERR_FILE \
-	(ERR_KEEP + 1024 * 1024) /* one worker: the capture file's size */
-#define STOP_GRACE_MS 250        /* a connection that sent nothing yet */
+/* One worker: the capture file's size. */
+#define ERR_FILE (ERR_KEEP + 1024 * 1024)
+#define STOP_GRACE_MS 250 /* a connection that sent nothing yet */
 
 #define LINGER_MS 2000 /* unread input after the answer */
 

@@ -7,17 +7,6 @@
 
 #include <stdio.h>
 
-static bool started(rsp_response *res)
-{
-	return rsp__writer_in_body(res->writer);
-}
-
-/* A HEAD request gets the headers only. */
-static bool no_body(rsp_response *res)
-{
-	return rsp__writer_drops_body(res->writer);
-}
-
 int rsp_sse_start(rsp_response *res)
 {
 	if (res == NULL)
@@ -67,12 +56,12 @@ static bool one_line(const char *s)
  * a bodiless status), so the call succeeds writing nothing; or an error. */
 static int ready(rsp_response *res)
 {
-	if (!started(res))
+	if (!rsp__writer_in_body(res->writer))
 		return RSP_ESTATE;
 	int err = rsp__writer_error(res->writer);
 	if (err != RSP_OK)
 		return err;
-	return no_body(res) ? 1 : RSP_OK;
+	return rsp__writer_drops_body(res->writer) ? 1 : RSP_OK;
 }
 
 int rsp_sse_event(rsp_response *res, const char *id, const char *event,

@@ -97,6 +97,12 @@ int rsp__cl_allowed(struct rsp__why *why, int code, const char *v, size_t vlen)
 	return RSP_OK;
 }
 
+/* The status the head has, or will have when it goes out without one. */
+static int head_status(const rsp_writer *w)
+{
+	return w->status_written ? w->status_code : RSP__DEFAULT_STATUS;
+}
+
 /* A HEAD answer keeps its headers and loses its body (RFC 9110 9.3.2). */
 static bool body_dropped(const rsp_writer *w)
 {
@@ -128,8 +134,8 @@ int rsp__writer_error(const rsp_writer *w)
 int rsp__writer_status(const rsp_writer *w, const char **msg)
 {
 	if (msg != NULL)
-		*msg = w->status_written ? w->status_msg : NULL;
-	return w->status_written ? w->status_code : 0;
+		*msg = w->status_msg;
+	return w->status_code;
 }
 
 bool rsp__writer_drops_body(const rsp_writer *w)
@@ -334,9 +340,8 @@ int rsp__writer_header(rsp_writer *w, const char *name, size_t nlen,
 	if (w->seen_location && RSP__IS(name, nlen, "Location"))
 		return refuse(w, RSP_EINVAL, "a second Location");
 	if (is_cl &&
-	    (rc = rsp__cl_allowed(w->cfg->why,
-	         w->status_written ? w->status_code : RSP__DEFAULT_STATUS,
-	         value, vlen)) != RSP_OK)
+	    (rc = rsp__cl_allowed(w->cfg->why, head_status(w), value, vlen)) !=
+	        RSP_OK)
 		return rc;
 	if (!w->status_written &&
 	    (rc = status_line(w, RSP__DEFAULT_STATUS, NULL)) != RSP_OK)
@@ -391,7 +396,7 @@ static size_t format_u64(char *buf, uint64_t v)
 /* The length a Content-Length would announce if the block ended now, or -1. */
 static int64_t inferred_length(rsp_writer *w)
 {
-	int code = w->status_written ? w->status_code : RSP__DEFAULT_STATUS;
+	int code = head_status(w);
 	if (w->cl_seen || !*w->cfg->add_required_headers)
 		return -1;
 	/* 205: no content, and the server must say so (RFC 9110 15.3.6). */
@@ -470,7 +475,7 @@ static int body_check(rsp_writer *w, uint64_t len, int64_t first)
 	int rc = guard(w);
 	if (rc != RSP_OK)
 		return rc;
-	int code = w->status_written ? w->status_code : RSP__DEFAULT_STATUS;
+	int code = head_status(w);
 	if (rsp__body_forbidden(code))
 		return rsp__why_setf(w->cfg->why, RSP_ESTATE,
 		    "a body on a %d response", code);
@@ -664,7 +669,7 @@ int rsp_writer_write_raw(rsp_writer *w, const void *data, ssize_t len)
 	w->raw = true;
 	w->headers_complete = true;
 	/* A parsing server ignores an HTTP status line; "Status:" it obeys. */
-	if (first && n > 0 && w->cfg->flavour != RSP_NPH)
+	if (first && w->cfg->flavour != RSP_NPH)
 		return raw_start(w, p, n);
 	w->used = true;
 	return emit(w, p, n);
