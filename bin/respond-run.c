@@ -1,8 +1,9 @@
 /* respond-run: run a CGI program (RFC 3875) for one request built from
  * curl-like options, check what it writes against RFC 3875 and HTTP, and
  * print the response; or, with --check-only, check a captured response.
- * It does not use librespond itself (only its grammar tables), and works
- * with any CGI or NPH program.  respond-run.h maps the parts. */
+ * It does not answer through librespond (it takes only the library's
+ * grammar helpers and its write loop), and works with any CGI or NPH
+ * program.  respond-run.h maps the parts. */
 #define _GNU_SOURCE 1
 
 #include <signal.h>

@@ -100,7 +100,7 @@ struct opts {
 	size_t nparts;
 	char **envs; /* "NAME=VALUE" or "NAME" (remove) */
 	size_t nenvs;
-	int nph, http2, include, check_only;
+	int http2, include, check_only;
 	int flavour; /* enum rsp_check_flavour, -1: from PROGRAM */
 	const char *output;
 	long long timeout_ms;

@@ -159,44 +159,26 @@ const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* The signals a program is likely to die of, with their names. */
+/* clang-format off */
+#define SIGNAL_(s) { s, #s }
+static const struct {
+	int sig;
+	const char *name;
+} signals[] = {
+	SIGNAL_(SIGHUP), SIGNAL_(SIGINT), SIGNAL_(SIGQUIT), SIGNAL_(SIGILL),
+	SIGNAL_(SIGTRAP), SIGNAL_(SIGABRT), SIGNAL_(SIGBUS), SIGNAL_(SIGFPE),
+	SIGNAL_(SIGKILL), SIGNAL_(SIGUSR1), SIGNAL_(SIGSEGV), SIGNAL_(SIGUSR2),
+	SIGNAL_(SIGPIPE), SIGNAL_(SIGALRM), SIGNAL_(SIGTERM), SIGNAL_(SIGXCPU),
+	SIGNAL_(SIGXFSZ),
+};
+#undef SIGNAL_
+/* clang-format on */
+
 const char *signal_name(int sig)
 {
-	switch (sig) {
-	case SIGHUP:
-		return "SIGHUP";
-	case SIGINT:
-		return "SIGINT";
-	case SIGQUIT:
-		return "SIGQUIT";
-	case SIGILL:
-		return "SIGILL";
-	case SIGTRAP:
-		return "SIGTRAP";
-	case SIGABRT:
-		return "SIGABRT";
-	case SIGBUS:
-		return "SIGBUS";
-	case SIGFPE:
-		return "SIGFPE";
-	case SIGKILL:
-		return "SIGKILL";
-	case SIGUSR1:
-		return "SIGUSR1";
-	case SIGSEGV:
-		return "SIGSEGV";
-	case SIGUSR2:
-		return "SIGUSR2";
-	case SIGPIPE:
-		return "SIGPIPE";
-	case SIGALRM:
-		return "SIGALRM";
-	case SIGTERM:
-		return "SIGTERM";
-	case SIGXCPU:
-		return "SIGXCPU";
-	case SIGXFSZ:
-		return "SIGXFSZ";
-	default:
-		return NULL;
-	}
+	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	return NULL;
 }

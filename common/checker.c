@@ -467,6 +467,21 @@ static int after_size_line(const struct rsp_check *c)
 	return c->csize ? CS_DATA : CS_TRAILER0;
 }
 
+/* A CR or LF ending a framing line: after the CR the state is cr_next (its
+ * LF is due), after a bare LF lf_next, if bare_lf_ok allows one.  False
+ * when ch is neither. */
+static bool line_end(struct rsp_check *c, char ch, unsigned long long at,
+    int cr_next, int lf_next)
+{
+	if (ch == '\r')
+		c->cstate = cr_next;
+	else if (ch != '\n')
+		return false;
+	else if (bare_lf_ok(c, at))
+		c->cstate = lf_next;
+	return true;
+}
+
 /* The first byte of a chunk size: it must be a hex digit. */
 static const char *cs_size0(struct rsp_check *c, char ch, unsigned long long at)
 {
@@ -495,12 +510,7 @@ static const char *cs_size(struct rsp_check *c, char ch, unsigned long long at)
 		c->cstate = CS_EXT;
 	} else if (rsp__is_ws(ch)) {
 		c->cstate = CS_EXT_BWS;
-	} else if (ch == '\r') {
-		c->cstate = CS_SIZE_LF;
-	} else if (ch == '\n') {
-		if (bare_lf_ok(c, at))
-			c->cstate = after_size_line(c);
-	} else {
+	} else if (!line_end(c, ch, at, CS_SIZE_LF, after_size_line(c))) {
 		bad = "a byte after a chunk size that is not a chunk "
 		      "extension";
 	}
@@ -523,14 +533,9 @@ static const char *cs_ext_bws(struct rsp_check *c, char ch,
 /* A chunk extension is skipped up to its line end, controls refused. */
 static const char *cs_ext(struct rsp_check *c, char ch, unsigned long long at)
 {
-	if (ch == '\r') {
-		c->cstate = CS_SIZE_LF;
-	} else if (ch == '\n') {
-		if (bare_lf_ok(c, at))
-			c->cstate = after_size_line(c);
-	} else if (is_ctl((unsigned char)ch)) {
+	if (!line_end(c, ch, at, CS_SIZE_LF, after_size_line(c)) &&
+	    is_ctl((unsigned char)ch))
 		return "a control byte in a chunk extension";
-	}
 	return NULL;
 }
 
@@ -547,11 +552,7 @@ static const char *cs_size_lf(struct rsp_check *c, char ch,
 static const char *cs_data_cr(struct rsp_check *c, char ch,
     unsigned long long at)
 {
-	if (ch == '\r')
-		c->cstate = CS_DATA_LF;
-	else if (ch == '\n' && bare_lf_ok(c, at))
-		c->cstate = CS_SIZE0;
-	else if (ch != '\n')
+	if (!line_end(c, ch, at, CS_DATA_LF, CS_SIZE0))
 		return "chunk data longer than its size (no CRLF after it)";
 	return NULL;
 }
@@ -569,14 +570,11 @@ static const char *cs_data_lf(struct rsp_check *c, char ch,
 static const char *cs_trailer0(struct rsp_check *c, char ch,
     unsigned long long at)
 {
-	if (ch == '\r')
-		c->cstate = CS_END_LF;
-	else if (ch == '\n' && bare_lf_ok(c, at))
-		c->cstate = CS_DONE;
-	else if (rsp__ctype[(unsigned char)ch] & RSP__TCHAR)
-		c->cstate = CS_TRAILER_NAME;
-	else if (ch != '\n')
+	if (line_end(c, ch, at, CS_END_LF, CS_DONE))
+		return NULL;
+	if (!(rsp__ctype[(unsigned char)ch] & RSP__TCHAR))
 		return "a trailer line that is not name: value";
+	c->cstate = CS_TRAILER_NAME;
 	return NULL;
 }
 
@@ -596,11 +594,8 @@ static const char *cs_trailer_name(struct rsp_check *c, char ch,
 static const char *cs_trailer_value(struct rsp_check *c, char ch,
     unsigned long long at)
 {
-	if (ch == '\r')
-		c->cstate = CS_TRAILER_LF;
-	else if (ch == '\n' && bare_lf_ok(c, at))
-		c->cstate = CS_TRAILER0;
-	else if (ch != '\n' && is_ctl((unsigned char)ch))
+	if (!line_end(c, ch, at, CS_TRAILER_LF, CS_TRAILER0) &&
+	    is_ctl((unsigned char)ch))
 		return "a control byte in a trailer field";
 	return NULL;
 }

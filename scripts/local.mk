@@ -4,17 +4,20 @@
 # make lint: first scripts/check-layers over the library's objects (the
 #   call graph of lib/'s files must have no cycle: DESIGN.md,
 #   Architecture), clang-format --dry-run over the sources (the house
-#   style is .clang-format; clang-format -i applies it), then clang-tidy (checks and the reasons for each
-#   disabled one in .clang-tidy) and cppcheck over lib/*.c, bin/*.c and
-#   common/*.c, with this build's config.h; any finding fails.  clang-tidy runs one file
-#   per process, LINT_JOBS at a time (clang-tidy 14 reports false va_list
-#   findings when one process checks several files: LLVM issue #40656).
-#   cppcheck suppresses only missingIncludeSystem: it is not given the
-#   system headers' paths, on purpose (it models the C library itself).
+#   style is .clang-format; clang-format -i applies it), then clang-tidy
+#   (checks and the reasons for each disabled one in .clang-tidy) and
+#   cppcheck over LINT_C, with this build's config.h; any finding fails.
+#   clang-tidy runs one file per process, LINT_JOBS at a time (clang-tidy
+#   14 reports false va_list findings when one process checks several
+#   files: LLVM issue #40656).  cppcheck suppresses only
+#   missingIncludeSystem: it is not given the system headers' paths, on
+#   purpose (it models the C library itself).
 CLANG_FORMAT = clang-format
 CLANG_TIDY = clang-tidy
 CPPCHECK = cppcheck
 LINT_JOBS = 2
+# What clang-tidy and cppcheck read (shell patterns).
+LINT_C = $(top_srcdir)/lib/*.c $(top_srcdir)/bin/*.c $(top_srcdir)/common/*.c
 LINT_CPPFLAGS = -D_GNU_SOURCE -DHAVE_CONFIG_H -I$(top_builddir) \
 	-I$(top_srcdir)/lib -I$(top_srcdir)/common
 EXTRA_DIST += .clang-tidy .clang-format
@@ -35,7 +38,7 @@ lint: $(top_builddir)/config.h lib/librespond-core.la
 	  xargs $(CLANG_FORMAT) --dry-run --Werror || \
 	  { echo "lint: not formatted as .clang-format says (run clang-format -i)" >&2; exit 1; }
 	@echo "  LINT     clang-tidy lib/*.c bin/*.c common/*.c"
-	@ls $(top_srcdir)/lib/*.c $(top_srcdir)/bin/*.c $(top_srcdir)/common/*.c | \
+	@ls $(LINT_C) | \
 	  xargs -n 1 -P $(LINT_JOBS) sh -c ' \
 	    out=$$($(CLANG_TIDY) --quiet \
 	      --config-file=$(top_srcdir)/.clang-tidy "$$0" \
@@ -45,8 +48,7 @@ lint: $(top_builddir)/config.h lib/librespond-core.la
 	@echo "  LINT     cppcheck lib/*.c bin/*.c common/*.c"
 	@$(CPPCHECK) --quiet --error-exitcode=1 \
 	  --enable=warning,performance,portability --std=c11 $(LINT_CPPFLAGS) \
-	  --suppress=missingIncludeSystem \
-	  $(top_srcdir)/lib/*.c $(top_srcdir)/bin/*.c $(top_srcdir)/common/*.c || \
+	  --suppress=missingIncludeSystem $(LINT_C) || \
 	  { echo "lint: cppcheck found problems" >&2; exit 1; }
 	@echo "lint: check-layers, clang-format, clang-tidy and cppcheck found nothing"
 
