@@ -35,35 +35,18 @@ char *tu_escape(const void *data, size_t len)
 	if (!s)
 		abort();
 	s[o++] = '"';
+	/* the bytes written as a backslash and a letter, and those letters */
+	static const char plain[] = "\r\n\t\\\"", letter[] = "rnt\\\"";
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = p[i];
-		switch (c) {
-		case '\r':
+		const char *k = c != 0 ? strchr(plain, c) : NULL;
+		if (k != NULL) {
 			s[o++] = '\\';
-			s[o++] = 'r';
-			break;
-		case '\n':
-			s[o++] = '\\';
-			s[o++] = 'n';
-			break;
-		case '\t':
-			s[o++] = '\\';
-			s[o++] = 't';
-			break;
-		case '\\':
-			s[o++] = '\\';
-			s[o++] = '\\';
-			break;
-		case '"':
-			s[o++] = '\\';
-			s[o++] = '"';
-			break;
-		default:
-			if (c >= 0x20 && c < 0x7f)
-				s[o++] = (char)c;
-			else
-				o += (size_t)sprintf(s + o, "\\x%02x", c);
-		}
+			s[o++] = letter[k - plain];
+		} else if (c >= 0x20 && c < 0x7f)
+			s[o++] = (char)c;
+		else
+			o += (size_t)sprintf(s + o, "\\x%02x", c);
 	}
 	s[o++] = '"';
 	s[o] = 0;
