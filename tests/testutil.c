@@ -61,21 +61,16 @@ char *tu_diff(const void *act, size_t alen, const void *exp, size_t elen)
 	size_t i = 0;
 	while (i < alen && i < elen && a[i] == e[i])
 		i++;
+	/* long sides: a window from 200 bytes before the difference (which
+	 * is at most the shorter length, so from never passes either end) */
 	size_t from = 0, wa = alen, we = elen;
 	if (alen > 1500 || elen > 1500) {
 		from = i > 200 ? i - 200 : 0;
 		wa = alen - from < 400 ? alen - from : 400;
 		we = elen - from < 400 ? elen - from : 400;
-		if (from > alen)
-			wa = 0;
-		if (from > elen)
-			we = 0;
-	} else {
-		wa = alen;
-		we = elen;
 	}
-	char *ea = tu_escape(a + (from <= alen ? from : alen), wa);
-	char *ee = tu_escape(e + (from <= elen ? from : elen), we);
+	char *ea = tu_escape(a + from, wa);
+	char *ee = tu_escape(e + from, we);
 	char *m = tu_strdupf("bytes differ at offset %zu (expected %zu bytes, "
 	                     "got %zu)%s\n  expected: %s\n  actual:   %s",
 	    i, elen, alen, from ? " [window shown]" : "", ee, ea);
