@@ -347,11 +347,7 @@ int tu_temp_file(size_t len, char **path)
 	char tmpl[] = "/tmp/rsp-test-XXXXXX";
 	int fd = mkstemp(tmpl);
 	ck_assert_msg(fd >= 0, "mkstemp: %s", strerror(errno));
-	unsigned char *data = malloc(len ? len : 1);
-	if (!data)
-		abort();
-	for (size_t i = 0; i < len; i++)
-		data[i] = tu_pattern(i);
+	unsigned char *data = tu_pattern_bytes(len);
 	size_t off = 0;
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
