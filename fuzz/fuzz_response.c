@@ -17,14 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                               \
-	do {                                                    \
-		fprintf(stderr, "fuzz_response: " __VA_ARGS__); \
-		fputc('\n', stderr);                            \
-		abort();                                        \
-	} while (0)
+#define FUZZ_NAME "fuzz_response"
+#include "fuzz.h"
 
 #define MAX_OPS 64
 #define MAX_KEEP 128
