@@ -62,9 +62,8 @@ START_TEST(test_header_bytes)
 	struct rsp__fcgi_hdr r;
 	rsp__fcgi_hdr_write(h, RSP__FCGI_STDOUT, 0x1234, 0xfff8);
 	ck_assert_mem_eq(h, "\x01\x06\x12\x34\xff\xf8\x00\x00", 8);
-	rsp__fcgi_hdr_read((const unsigned char
-	                           *)"\x01\x05\x00\x01\x01\x00\x07\x00",
-	    &r);
+	static const unsigned char in[] = "\x01\x05\x00\x01\x01\x00\x07\x00";
+	rsp__fcgi_hdr_read(in, &r);
 	ck_assert_uint_eq(r.version, 1);
 	ck_assert_uint_eq(r.type, RSP__FCGI_STDIN);
 	ck_assert_uint_eq(r.id, 1);
