@@ -10,14 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                              \
-	do {                                                   \
-		fprintf(stderr, "fuzz_checker: " __VA_ARGS__); \
-		fputc('\n', stderr);                           \
-		abort();                                       \
-	} while (0)
+#define FUZZ_NAME "fuzz_checker"
+#include "fuzz.h"
 
 /* The findings of one run, folded into a hash and counted. */
 struct seen {

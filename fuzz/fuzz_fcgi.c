@@ -16,14 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                           \
-	do {                                                \
-		fprintf(stderr, "fuzz_fcgi: " __VA_ARGS__); \
-		fputc('\n', stderr);                        \
-		abort();                                    \
-	} while (0)
+#define FUZZ_NAME "fuzz_fcgi"
+#include "fuzz.h"
 
 static const struct rsp__conn_cfg cfg = { 5, 5, 4096, 4 };
 

@@ -10,14 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                           \
-	do {                                                \
-		fprintf(stderr, "fuzz_json: " __VA_ARGS__); \
-		fputc('\n', stderr);                        \
-		abort();                                    \
-	} while (0)
+#define FUZZ_NAME "fuzz_json"
+#include "fuzz.h"
 
 /*
  * Independent UTF-8 decoder (Unicode 15 section 3.9, "U+FFFD substitution of

@@ -13,14 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                            \
-	do {                                                 \
-		fprintf(stderr, "fuzz_jsonw: " __VA_ARGS__); \
-		fputc('\n', stderr);                         \
-		abort();                                     \
-	} while (0)
+#define FUZZ_NAME "fuzz_jsonw"
+#include "fuzz.h"
 
 /* The model: a stack of 'o'/'a', a key pending, the document complete. */
 struct model {

@@ -10,15 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define FUZZ_NAME "fuzz_multipart"
+#include "fuzz.h"
 
 #define BOUNDARY "XyZ-fuzz'b0undary"
-#define FAIL(...)                                                \
-	do {                                                     \
-		fprintf(stderr, "fuzz_multipart: " __VA_ARGS__); \
-		fputc('\n', stderr);                             \
-		abort();                                         \
-	} while (0)
 
 /* A reader handing out the body in pieces of varying size. */
 struct pieces {

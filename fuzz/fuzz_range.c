@@ -15,14 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                            \
-	do {                                                 \
-		fprintf(stderr, "fuzz_range: " __VA_ARGS__); \
-		fputc('\n', stderr);                         \
-		abort();                                     \
-	} while (0)
+#define FUZZ_NAME "fuzz_range"
+#include "fuzz.h"
 
 #define NFIELDS 7
 enum { F_RANGE, F_IF_RANGE, F_IM, F_IUS, F_INM, F_IMS, F_DATE };

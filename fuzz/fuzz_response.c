@@ -17,14 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                               \
-	do {                                                    \
-		fprintf(stderr, "fuzz_response: " __VA_ARGS__); \
-		fputc('\n', stderr);                            \
-		abort();                                        \
-	} while (0)
+#define FUZZ_NAME "fuzz_response"
+#include "fuzz.h"
 
 #define MAX_OPS 64
 #define MAX_KEEP 128
@@ -175,13 +169,13 @@ static int pick_code(struct input *in)
 	return codes[b % (sizeof(codes) / sizeof(codes[0]))];
 }
 
-static void lower(char *dst, const char *src, size_t max)
+/* The len bytes at src, ASCII letters in lower case, then a NUL. */
+static void lower(char *dst, const char *src, size_t len)
 {
-	size_t i = 0;
-	for (; src[i] != '\0' && i + 1 < max; i++)
+	for (size_t i = 0; i < len; i++)
 		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z' ? src[i] | 0x20
 		                                               : src[i]);
-	dst[i] = '\0';
+	dst[len] = '\0';
 }
 
 static void accept_header(struct accepted *acc, const char *name,
@@ -189,7 +183,7 @@ static void accept_header(struct accepted *acc, const char *name,
 {
 	if (acc->n == MAX_KEEP || strlen(name) >= 300 || strlen(value) >= 300)
 		FAIL("accepted header too long for the table (fuzzer bug)");
-	lower(acc->name[acc->n], name, 300);
+	lower(acc->name[acc->n], name, strlen(name));
 	strcpy(acc->value[acc->n], value);
 	acc->n++;
 }
@@ -303,10 +297,7 @@ static bool allowed(const struct accepted *acc, const char *name, size_t nlen,
 	char ln[300];
 	if (nlen >= sizeof(ln))
 		return false;
-	for (size_t i = 0; i < nlen; i++)
-		ln[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] | 0x20
-		                                                : name[i]);
-	ln[nlen] = '\0';
+	lower(ln, name, nlen);
 	for (size_t i = 0; i < acc->n; i++)
 		if (strcmp(acc->name[i], ln) == 0 &&
 		    strlen(acc->value[i]) == vlen &&

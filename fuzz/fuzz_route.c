@@ -15,14 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FAIL(...)                                            \
-	do {                                                 \
-		fprintf(stderr, "fuzz_route: " __VA_ARGS__); \
-		fputc('\n', stderr);                         \
-		abort();                                     \
-	} while (0)
+#define FUZZ_NAME "fuzz_route"
+#include "fuzz.h"
 
 /* What the handler saw: its pattern and {name} values ("*" is the raw
  * text, which encoding changes), "" when none ran. */

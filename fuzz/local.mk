@@ -22,7 +22,7 @@ FUZZERS = \
 	%D%/fuzz_route \
 	%D%/fuzz_jsonw \
 	%D%/fuzz_checker
-EXTRA_DIST += $(FUZZERS:=.dict) %D%/corpus
+EXTRA_DIST += $(FUZZERS:=.dict) %D%/corpus %D%/fuzz.h
 
 if ENABLE_FUZZING
 noinst_PROGRAMS += $(FUZZERS)

@@ -35,35 +35,18 @@ char *tu_escape(const void *data, size_t len)
 	if (!s)
 		abort();
 	s[o++] = '"';
+	/* the bytes written as a backslash and a letter, and those letters */
+	static const char plain[] = "\r\n\t\\\"", letter[] = "rnt\\\"";
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = p[i];
-		switch (c) {
-		case '\r':
+		const char *k = c != 0 ? strchr(plain, c) : NULL;
+		if (k != NULL) {
 			s[o++] = '\\';
-			s[o++] = 'r';
-			break;
-		case '\n':
-			s[o++] = '\\';
-			s[o++] = 'n';
-			break;
-		case '\t':
-			s[o++] = '\\';
-			s[o++] = 't';
-			break;
-		case '\\':
-			s[o++] = '\\';
-			s[o++] = '\\';
-			break;
-		case '"':
-			s[o++] = '\\';
-			s[o++] = '"';
-			break;
-		default:
-			if (c >= 0x20 && c < 0x7f)
-				s[o++] = (char)c;
-			else
-				o += (size_t)sprintf(s + o, "\\x%02x", c);
-		}
+			s[o++] = letter[k - plain];
+		} else if (c >= 0x20 && c < 0x7f)
+			s[o++] = (char)c;
+		else
+			o += (size_t)sprintf(s + o, "\\x%02x", c);
 	}
 	s[o++] = '"';
 	s[o] = 0;
@@ -78,21 +61,16 @@ char *tu_diff(const void *act, size_t alen, const void *exp, size_t elen)
 	size_t i = 0;
 	while (i < alen && i < elen && a[i] == e[i])
 		i++;
+	/* long sides: a window from 200 bytes before the difference (which
+	 * is at most the shorter length, so from never passes either end) */
 	size_t from = 0, wa = alen, we = elen;
 	if (alen > 1500 || elen > 1500) {
 		from = i > 200 ? i - 200 : 0;
 		wa = alen - from < 400 ? alen - from : 400;
 		we = elen - from < 400 ? elen - from : 400;
-		if (from > alen)
-			wa = 0;
-		if (from > elen)
-			we = 0;
-	} else {
-		wa = alen;
-		we = elen;
 	}
-	char *ea = tu_escape(a + (from <= alen ? from : alen), wa);
-	char *ee = tu_escape(e + (from <= elen ? from : elen), we);
+	char *ea = tu_escape(a + from, wa);
+	char *ee = tu_escape(e + from, we);
 	char *m = tu_strdupf("bytes differ at offset %zu (expected %zu bytes, "
 	                     "got %zu)%s\n  expected: %s\n  actual:   %s",
 	    i, elen, alen, from ? " [window shown]" : "", ee, ea);
@@ -369,11 +347,7 @@ int tu_temp_file(size_t len, char **path)
 	char tmpl[] = "/tmp/rsp-test-XXXXXX";
 	int fd = mkstemp(tmpl);
 	ck_assert_msg(fd >= 0, "mkstemp: %s", strerror(errno));
-	unsigned char *data = malloc(len ? len : 1);
-	if (!data)
-		abort();
-	for (size_t i = 0; i < len; i++)
-		data[i] = tu_pattern(i);
+	unsigned char *data = tu_pattern_bytes(len);
 	size_t off = 0;
 	while (off < len) {
 		ssize_t n = write(fd, data + off, len - off);
