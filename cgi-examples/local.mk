@@ -34,8 +34,8 @@ examplesdir = $(docdir)/examples
 dist_examples_DATA = \
 	%D%/hello.c %D%/writer.c %D%/cookies.c %D%/error.c %D%/file.c \
 	%D%/parts.c %D%/latin1.c %D%/head.c %D%/nph-hello.c %D%/echo.c \
-	%D%/upload.c %D%/finish-early.c %D%/offload.c \
-	%D%/nginx.conf %D%/apache.conf tests/e2e/supervise.sh
+	%D%/upload.c %D%/finish-early.c %D%/offload.c %D%/files.c %D%/sse.c \
+	%D%/api.c %D%/nginx.conf %D%/apache.conf tests/e2e/supervise.sh
 snippetsdir = $(docdir)/snippets
 dist_snippets_DATA = \
 	%D%/snippets/nginx-fastcgi.conf \
